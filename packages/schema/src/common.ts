@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/** How far ahead of the receiver's clock (or of the recording time) a claimed time may be. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+/** Timestamps outside this range are certainly wrong (and would not fit ClickHouse DateTime). */
+export const MIN_INSTANT_MS = Date.UTC(2000, 0, 1);
+export const MAX_INSTANT_MS = Date.UTC(2100, 0, 1);
+/** Largest accepted message on any input topic, in bytes. */
+export const MAX_MESSAGE_BYTES = 16 * 1024;
+
+/** Identifiers chosen by platforms: short, printable, no spaces or quotes. */
+export const boundedId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._:\-]+$/, 'ids may contain letters, digits and . _ : - only');
+
+export const hashHex = (minLen: number, maxLen = minLen) =>
+  z
+    .string()
+    .min(minLen)
+    .max(maxLen)
+    .regex(/^[0-9a-f]+$/, 'hashes are lower-case hex');
+
+/** An instant as ISO 8601 with an explicit offset (Z or ±hh:mm), within a sane range. */
+export const instant = z.iso
+  .datetime({ offset: true })
+  .refine((s) => {
+    const ms = Date.parse(s);
+    return ms >= MIN_INSTANT_MS && ms < MAX_INSTANT_MS;
+  }, 'timestamp outside 2000-01-01 .. 2100-01-01');
+
+/** A calendar day, YYYY-MM-DD. */
+export const calendarDay = z.iso.date();
