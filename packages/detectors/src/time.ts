@@ -1,0 +1,30 @@
+/**
+ * Local days without Intl (too slow for the hot path). The default zone, Asia/Shanghai, has
+ * had a fixed UTC+8 offset since 1991, so a fixed offset in minutes is exact for it.
+ */
+export const DEFAULT_UTC_OFFSET_MINUTES = 480;
+export const DAY_MS = 86_400_000;
+
+/** Days since 1970-01-01 in local time. */
+export function localDayNumber(ms: number, offsetMinutes = DEFAULT_UTC_OFFSET_MINUTES): number {
+  return Math.floor((ms + offsetMinutes * 60_000) / DAY_MS);
+}
+
+/** YYYY-MM-DD of a local day number. */
+export function dayNumberToIso(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function isoToDayNumber(iso: string): number {
+  return Math.floor(Date.parse(`${iso.slice(0, 10)}T00:00:00Z`) / DAY_MS);
+}
+
+/** Local calendar day (YYYY-MM-DD) of an instant. */
+export function localDay(ms: number, offsetMinutes = DEFAULT_UTC_OFFSET_MINUTES): string {
+  return dayNumberToIso(localDayNumber(ms, offsetMinutes));
+}
+
+/** ISO day of week of a local day number: 1 = Monday … 7 = Sunday. */
+export function isoWeekday(day: number): number {
+  return ((((day + 3) % 7) + 7) % 7) + 1;
+}
