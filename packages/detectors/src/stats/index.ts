@@ -1,0 +1,10 @@
+export { benjaminiHochberg } from './benjamini-hochberg.js';
+export { benjaminiYekutieli } from './benjamini-yekutieli.js';
+export { binomialCdf, binomialSf } from './binomial.js';
+export { chiSquareCdf, chiSquareSf } from './chi-square.js';
+export { lnGamma } from './ln-gamma.js';
+export { normalCdf, normalSf } from './normal.js';
+export { normalQuantile } from './normal-quantile.js';
+export { poissonCdf, poissonSf } from './poisson.js';
+export { regularizedBeta } from './regularized-beta.js';
+export { regularizedGammaP, regularizedGammaQ } from './regularized-gamma.js';
