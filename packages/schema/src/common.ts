@@ -13,7 +13,7 @@ export const boundedId = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[A-Za-z0-9._:\-]+$/, 'ids may contain letters, digits and . _ : - only');
+  .regex(/^[A-Za-z0-9._:-]+$/, 'ids may contain letters, digits and . _ : - only');
 
 export const hashHex = (minLen: number, maxLen = minLen) =>
   z
@@ -23,12 +23,10 @@ export const hashHex = (minLen: number, maxLen = minLen) =>
     .regex(/^[0-9a-f]+$/, 'hashes are lower-case hex');
 
 /** An instant as ISO 8601 with an explicit offset (Z or ±hh:mm), within a sane range. */
-export const instant = z.iso
-  .datetime({ offset: true })
-  .refine((s) => {
-    const ms = Date.parse(s);
-    return ms >= MIN_INSTANT_MS && ms < MAX_INSTANT_MS;
-  }, 'timestamp outside 2000-01-01 .. 2100-01-01');
+export const instant = z.iso.datetime({ offset: true }).refine((s) => {
+  const ms = Date.parse(s);
+  return ms >= MIN_INSTANT_MS && ms < MAX_INSTANT_MS;
+}, 'timestamp outside 2000-01-01 .. 2100-01-01');
 
 /** A calendar day, YYYY-MM-DD. */
 export const calendarDay = z.iso.date();

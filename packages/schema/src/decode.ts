@@ -29,10 +29,13 @@ function decodeWith<T>(schema: z.ZodType<T>, bytes: Uint8Array | string | null, 
   if (bytes === null) return { ok: false, stage: 'json', reason: 'empty message (null value)' };
   const size = typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.byteLength;
   const maxBytes = opts.maxBytes ?? MAX_MESSAGE_BYTES;
-  if (size > maxBytes) return { ok: false, stage: 'size', reason: `message is ${size} bytes, the limit is ${maxBytes}` };
+  if (size > maxBytes)
+    return { ok: false, stage: 'size', reason: `message is ${size} bytes, the limit is ${maxBytes}` };
   let json: unknown;
   try {
-    json = JSON.parse(typeof bytes === 'string' ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, size).toString('utf8'));
+    json = JSON.parse(
+      typeof bytes === 'string' ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, size).toString('utf8'),
+    );
   } catch (err) {
     return { ok: false, stage: 'json', reason: `not JSON: ${(err as Error).message}` };
   }
@@ -43,7 +46,11 @@ function decodeWith<T>(schema: z.ZodType<T>, bytes: Uint8Array | string | null, 
 
 function futureCheck(label: string, iso: string, now: number): Rejection | undefined {
   if (Date.parse(iso) > now + MAX_CLOCK_SKEW_MS) {
-    return { ok: false, stage: 'clock', reason: `${label} ${iso} is in the future (receiver clock ${new Date(now).toISOString()})` };
+    return {
+      ok: false,
+      stage: 'clock',
+      reason: `${label} ${iso} is in the future (receiver clock ${new Date(now).toISOString()})`,
+    };
   }
   return undefined;
 }

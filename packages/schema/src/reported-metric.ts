@@ -18,6 +18,9 @@ export const reportedMetricSchema = z
     reportedAt: instant,
   })
   .strict()
-  .refine((m) => m.periodEnd >= m.periodStart, { path: ['periodEnd'], message: 'periodEnd must not be before periodStart' });
+  .refine((m) => m.periodEnd >= m.periodStart, {
+    path: ['periodEnd'],
+    message: 'periodEnd must not be before periodStart',
+  });
 
 export type ReportedMetric = z.infer<typeof reportedMetricSchema>;

@@ -29,7 +29,12 @@ export const traceDataSchema = z
       .max(1e15)
       .optional()
       .describe('for reported rates value/valueDenominator'),
-    durationMs: z.number().int().nonnegative().max(7 * 86_400_000).optional(),
+    durationMs: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(7 * 86_400_000)
+      .optional(),
     contentHash: hashHex(64).optional().describe('sha-256 of the report text, hex'),
     simhash: hashHex(16).optional().describe('64-bit SimHash of the report text, hex'),
     sessionHash: hashHex(16, 64).optional(),
@@ -60,7 +65,7 @@ export const traceEventSchema = z
       .string()
       .min(1)
       .max(128)
-      .regex(/^[A-Za-z0-9._:\-]+$/, 'id may contain letters, digits and . _ : - only'),
+      .regex(/^[A-Za-z0-9._:-]+$/, 'id may contain letters, digits and . _ : - only'),
     source: z.string().min(1).max(256).describe('the platform, as a URI reference'),
     type: z.literal(TRACE_EVENT_TYPE),
     time: instant.describe('when the platform recorded the trace (recordedAt)'),

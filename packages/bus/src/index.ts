@@ -1,0 +1,4 @@
+export * from './consumer.js';
+export * from './dead-letter.js';
+export * from './kafka.js';
+export * from './producer.js';

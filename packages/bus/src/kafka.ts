@@ -1,0 +1,64 @@
+import { Kafka, type KafkaConfig, logLevel as KafkaLogLevel, type logCreator } from 'kafkajs';
+
+/** Minimal logger shape (pino satisfies it) so this package does not depend on pino. */
+export interface BusLogger {
+  error(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
+function pinoLogCreator(log: BusLogger): logCreator {
+  return () =>
+    ({ level, log: entry }) => {
+      const { message, ...rest } = entry;
+      const obj = { kafka: rest };
+      if (level === KafkaLogLevel.ERROR) log.error(obj, message);
+      else if (level === KafkaLogLevel.WARN) log.warn(obj, message);
+      else if (level === KafkaLogLevel.INFO) log.info(obj, message);
+      else log.debug(obj, message);
+    };
+}
+
+export interface BusConfig {
+  brokers: string[];
+  clientId: string;
+  log?: BusLogger;
+  /** Connection retries before kafkajs gives up a single request (our loops retry further). */
+  retries?: number;
+}
+
+export function createKafka(config: BusConfig): Kafka {
+  const options: KafkaConfig = {
+    clientId: config.clientId,
+    brokers: config.brokers,
+    connectionTimeout: 3_000,
+    requestTimeout: 30_000,
+    retry: { retries: config.retries ?? 8, initialRetryTime: 200, maxRetryTime: 10_000 },
+    logLevel: KafkaLogLevel.WARN,
+  };
+  if (config.log) options.logCreator = pinoLogCreator(config.log);
+  return new Kafka(options);
+}
+
+/** Creates the topics that are missing (never changes existing ones). Returns those created. */
+export async function ensureTopics(
+  kafka: Kafka,
+  topics: Array<{ topic: string; numPartitions: number }>,
+): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t.topic));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.numPartitions, replicationFactor: 1 })),
+      });
+    }
+    return missing.map((t) => t.topic);
+  } finally {
+    await admin.disconnect();
+  }
+}

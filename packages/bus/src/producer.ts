@@ -1,0 +1,86 @@
+import type { CompressionTypes, Kafka, Message, Producer } from 'kafkajs';
+
+export interface BatchingProducerOptions {
+  /** Flush when this many messages wait for one topic... */
+  maxMessages?: number;
+  /** ...or when the oldest has waited this long. */
+  lingerMs?: number;
+  compression?: CompressionTypes;
+}
+
+/**
+ * A producer that groups messages per topic into few large requests (acks from all
+ * in-sync replicas, idempotent). `send` resolves when the message's batch is acknowledged.
+ */
+export class BatchingProducer {
+  private readonly producer: Producer;
+  private readonly pending = new Map<
+    string,
+    {
+      messages: Message[];
+      waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }>;
+      timer?: NodeJS.Timeout;
+    }
+  >();
+  private readonly maxMessages: number;
+  private readonly lingerMs: number;
+
+  constructor(
+    kafka: Kafka,
+    private readonly opts: BatchingProducerOptions = {},
+  ) {
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.maxMessages = opts.maxMessages ?? 5_000;
+    this.lingerMs = opts.lingerMs ?? 20;
+  }
+
+  connect(): Promise<void> {
+    return this.producer.connect();
+  }
+
+  /** Queues messages; resolves once they are acknowledged by Kafka. */
+  send(topic: string, messages: Message[]): Promise<void> {
+    let entry = this.pending.get(topic);
+    if (!entry) {
+      entry = { messages: [], waiters: [] };
+      this.pending.set(topic, entry);
+    }
+    entry.messages.push(...messages);
+    const done = new Promise<void>((resolve, reject) => entry.waiters.push({ resolve, reject }));
+    if (entry.messages.length >= this.maxMessages) void this.flushTopic(topic);
+    else if (!entry.timer) entry.timer = setTimeout(() => void this.flushTopic(topic), this.lingerMs);
+    return done;
+  }
+
+  /** Sends now, without batching (for the few messages that must not wait). */
+  async sendNow(topic: string, messages: Message[]): Promise<void> {
+    await this.producer.send({
+      topic,
+      messages,
+      acks: -1,
+      ...(this.opts.compression !== undefined ? { compression: this.opts.compression } : {}),
+    });
+  }
+
+  private async flushTopic(topic: string): Promise<void> {
+    const entry = this.pending.get(topic);
+    if (!entry || entry.messages.length === 0) return;
+    this.pending.delete(topic);
+    if (entry.timer) clearTimeout(entry.timer);
+    try {
+      await this.sendNow(topic, entry.messages);
+      for (const w of entry.waiters) w.resolve();
+    } catch (err) {
+      for (const w of entry.waiters) w.reject(err);
+    }
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all([...this.pending.keys()].map((t) => this.flushTopic(t)));
+  }
+
+  async disconnect(): Promise<void> {
+    await this.flush();
+    await this.producer.disconnect();
+  }
+}

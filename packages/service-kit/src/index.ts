@@ -1,0 +1,5 @@
+export * from './backoff.js';
+export * from './config.js';
+export * from './health.js';
+export * from './logger.js';
+export * from './shutdown.js';

@@ -1,0 +1,6 @@
+export * from './client.js';
+export * from './insert.js';
+export * from './migrate.js';
+export * from './queries.js';
+export * from './sql.js';
+export * from './writer.js';

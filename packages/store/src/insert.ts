@@ -1,0 +1,33 @@
+import type { Store } from './client.js';
+import { sqlIdentifier } from './sql.js';
+
+export const TABLES = {
+  traceEvents: 'trace_events',
+  evaluations: 'evaluations',
+  reportedMetrics: 'reported_metrics',
+} as const;
+export type TableName = (typeof TABLES)[keyof typeof TABLES];
+
+/** Inserts rows as JSONEachRow in one request. Throws on any failure; callers decide to retry. */
+export async function insertRows(store: Store, table: TableName, rows: readonly object[]): Promise<void> {
+  if (rows.length === 0) return;
+  await store.client.insert({
+    table: `${store.database}.${sqlIdentifier(table)}`,
+    values: rows as object[],
+    format: 'JSONEachRow',
+  });
+}
+
+/**
+ * Whether ClickHouse refused an insert because of the rows themselves (a value it cannot
+ * parse or convert). Only such errors justify isolating rows; every other failure (network,
+ * overload, a missing table, permissions) is treated as "unavailable": the same rows are
+ * retried later and nothing is dead-lettered for a fault that is not theirs.
+ */
+export function isRowDataError(err: unknown): boolean {
+  const code = String((err as { code?: string | number })?.code ?? '');
+  // CANNOT_PARSE_TEXT 6, ..._QUOTED_STRING 26, ..._INPUT_ASSERTION_FAILED 27, ATTEMPT_TO_READ_AFTER_EOF 32,
+  // CANNOT_PARSE_DATE 38, ..._DATETIME 41, TYPE_MISMATCH 53, ARGUMENT_OUT_OF_BOUND 69,
+  // CANNOT_CONVERT_TYPE 70, CANNOT_PARSE_NUMBER 72, INCORRECT_DATA 117, TOO_LARGE_STRING_SIZE 131
+  return ['6', '26', '27', '32', '38', '41', '53', '69', '70', '72', '117', '131'].includes(code);
+}

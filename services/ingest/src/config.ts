@@ -1,0 +1,25 @@
+import { envTypes } from '@tracewatch/service-kit';
+import { z } from 'zod';
+
+export const ingestConfigSchema = z.object({
+  KAFKA_BROKERS: envTypes.brokers,
+  KAFKA_GROUP_ID: z.string().min(1).default('tracewatch-ingest'),
+  TOPIC_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]*$/, 'only letters, digits, . _ -')
+    .default(''),
+  CLICKHOUSE_URL: envTypes.url('http://127.0.0.1:8123'),
+  CLICKHOUSE_DATABASE: envTypes.identifier('tracewatch'),
+  CLICKHOUSE_USER: z.string().default('default'),
+  CLICKHOUSE_PASSWORD: z.string().default(''),
+  HTTP_PORT: envTypes.port(8081),
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  LOG_LEVEL: envTypes.logLevel,
+  INGEST_BATCH_MAX_ROWS: envTypes.positiveInt(50_000),
+  INGEST_BATCH_MAX_WAIT_MS: envTypes.positiveInt(250),
+  INGEST_PARTITIONS_CONCURRENTLY: envTypes.positiveInt(6),
+  INGEST_MAX_BYTES_PER_PARTITION: envTypes.positiveInt(4 * 1024 * 1024),
+  INGEST_MAX_MESSAGE_BYTES: envTypes.positiveInt(16 * 1024),
+});
+
+export type IngestConfig = z.infer<typeof ingestConfigSchema>;

@@ -1,0 +1,46 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export function createIngestMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'tw_ingest_process_' });
+  return {
+    registry,
+    consumed: new Counter({
+      name: 'tw_ingest_consumed_total',
+      help: 'Messages read from Kafka',
+      labelNames: ['topic'],
+      registers: [registry],
+    }),
+    inserted: new Counter({
+      name: 'tw_ingest_inserted_total',
+      help: 'Rows stored in ClickHouse',
+      labelNames: ['table'],
+      registers: [registry],
+    }),
+    deadLettered: new Counter({
+      name: 'tw_ingest_dead_lettered_total',
+      help: 'Messages sent to the dead-letter topic',
+      labelNames: ['topic', 'stage'],
+      registers: [registry],
+    }),
+    batchSeconds: new Histogram({
+      name: 'tw_ingest_batch_seconds',
+      help: 'Time from receiving a partition batch to committing it',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    lag: new Gauge({
+      name: 'tw_ingest_consumer_lag',
+      help: 'Messages behind the partition end',
+      labelNames: ['topic', 'partition'],
+      registers: [registry],
+    }),
+    storeAvailable: new Gauge({
+      name: 'tw_ingest_store_available',
+      help: '1 when the last ClickHouse insert succeeded',
+      registers: [registry],
+    }),
+  };
+}
+
+export type IngestMetrics = ReturnType<typeof createIngestMetrics>;

@@ -1,0 +1,128 @@
+import { BatchingProducer, ConsumerRunner, createKafka, ensureTopics } from '@tracewatch/bus';
+import { TOPICS } from '@tracewatch/schema';
+import { backoffDelay, type Logger, sleep, startHealthServer } from '@tracewatch/service-kit';
+import { createStore, migrate } from '@tracewatch/store';
+import type { IngestConfig } from './config.js';
+import { IngestHandler } from './ingest.js';
+import { createIngestMetrics } from './metrics.js';
+import { ROUTES, type Route } from './routes.js';
+
+export interface RunningIngest {
+  stop(): Promise<void>;
+}
+
+/** Topic partitions the project creates when missing (DESIGN: key = orgId on trace-events). */
+export const TOPIC_PARTITIONS: Record<string, number> = {
+  [TOPICS.traceEvents]: 6,
+  [TOPICS.traceEventsDlq]: 3,
+  [TOPICS.evaluations]: 1,
+  [TOPICS.reportedMetrics]: 3,
+  [TOPICS.alerts]: 3,
+};
+
+/** Retries `step` with backoff until it succeeds or `signal` aborts; logs each failure once. */
+async function untilDone<T>(
+  what: string,
+  log: Logger,
+  signal: AbortSignal,
+  step: () => Promise<T>,
+): Promise<T | undefined> {
+  for (let attempt = 0; !signal.aborted; attempt++) {
+    try {
+      return await step();
+    } catch (err) {
+      log.warn({ err: (err as Error).message, attempt }, `${what} failed; retrying`);
+      await sleep(backoffDelay(attempt, 500, 10_000), signal);
+    }
+  }
+  return undefined;
+}
+
+/** Wires config → ClickHouse, Kafka, HTTP. Holds no domain logic (that is IngestHandler's). */
+export async function startIngestService(config: IngestConfig, log: Logger): Promise<RunningIngest> {
+  const stopping = new AbortController();
+  const metrics = createIngestMetrics();
+  const state = { migrated: false, started: false };
+  let runner: ConsumerRunner | undefined;
+  let handler: IngestHandler | undefined;
+
+  const server = await startHealthServer({
+    port: config.HTTP_PORT,
+    host: config.HTTP_HOST,
+    registry: metrics.registry,
+    live: () => ({
+      ready: runner?.status.crashed === undefined,
+      reasons: runner?.status.crashed ? [`consumer crashed: ${runner.status.crashed}`] : [],
+    }),
+    ready: () => {
+      const reasons: string[] = [];
+      if (!state.migrated) reasons.push('ClickHouse not reached yet (migrations pending)');
+      if (!runner?.status.connected) reasons.push('Kafka consumer not connected');
+      if (handler && !handler.storeAvailable) reasons.push('ClickHouse unavailable: consumption held, retrying');
+      if (runner?.status.crashed) reasons.push(`consumer crashed: ${runner.status.crashed}`);
+      return { ready: reasons.length === 0, reasons };
+    },
+  });
+  log.info({ port: config.HTTP_PORT }, 'health endpoints listening');
+
+  const store = createStore({
+    url: config.CLICKHOUSE_URL,
+    database: config.CLICKHOUSE_DATABASE,
+    username: config.CLICKHOUSE_USER,
+    password: config.CLICKHOUSE_PASSWORD,
+  });
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'tracewatch-ingest', log });
+  const topic = (name: string) => `${config.TOPIC_PREFIX}${name}`;
+  const producer = new BatchingProducer(kafka, { maxMessages: 1_000, lingerMs: 5 });
+
+  const boot = async () => {
+    const applied = await untilDone('ClickHouse migrations', log, stopping.signal, () => migrate(store));
+    if (applied === undefined) return;
+    state.migrated = true;
+    log.info({ applied, database: store.database }, 'ClickHouse schema ready');
+    const topics = Object.entries(TOPIC_PARTITIONS).map(([t, numPartitions]) => ({ topic: topic(t), numPartitions }));
+    if ((await untilDone('Kafka topic check', log, stopping.signal, () => ensureTopics(kafka, topics))) === undefined)
+      return;
+    if ((await untilDone('Kafka producer connect', log, stopping.signal, () => producer.connect())) === undefined)
+      return;
+    const routes = new Map<string, Route>(Object.entries(ROUTES).map(([t, r]) => [topic(t), r]));
+    handler = new IngestHandler({
+      store,
+      dlqProducer: producer,
+      dlqTopic: topic(TOPICS.traceEventsDlq),
+      routes,
+      metrics,
+      log,
+      maxBatchRows: config.INGEST_BATCH_MAX_ROWS,
+      maxBatchWaitMs: config.INGEST_BATCH_MAX_WAIT_MS,
+      maxMessageBytes: config.INGEST_MAX_MESSAGE_BYTES,
+    });
+    runner = new ConsumerRunner({
+      kafka,
+      groupId: config.KAFKA_GROUP_ID,
+      topics: [...routes.keys()],
+      partitionsConsumedConcurrently: config.INGEST_PARTITIONS_CONCURRENTLY,
+      maxBytesPerPartition: config.INGEST_MAX_BYTES_PER_PARTITION,
+      handle: handler.handle,
+      log,
+    });
+    await untilDone('Kafka consumer start', log, stopping.signal, () => runner!.start());
+    state.started = true;
+    log.info({ topics: [...routes.keys()], group: config.KAFKA_GROUP_ID }, 'consuming');
+  };
+  const booting = boot().catch((err: unknown) => {
+    log.fatal({ err }, 'ingest failed to start');
+    process.exitCode = 1;
+  });
+
+  return {
+    async stop() {
+      stopping.abort();
+      await runner?.stop();
+      await booting;
+      await producer.disconnect().catch(() => undefined);
+      await store.close();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
