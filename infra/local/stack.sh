@@ -32,7 +32,7 @@ die() {
 ch_signature() { echo "--config-file=$CH_CONFIG"; }
 kafka_signature() { echo "kafka.Kafka $KAFKA_CONFIG"; }
 
-cmdline_of() { tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null || true; }
+cmdline_of() { { tr '\0' ' ' <"/proc/$1/cmdline"; } 2>/dev/null || true; }
 
 # Prints the pid of the running server whose command line contains $2, or nothing.
 # The pid file ($1) is checked first; a pid reused by another program does not count.
@@ -75,6 +75,20 @@ as_root() {
 }
 
 elapsed() { echo "$(($(date +%s) - $1))s"; }
+
+size_of() { stat -c %s "$1" 2>/dev/null || echo 0; }
+
+# Prints what log file $1 received since it was $2 bytes long (its last lines if it rotated).
+log_since() {
+  local file="$1" from="$2"
+  [[ -f "$file" ]] || return 0
+  echo "--- $file" >&2
+  if (($(size_of "$file") >= from)); then
+    tail -c +"$((from + 1))" "$file" | tail -n 30 >&2
+  else
+    tail -n 30 "$file" >&2
+  fi
+}
 
 # ---------------------------------------------------------------- prerequisites
 
@@ -152,6 +166,7 @@ start_clickhouse() {
   mkdir -p "$CH_DIR"/{data,tmp,user_files,format_schemas,logs}
   render "$REPO/infra/clickhouse/config.xml" "$CH_CONFIG"
   cp "$REPO/infra/clickhouse/users.xml" "$CH_DIR/users.xml"
+  CH_ERR_FROM="$(size_of "$CH_DIR/logs/clickhouse-server.err.log")"
   log "clickhouse: starting clickhouse-server $(dpkg-query -W -f '${Version}' clickhouse-server 2>/dev/null || true)"
   # setsid: the server outlives this shell and the caller's process group.
   (cd "$CH_DIR" && exec setsid clickhouse-server "$(ch_signature)" \
@@ -163,11 +178,15 @@ wait_clickhouse() {
   local start deadline
   start="$(date +%s)"
   deadline=$((start + CH_TIMEOUT))
+  local why=""
   until ch_answers; do
-    if [[ -z "$(ch_pid)" ]] || (($(date +%s) >= deadline)); then
-      echo "stack: error: ClickHouse did not answer $CH_URL/ping within ${CH_TIMEOUT}s" >&2
-      tail -n 20 "$CH_DIR/logs/clickhouse-server.err.log" "$CH_DIR/logs/stdout.log" >&2 2>/dev/null || true
-      stop_one clickhouse "$(ch_pid)"
+    [[ -n "$(ch_pid)" ]] || why="the server exited"
+    (($(date +%s) >= deadline)) && why="no answer to $CH_URL/ping within ${CH_TIMEOUT}s"
+    if [[ -n "$why" ]]; then
+      echo "stack: error: ClickHouse did not come up: $why" >&2
+      log_since "$CH_DIR/logs/clickhouse-server.err.log" "${CH_ERR_FROM:-0}"
+      log_since "$CH_DIR/logs/stdout.log" 0
+      stop_one clickhouse "$(ch_pid)" >&2
       exit 1
     fi
     sleep 0.2
@@ -206,6 +225,7 @@ start_kafka() {
   ensure_kafka_libs
   render "$REPO/infra/kafka/server.properties" "$KAFKA_CONFIG"
   format_kafka_storage
+  KAFKA_LOG_FROM="$(size_of "$KAFKA_DIR/server.log")"
   log "kafka: starting $(basename "$(ls "$KAFKA_DIR"/libs/kafka_2.13-*.jar)" .jar) (KRaft, broker+controller)"
   # shellcheck disable=SC2086 # KAFKA_HEAP holds several JVM options
   (cd "$KAFKA_DIR" && exec setsid java $KAFKA_HEAP -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
@@ -217,9 +237,10 @@ start_kafka() {
 }
 
 kafka_failed() {
-  echo "stack: error: Kafka did not become ready on $KAFKA_BROKER within ${KAFKA_TIMEOUT}s: $1" >&2
-  tail -n 30 "$KAFKA_DIR/server.log" "$KAFKA_DIR/stdout.log" >&2 2>/dev/null || true
-  stop_one kafka "$(kafka_pid)"
+  echo "stack: error: Kafka did not come up on $KAFKA_BROKER: $1" >&2
+  log_since "$KAFKA_DIR/server.log" "${KAFKA_LOG_FROM:-0}"
+  log_since "$KAFKA_DIR/stdout.log" 0
+  stop_one kafka "$(kafka_pid)" >&2
   exit 1
 }
 
@@ -229,12 +250,12 @@ wait_kafka() {
   deadline=$((start + KAFKA_TIMEOUT))
   until port_open 9092; do
     [[ -n "$(kafka_pid)" ]] || kafka_failed "the process exited"
-    (($(date +%s) >= deadline)) && kafka_failed "port 9092 never opened"
+    (($(date +%s) >= deadline)) && kafka_failed "port 9092 not open after ${KAFKA_TIMEOUT}s"
     sleep 0.2
   done
   # An open port is not yet a broker that serves metadata: ask it, as a client would.
   KAFKA_BROKERS="$KAFKA_BROKER" node "$REPO/infra/local/kafka-ready.mjs" "$((deadline - $(date +%s) + 1))" ||
-    kafka_failed "no answer to a metadata request"
+    kafka_failed "no answer to a metadata request within ${KAFKA_TIMEOUT}s"
   log "kafka: ready on $KAFKA_BROKER (controller 127.0.0.1:9093) after $(elapsed "$start")"
 }
 
