@@ -1,0 +1,40 @@
+/**
+ * Fast non-cryptographic string hashes for sampling, sketches and PRNG seeds. Not for
+ * security: ids here are pseudonymous already, we only need well-spread, reproducible bits.
+ */
+
+/**
+ * 53-bit hash of a string (cyrb53, public domain, by bryc): two 32-bit multiply–xor lanes
+ * mixed at the end, so near-identical ids ("evt-0001", "evt-0002") land far apart.
+ *
+ * @param text any string (UTF-16 code units are hashed; '' is fine).
+ * @param seed optional 32-bit seed for independent hash families.
+ * @returns an integer in [0, 2^53).
+ */
+export function hash53(text: string, seed = 0): number {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ code, 2654435761);
+    h2 = Math.imul(h2 ^ code, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/** 2^53: hash53 values divided by this lie in [0, 1). */
+export const HASH53_RANGE = 2 ** 53;
+
+/**
+ * A 32-bit seed derived from a text (e.g. the scope of a test), so a Monte Carlo run is the
+ * same every time the same scope is evaluated.
+ *
+ * @returns an unsigned 32-bit integer.
+ */
+export function seedFromText(text: string): number {
+  return hash53(text) % 4294967296;
+}
