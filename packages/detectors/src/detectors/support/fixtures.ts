@@ -1,0 +1,42 @@
+/**
+ * Builders shared by the detector tests (no test framework inside, so it type-checks with the
+ * sources): a record with sensible defaults, and outcomes without their explain closures.
+ */
+import type { EvaluateContext, TestOutcome, TraceRecord } from '../../types.js';
+
+let sequence = 0;
+
+/** A trace record: platform p1, org o1, public actor a1, action 'form.submit', now-ish times. */
+export function traceRecord(fields: Partial<TraceRecord> & { occurredAt: number }): TraceRecord {
+  sequence++;
+  return {
+    id: `r${sequence}`,
+    platformId: 'p1',
+    orgId: 'o1',
+    actorId: 'a1',
+    actorRole: 'public',
+    action: 'form.submit',
+    recordedAt: fields.occurredAt,
+    ...fields,
+  };
+}
+
+/** An evaluation context with nothing in it, judged as of `asOf`. */
+export function context(asOf: number, more: Partial<EvaluateContext> = {}): EvaluateContext {
+  return { asOf, evaluations: [], metrics: [], ...more };
+}
+
+/** Outcomes as plain data (explanations rendered with q = 0.001), for comparing runs. */
+export function plain(outcomes: readonly TestOutcome[]): unknown[] {
+  return outcomes.map(({ explain, ...rest }) => ({ ...rest, explanation: explain(0.001) }));
+}
+
+/** Fisher–Yates shuffle with a given uniform source (for order-independence tests). */
+export function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}
