@@ -1,0 +1,462 @@
+/**
+ * burst-before-evaluation — activity of a unit jumps in the days before an evaluation.
+ *
+ * Test: the exact conditional test for a Poisson rate ratio (Fay, R `rateratio.test`) in its
+ * normal form with an overdispersion correction. For an evaluation starting on local day E:
+ * pre-window P = the k days before E; baseline B = the m most recent days before P that are
+ * neither public holidays nor inside another evaluation's pre-window. With e_P, e_B the sums of
+ * the day-of-week/holiday profile weights over P and B and N = X_P + X_B observed traces (by
+ * claimed time, occurredAt), under no change X_P ~ Binomial(N, π0), π0 = e_P / (e_P + e_B).
+ * Overdispersion φ = Pearson χ² / df of the baseline days against level·weight (floor 1);
+ * z = (X_P − Nπ0) / √(φ·N·π0·(1 − π0)), one-sided p = 1 − Φ(z).
+ * Rate ratio RR = (X_P / e_P) / (X_B / e_B) (with ½ added to both counts only when X_B = 0,
+ * so the score stays finite).
+ *
+ * Null hypothesis: the unit's daily rate in P, adjusted for weekday and holidays, equals its rate
+ * in the baseline.
+ *
+ * Scope: per org and evaluation covering it (an evaluation with an orgId covers that org; with
+ * only a platformId every org of the platform; with neither every org). Evaluations of one org
+ * starting on the same day are one test. Period: the pre-window P.
+ *
+ * Minimum sample (else no outcome): P has ended (asOf ≥ end of day E − 1); a full baseline of m
+ * eligible days found within `maxBaselineLookbackDays`, all on or after the unit's first day with
+ * data (a unit that started inside the baseline cannot be judged: ramp-up is not a burst); N > 0.
+ *
+ * Finding: RR ≥ 2, q ≤ 0.01 and X_P ≥ 20 (DETECTION.md).
+ *
+ * Defaults and reasons:
+ * - preWindowDays 7: the week before an evaluation is when catch-up fabrication happens.
+ * - baselineDays 28: four weeks, so every weekday appears four times.
+ * - maxBaselineLookbackDays 84: holidays and other pre-windows are skipped; beyond 12 weeks the
+ *   baseline would no longer describe the unit's current level, so the test is not done.
+ * - minRateRatio 2, minPreCount 20, qThreshold 0.01: DETECTION.md; RR ≥ 2 keeps genuine
+ *   campaigns (typically +20–50 %) out, 20 traces keeps tiny units out.
+ * - postFallbackRatio 1.3: RR_after at or below it counts as "fell back after the evaluation".
+ * - backfillLagMs 24 h: as in the backfill detector.
+ * - topActors 3: the share of the excess from the 3 largest contributors.
+ * - retentionDays 400: a year of evaluations plus their baselines.
+ * - calendar: PRC 2024–2027; utcOffsetMinutes 480 (Asia/Shanghai).
+ * The day profile: the unit's own (≥ 8 weeks of days outside its evaluations' pre-windows), else
+ * the platform's pooled profile (sum of its units), else flat.
+ *
+ * Corroboration in the evidence: RR_after over the k days after the evaluation's last day (when
+ * the data reach that far), the backfilled share inside P, the share of the excess from the top
+ * actors, and the same counts by recording time (a burst seen only in recorded time is
+ * back-dating: traces entered just before the evaluation, claiming earlier dates).
+ *
+ * Memory per unit: per retained day of claimed time a count, a backfilled count and a count per
+ * actor active that day; per retained day of recording time a count. Bound: retentionDays ×
+ * units × (2 + actors active per day); no raw events are kept.
+ */
+import type { Evaluation } from '@tracewatch/schema';
+import { type Calendar, PRC_CALENDAR } from '../calendar/calendar.js';
+import { chooseDayProfile, type DayProfile, estimateDayProfile } from '../calendar/day-profile.js';
+import { evaluationCoversOrg, evaluationCoversPlatform, evaluationEndDay, evaluationStartDay } from '../evaluations.js';
+import { formatCount, formatNumber, formatPercent, formatProbability } from '../format.js';
+import { dayRange, orgKeyOf, pruneDays, RetentionWindow } from '../retention.js';
+import { normalSf } from '../stats/normal.js';
+import { DEFAULT_UTC_OFFSET_MINUTES, dayNumberToIso, localDayNumber } from '../time.js';
+import type { Detector, EvaluateContext, Localized, TestOutcome, TraceRecord } from '../types.js';
+
+export interface BurstBeforeEvaluationOptions {
+  preWindowDays: number;
+  baselineDays: number;
+  maxBaselineLookbackDays: number;
+  minRateRatio: number;
+  minPreCount: number;
+  qThreshold: number;
+  postFallbackRatio: number;
+  backfillLagMs: number;
+  topActors: number;
+  retentionDays: number;
+  calendar: Calendar;
+  utcOffsetMinutes: number;
+}
+
+export const BURST_BEFORE_EVALUATION_DEFAULTS: BurstBeforeEvaluationOptions = {
+  preWindowDays: 7,
+  baselineDays: 28,
+  maxBaselineLookbackDays: 84,
+  minRateRatio: 2,
+  minPreCount: 20,
+  qThreshold: 0.01,
+  postFallbackRatio: 1.3,
+  backfillLagMs: 24 * 3_600_000,
+  topActors: 3,
+  retentionDays: 400,
+  calendar: PRC_CALENDAR,
+  utcOffsetMinutes: DEFAULT_UTC_OFFSET_MINUTES,
+};
+
+interface DayCell {
+  count: number;
+  backfilled: number;
+  actors: Map<string, number>;
+}
+
+interface UnitState {
+  platformId: string;
+  orgId: string;
+  /** By claimed (occurred) local day. */
+  occurred: Map<number, DayCell>;
+  /** By recorded local day. */
+  recorded: Map<number, number>;
+}
+
+/** One pre-window to test: day E and the evaluations that start on it. */
+interface EvaluationWindow {
+  startDay: number;
+  endDay: number;
+  evaluations: Evaluation[];
+}
+
+interface WindowSums {
+  observed: number;
+  expectedWeight: number;
+}
+
+function sumWindow(days: readonly number[], count: (day: number) => number, profile: DayProfile): WindowSums {
+  let observed = 0;
+  let expectedWeight = 0;
+  for (const day of days) {
+    observed += count(day);
+    expectedWeight += profile.weight(day);
+  }
+  return { observed, expectedWeight };
+}
+
+function rateRatio(pre: WindowSums, base: WindowSums): number {
+  const correction = base.observed === 0 ? 0.5 : 0;
+  return (pre.observed + correction) / pre.expectedWeight / ((base.observed + correction) / base.expectedWeight);
+}
+
+function range(first: number, last: number): number[] {
+  const days: number[] = [];
+  for (let day = first; day <= last; day++) days.push(day);
+  return days;
+}
+
+/** Evaluations covering a unit, grouped by start day (one test per day E). */
+function windowsForUnit(
+  evaluations: readonly Evaluation[],
+  platformId: string,
+  orgId: string,
+  offset: number,
+): EvaluationWindow[] {
+  const byDay = new Map<number, EvaluationWindow>();
+  for (const evaluation of evaluations) {
+    if (!evaluationCoversOrg(evaluation, platformId, orgId)) continue;
+    const startDay = evaluationStartDay(evaluation, offset);
+    const endDay = evaluationEndDay(evaluation, offset);
+    const window = byDay.get(startDay);
+    if (window) {
+      window.evaluations.push(evaluation);
+      window.endDay = Math.max(window.endDay, endDay);
+    } else byDay.set(startDay, { startDay, endDay, evaluations: [evaluation] });
+  }
+  const windows = [...byDay.values()].sort((a, b) => a.startDay - b.startDay);
+  for (const w of windows) w.evaluations.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return windows;
+}
+
+/** Share of the excess in P contributed by the `top` actors with the largest excess. */
+function topActorExcess(
+  unit: UnitState,
+  preDays: readonly number[],
+  baselineDays: readonly number[],
+  scale: number,
+  top: number,
+): { share: number | null; actors: { actorId: string; pre: number; baseline: number; excess: number }[] } {
+  const pre = new Map<string, number>();
+  const base = new Map<string, number>();
+  const add = (target: Map<string, number>, days: readonly number[]) => {
+    for (const day of days) {
+      for (const [actor, n] of unit.occurred.get(day)?.actors ?? []) target.set(actor, (target.get(actor) ?? 0) + n);
+    }
+  };
+  add(pre, preDays);
+  add(base, baselineDays);
+  const rows = [...pre.keys()].map((actorId) => {
+    const p = pre.get(actorId) ?? 0;
+    const b = base.get(actorId) ?? 0;
+    return { actorId, pre: p, baseline: b, excess: p - b * scale };
+  });
+  rows.sort((a, b) => b.excess - a.excess || (a.actorId < b.actorId ? -1 : 1));
+  let totalPre = 0;
+  let totalBase = 0;
+  for (const n of pre.values()) totalPre += n;
+  for (const n of base.values()) totalBase += n;
+  const totalExcess = totalPre - totalBase * scale;
+  const leaders = rows.slice(0, top).filter((r) => r.excess > 0);
+  const leaderExcess = leaders.reduce((s, r) => s + r.excess, 0);
+  return { share: totalExcess > 0 ? Math.min(1, leaderExcess / totalExcess) : null, actors: leaders };
+}
+
+/**
+ * Creates the burst-before-evaluation detector (see the module comment for the method).
+ */
+export function createBurstBeforeEvaluationDetector(options: Partial<BurstBeforeEvaluationOptions> = {}): Detector {
+  const o: BurstBeforeEvaluationOptions = { ...BURST_BEFORE_EVALUATION_DEFAULTS, ...options };
+  const units = new Map<string, UnitState>();
+  const retention = new RetentionWindow(o.retentionDays);
+
+  function observe(r: TraceRecord): void {
+    const occurredDay = localDayNumber(r.occurredAt, o.utcOffsetMinutes);
+    const recordedDay = localDayNumber(r.recordedAt, o.utcOffsetMinutes);
+    const keepRecorded = retention.admit(recordedDay, Math.max(recordedDay, occurredDay));
+    const keepOccurred = occurredDay >= retention.cutoff();
+    if (!keepRecorded && !keepOccurred) return;
+    const key = orgKeyOf(r.platformId, r.orgId);
+    let unit = units.get(key);
+    if (!unit) {
+      unit = { platformId: r.platformId, orgId: r.orgId, occurred: new Map(), recorded: new Map() };
+      units.set(key, unit);
+    }
+    if (keepRecorded) unit.recorded.set(recordedDay, (unit.recorded.get(recordedDay) ?? 0) + 1);
+    if (keepOccurred) {
+      let cell = unit.occurred.get(occurredDay);
+      if (!cell) {
+        cell = { count: 0, backfilled: 0, actors: new Map() };
+        unit.occurred.set(occurredDay, cell);
+      }
+      cell.count += 1;
+      if (r.recordedAt - r.occurredAt > o.backfillLagMs) cell.backfilled += 1;
+      cell.actors.set(r.actorId, (cell.actors.get(r.actorId) ?? 0) + 1);
+    }
+  }
+
+  /** The platform's pooled profile: the sum of its units' days outside platform-wide pre-windows. */
+  function pooledProfiles(ctx: EvaluateContext, lastCompleteDay: number): Map<string, DayProfile | null> {
+    const totals = new Map<string, Map<number, number>>();
+    for (const unit of units.values()) {
+      let sum = totals.get(unit.platformId);
+      if (!sum) {
+        sum = new Map();
+        totals.set(unit.platformId, sum);
+      }
+      for (const [day, cell] of unit.occurred) sum.set(day, (sum.get(day) ?? 0) + cell.count);
+    }
+    const profiles = new Map<string, DayProfile | null>();
+    for (const [platformId, counts] of totals) {
+      const excluded = new Set<number>();
+      for (const e of ctx.evaluations) {
+        if (e.orgId !== undefined || !evaluationCoversPlatform(e, platformId)) continue;
+        const start = evaluationStartDay(e, o.utcOffsetMinutes);
+        for (let day = start - o.preWindowDays; day < start; day++) excluded.add(day);
+      }
+      const span = dayRange(counts);
+      profiles.set(
+        platformId,
+        span
+          ? estimateDayProfile(
+              {
+                counts,
+                firstDay: span.first,
+                lastDay: Math.min(span.last, lastCompleteDay),
+                exclude: (d) => excluded.has(d),
+              },
+              o.calendar,
+              'pooled',
+            )
+          : null,
+      );
+    }
+    return profiles;
+  }
+
+  function evaluate(ctx: EvaluateContext): TestOutcome[] {
+    const cutoff = retention.cutoff();
+    for (const unit of units.values()) {
+      pruneDays(unit.occurred, cutoff);
+      pruneDays(unit.recorded, cutoff);
+    }
+    // the last local day that has fully ended by asOf
+    const lastCompleteDay = localDayNumber(ctx.asOf, o.utcOffsetMinutes) - 1;
+    const pooled = pooledProfiles(ctx, lastCompleteDay);
+    const outcomes: TestOutcome[] = [];
+    for (const key of [...units.keys()].sort()) {
+      const unit = units.get(key)!;
+      const span = dayRange(unit.occurred);
+      if (!span) continue;
+      const windows = windowsForUnit(ctx.evaluations, unit.platformId, unit.orgId, o.utcOffsetMinutes);
+      if (windows.length === 0) continue;
+      const preWindowDays = new Set<number>();
+      for (const w of windows) for (let d = w.startDay - o.preWindowDays; d < w.startDay; d++) preWindowDays.add(d);
+      const profile = chooseDayProfile(
+        {
+          counts: new Map([...unit.occurred].map(([day, cell]) => [day, cell.count])),
+          firstDay: span.first,
+          lastDay: Math.min(span.last, lastCompleteDay),
+          exclude: (d) => preWindowDays.has(d),
+        },
+        o.calendar,
+        pooled.get(unit.platformId) ?? null,
+      );
+      for (const window of windows) {
+        const outcome = testWindow(unit, span.first, window, preWindowDays, profile, lastCompleteDay);
+        if (outcome) outcomes.push(outcome);
+      }
+    }
+    return outcomes;
+  }
+
+  function testWindow(
+    unit: UnitState,
+    firstDataDay: number,
+    window: EvaluationWindow,
+    preWindowDays: ReadonlySet<number>,
+    profile: DayProfile,
+    lastCompleteDay: number,
+  ): TestOutcome | null {
+    const E = window.startDay;
+    const preFirst = E - o.preWindowDays;
+    if (E - 1 > lastCompleteDay) return null; // P has not ended yet
+    const baselineDays: number[] = [];
+    for (
+      let day = preFirst - 1;
+      day >= preFirst - o.maxBaselineLookbackDays && baselineDays.length < o.baselineDays;
+      day--
+    ) {
+      if (o.calendar.isHoliday(day) || preWindowDays.has(day)) continue;
+      baselineDays.push(day);
+    }
+    baselineDays.reverse();
+    if (baselineDays.length < o.baselineDays || baselineDays[0]! < firstDataDay) return null;
+    const preDays = range(preFirst, E - 1);
+    const occurredCount = (day: number) => unit.occurred.get(day)?.count ?? 0;
+    const recordedCount = (day: number) => unit.recorded.get(day) ?? 0;
+    const pre = sumWindow(preDays, occurredCount, profile);
+    const base = sumWindow(baselineDays, occurredCount, profile);
+    const N = pre.observed + base.observed;
+    if (N === 0 || pre.expectedWeight <= 0 || base.expectedWeight <= 0) return null;
+
+    const pi0 = pre.expectedWeight / (pre.expectedWeight + base.expectedWeight);
+    const level = base.observed / base.expectedWeight;
+    let pearson = 0;
+    for (const day of baselineDays) {
+      const expected = level * profile.weight(day);
+      if (expected > 0) pearson += (occurredCount(day) - expected) ** 2 / expected;
+    }
+    const phi = Math.max(1, pearson / (baselineDays.length - 1));
+    const z = (pre.observed - N * pi0) / Math.sqrt(phi * N * pi0 * (1 - pi0));
+    const pValue = normalSf(z);
+    const rr = rateRatio(pre, base);
+    const expectedPre = base.observed * (pre.expectedWeight / base.expectedWeight);
+
+    // corroboration
+    const postFirst = window.endDay + 1;
+    const postLast = window.endDay + o.preWindowDays;
+    const postAvailable = postLast <= lastCompleteDay;
+    const post = postAvailable ? sumWindow(range(postFirst, postLast), occurredCount, profile) : null;
+    const rrAfter = post && post.expectedWeight > 0 ? rateRatio(post, base) : null;
+    const preRecorded = sumWindow(preDays, recordedCount, profile);
+    const baseRecorded = sumWindow(baselineDays, recordedCount, profile);
+    const rrRecorded = preRecorded.observed + baseRecorded.observed > 0 ? rateRatio(preRecorded, baseRecorded) : null;
+    let backfilledPre = 0;
+    for (const day of preDays) backfilledPre += unit.occurred.get(day)?.backfilled ?? 0;
+    const backfilledSharePre = pre.observed > 0 ? backfilledPre / pre.observed : 0;
+    const top = topActorExcess(unit, preDays, baselineDays, pre.expectedWeight / base.expectedWeight, o.topActors);
+
+    const baselineSet = new Set(baselineDays);
+    const seriesLast = postAvailable ? postLast : Math.min(lastCompleteDay, postLast);
+    const series = range(baselineDays[0]!, seriesLast).map((day) => ({
+      day: dayNumberToIso(day),
+      observed: occurredCount(day),
+      expected: Number((level * profile.weight(day)).toFixed(3)),
+      recorded: recordedCount(day),
+      window: baselineSet.has(day)
+        ? 'baseline'
+        : day >= preFirst && day < E
+          ? 'pre'
+          : day >= E && day <= window.endDay
+            ? 'evaluation'
+            : day >= postFirst && day <= postLast
+              ? 'post'
+              : 'excluded',
+    }));
+
+    const statistics: Record<string, number> = {
+      observedPre: pre.observed,
+      expectedPre,
+      observedBaseline: base.observed,
+      nullShare: pi0,
+      rateRatio: rr,
+      z,
+      phi,
+      observedPreRecorded: preRecorded.observed,
+      backfilledSharePre,
+    };
+    if (rrAfter !== null) statistics.rateRatioAfter = rrAfter;
+    if (rrRecorded !== null) statistics.rateRatioRecorded = rrRecorded;
+    if (top.share !== null) statistics.topActorsExcessShare = top.share;
+
+    const evaluationNames = window.evaluations.map((e) => e.name).join(' / ');
+    const period = { start: dayNumberToIso(preFirst), end: dayNumberToIso(E - 1) };
+    const explain = (q: number | null): Localized => {
+      const stat = `${formatProbability('p', pValue)}, ${formatProbability('q', q)}`;
+      const zh: string[] = [
+        `评估「${evaluationNames}」（${dayNumberToIso(E)}开始）前${o.preWindowDays}天，单位${unit.orgId}记录活动${formatCount(pre.observed)}条；` +
+          `按此前${baselineDays.length}个基线日的水平（已按星期和节假日调整）预期约${formatCount(expectedPre)}条，为预期的${formatNumber(rr)}倍` +
+          `（条件二项速率比检验，过度离散校正φ=${formatNumber(phi, 2)}，${stat}）。正常情况下该倍数接近1；` +
+          `判定阈值为至少${formatNumber(o.minRateRatio)}倍、q≤${o.qThreshold}且至少${o.minPreCount}条。`,
+      ];
+      const en: string[] = [
+        `In the ${o.preWindowDays} days before the evaluation "${evaluationNames}" (starting ${dayNumberToIso(E)}), unit ${unit.orgId} recorded ${formatCount(pre.observed)} activities; ` +
+          `at its level over the previous ${baselineDays.length} baseline days (adjusted for weekday and holidays) about ${formatCount(expectedPre)} were expected, ${formatNumber(rr)} times as many ` +
+          `(conditional binomial rate-ratio test, overdispersion φ=${formatNumber(phi, 2)}, ${stat}). Normally the ratio is close to 1; ` +
+          `a finding needs at least ${formatNumber(o.minRateRatio)}×, q≤${o.qThreshold} and at least ${o.minPreCount} traces.`,
+      ];
+      if (rrAfter !== null) {
+        zh.push(
+          `评估结束后${o.preWindowDays}天活动为基线的${formatNumber(rrAfter)}倍${rrAfter <= o.postFallbackRatio ? '（已回落）' : '（未回落）'}。`,
+        );
+        en.push(
+          `In the ${o.preWindowDays} days after the evaluation activity was ${formatNumber(rrAfter)}× the baseline${rrAfter <= o.postFallbackRatio ? ' (it fell back)' : ' (it did not fall back)'}.`,
+        );
+      }
+      if (top.share !== null) {
+        zh.push(`超出部分的${formatPercent(top.share)}来自${top.actors.length}名人员。`);
+        en.push(`${formatPercent(top.share)} of the excess came from ${top.actors.length} actor(s).`);
+      }
+      zh.push(
+        `前窗内补录（记录时间晚于发生时间24小时以上）占${formatPercent(backfilledSharePre)}；按记录时间计前窗${formatCount(preRecorded.observed)}条。`,
+      );
+      en.push(
+        `Backfilled (recorded over 24 h after the claimed time) share in the pre-window: ${formatPercent(backfilledSharePre)}; by recording time the pre-window holds ${formatCount(preRecorded.observed)} traces.`,
+      );
+      return { 'zh-CN': zh.join(''), en: en.join(' ') };
+    };
+
+    return {
+      detector: 'burst-before-evaluation',
+      rule: 'pre-window',
+      scope: { kind: 'org', platformId: unit.platformId, orgId: unit.orgId },
+      period,
+      pValue,
+      qThreshold: o.qThreshold,
+      effectMet: rr >= o.minRateRatio && pre.observed >= o.minPreCount,
+      score: rr,
+      statistics,
+      evidence: {
+        evaluations: window.evaluations.map((e) => ({
+          id: e.id,
+          name: e.name,
+          kind: e.kind,
+          start: e.start,
+          end: e.end,
+        })),
+        evaluationDay: dayNumberToIso(E),
+        baselineDays: baselineDays.map(dayNumberToIso),
+        profileSource: profile.source,
+        postWindow: postAvailable ? { start: dayNumberToIso(postFirst), end: dayNumberToIso(postLast) } : null,
+        fellBackAfter: rrAfter === null ? null : rrAfter <= o.postFallbackRatio,
+        topActors: top.actors,
+        series,
+      },
+      explain,
+    };
+  }
+
+  return { name: 'burst-before-evaluation', observe, evaluate };
+}
