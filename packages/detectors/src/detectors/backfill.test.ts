@@ -1,0 +1,182 @@
+import type { Evaluation } from '@tracewatch/schema';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { binomialSf } from '../stats/binomial.js';
+import { localMs, record } from '../testing/records.js';
+import { dayNumberToIso, isoToDayNumber } from '../time.js';
+import type { EvaluateContext, TestOutcome, TraceRecord } from '../types.js';
+import { createBackfillDetector } from './backfill.js';
+
+const DAY = 86_400_000;
+
+/** `n` traces recorded on each day of [first, last], `backfilled(dayIndex)` of them 3 days late. */
+function recorded(
+  firstIso: string,
+  lastIso: string,
+  n: number,
+  backfilled: (i: number) => number,
+  unit: Partial<TraceRecord> = {},
+): TraceRecord[] {
+  const out: TraceRecord[] = [];
+  const first = isoToDayNumber(firstIso);
+  for (let day = first; day <= isoToDayNumber(lastIso); day++) {
+    const late = backfilled(day - first);
+    for (let i = 0; i < n; i++) {
+      const recordedAt = localMs(dayNumberToIso(day), 9) + i * 60_000;
+      out.push(record({ ...unit, recordedAt, occurredAt: i < late ? recordedAt - 3 * DAY : recordedAt }));
+    }
+  }
+  return out;
+}
+
+function run(records: readonly TraceRecord[], ctx: EvaluateContext): TestOutcome[] {
+  const detector = createBackfillDetector();
+  for (const r of records) detector.observe(r);
+  return detector.evaluate(ctx);
+}
+
+const ctx = (evaluations: Evaluation[] = []): EvaluateContext => ({
+  asOf: localMs('2024-05-06', 0),
+  evaluations,
+  metrics: [],
+});
+
+/**
+ * Baseline 2024-03-04 (Mon) … 04-28 (Sun), 56 days × 10 traces, one backfilled every other day:
+ * n0 = 560, b0 = 28. Window: the ISO week 2024-04-29 … 05-05, 10 a day (n = 70).
+ */
+function unitWith(windowBackfilledPerDay: number, unit: Partial<TraceRecord> = {}): TraceRecord[] {
+  return [
+    ...recorded('2024-03-04', '2024-04-28', 10, (i) => (i % 2 === 0 ? 1 : 0), unit),
+    ...recorded('2024-04-29', '2024-05-05', 10, () => windowBackfilledPerDay, unit),
+  ];
+}
+
+describe('backfill', () => {
+  it('fires when a week is mostly backfilled; statistic by hand', () => {
+    // window: b = 7·5 = 35 of n = 70 (50 %); p0 = (28 + 1)/(560 + 2) = 29/562 ≈ 0.0516
+    // expected b ≈ 70·0.0516 = 3.6; P(X ≥ 35 | 70, 0.0516) is astronomically small
+    const [weekly, ...rest] = run(unitWith(5), ctx());
+    expect(rest).toHaveLength(0);
+    expect(weekly?.rule).toBe('weekly');
+    expect(weekly?.period).toEqual({ start: '2024-04-29', end: '2024-05-05' });
+    expect(weekly?.statistics.p0).toBeCloseTo(29 / 562, 15);
+    expect(weekly?.statistics.backfilled).toBe(35);
+    expect(weekly?.pValue).toBe(binomialSf(35, 70, 29 / 562));
+    expect(weekly?.pValue).toBeLessThan(1e-20);
+    expect(weekly?.effectMet).toBe(true);
+    expect(weekly?.evidence.comparison).toBe('own-history');
+    expect((weekly?.evidence.lagBuckets as Record<string, number>)['2-7d']).toBe(35);
+    const text = weekly!.explain(1e-6);
+    expect(text['zh-CN']).toContain('35条为补录');
+    expect(text.en).toContain('35 of the 70');
+  });
+
+  it('stays silent near the usual share', () => {
+    // b = 7 of 70 (10 %) < 2·p0 = 10.3 %: effect not met, and b < 20
+    const [weekly] = run(unitWith(1), ctx());
+    expect(weekly?.statistics.share).toBeCloseTo(0.1, 15);
+    expect(weekly?.effectMet).toBe(false);
+  });
+
+  it('tests the pre-window of an evaluation by recording day', () => {
+    const evaluation: Evaluation = {
+      id: 'e1',
+      name: 'audit',
+      kind: 'audit',
+      start: '2024-05-06T09:00:00+08:00',
+      end: '2024-05-07T09:00:00+08:00',
+    };
+    const outcomes = run(unitWith(5), ctx([evaluation]));
+    expect(outcomes.map((o) => o.rule).sort()).toEqual(['pre-evaluation', 'weekly']);
+    const pre = outcomes.find((o) => o.rule === 'pre-evaluation');
+    expect(pre?.period).toEqual({ start: '2024-04-29', end: '2024-05-05' });
+    expect(pre?.evidence.evaluationIds).toEqual(['e1']);
+  });
+
+  it('minimum sample: full 8-week history, n ≥ 20 in the window', () => {
+    // starting one day later the first judged week would be May 6–12, not yet ended
+    const late = unitWith(5).filter((r) => r.recordedAt >= localMs('2024-03-05', 0));
+    expect(run(late, ctx())).toHaveLength(0);
+    // 2 traces a day in the window (n = 14 < 20): not tested
+    const thin = [
+      ...recorded('2024-03-04', '2024-04-28', 10, () => 0),
+      ...recorded('2024-04-29', '2024-05-05', 2, () => 2),
+    ];
+    expect(run(thin, ctx())).toHaveLength(0);
+    // the week is judged only after it has ended
+    expect(run(unitWith(5), { ...ctx(), asOf: localMs('2024-05-05', 23) })).toHaveLength(0);
+  });
+
+  it('platform outage: units are compared with their peers, not their own history', () => {
+    // o1, o2, o3 all backfill 40 % in the window (an ingestion outage): o1 against peers o2+o3
+    // (b = 56 of 140 → p0 = 57/142 ≈ 0.401) has share 0.4 < 2·0.401: silent
+    const outage = ['o1', 'o2', 'o3'].flatMap((orgId) => unitWith(4, { orgId }));
+    const first = run(outage, ctx()).find((o) => o.scope.orgId === 'o1');
+    expect(first?.evidence.comparison).toBe('platform-peers');
+    expect(first?.statistics.p0).toBeCloseTo(57 / 142, 15);
+    expect(first?.effectMet).toBe(false);
+    // a unit that backfills 90 % during the outage still stands out: 0.9 ≥ 2·0.401
+    const worse = [...unitWith(4, { orgId: 'o2' }), ...unitWith(4, { orgId: 'o3' }), ...unitWith(9, { orgId: 'o1' })];
+    const flagged = run(worse, ctx()).find((o) => o.scope.orgId === 'o1');
+    expect(flagged?.evidence.comparison).toBe('platform-peers');
+    expect(flagged?.effectMet).toBe(true);
+    // one other unit is not "the platform": own history is kept
+    const pair = [...unitWith(4, { orgId: 'o1' }), ...unitWith(4, { orgId: 'o2' })];
+    expect(run(pair, ctx()).find((o) => o.scope.orgId === 'o1')?.evidence.comparison).toBe('own-history');
+  });
+});
+
+describe('backfill properties', () => {
+  const start = localMs('2024-03-01', 0);
+  const base = ['o1', 'o2', 'o3'].flatMap((orgId) =>
+    recorded('2024-03-01', '2024-05-20', 4, (i) => i % 3, { orgId }).map((r) => ({ ...r, id: `${orgId}${r.id}` })),
+  );
+  const arbRecord = fc
+    .record({
+      org: fc.constantFrom('o1', 'o2', 'o3'),
+      at: fc.integer({ min: 0, max: 90 * DAY }),
+      lag: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 40 * DAY })),
+    })
+    .map(
+      ({ org, at, lag }): TraceRecord => ({
+        id: `${org}-${at}-${lag}`,
+        platformId: 'p1',
+        orgId: org,
+        actorId: 'a',
+        actorRole: 'staff',
+        action: 'form.submit',
+        occurredAt: start + at - lag,
+        recordedAt: start + at,
+      }),
+    );
+  const context: EvaluateContext = {
+    asOf: localMs('2024-06-01', 0),
+    evaluations: [
+      { id: 'e', name: 'e', kind: 'audit', start: '2024-05-15T00:00:00+08:00', end: '2024-05-15T00:00:00+08:00' },
+    ],
+    metrics: [],
+  };
+  const comparable = (outcomes: TestOutcome[]) =>
+    JSON.stringify(outcomes.map(({ explain, ...rest }) => ({ ...rest, text: explain(0.01) })));
+
+  it('never throws; order and batching do not change the outcomes', () => {
+    fc.assert(
+      fc.property(fc.array(arbRecord, { maxLength: 200 }), fc.integer({ min: 1, max: 1000 }), (extra, seed) => {
+        const all = [...base, ...extra];
+        const reference = comparable(run(all, context));
+        const shuffled = [...all].sort(
+          (a, b) => (((a.recordedAt / 60_000) * seed) % 101) - (((b.recordedAt / 60_000) * seed) % 101),
+        );
+        expect(comparable(run(shuffled, context))).toBe(reference);
+        const detector = createBackfillDetector();
+        const half = Math.floor(all.length / 2);
+        for (const r of all.slice(half)) detector.observe(r);
+        detector.evaluate(context);
+        for (const r of all.slice(0, half)) detector.observe(r);
+        expect(comparable(detector.evaluate(context))).toBe(reference);
+      }),
+      { numRuns: 25 },
+    );
+  });
+});

@@ -1,0 +1,290 @@
+/**
+ * backfill (补录) — traces recorded long after the time they claim, piling up in a window.
+ *
+ * Test: one-sided exact binomial test. Lag ℓ = recordedAt − occurredAt; a trace is backfilled
+ * when ℓ > 24 h. For a unit and a recording window W (by recorded local day), b of the n traces
+ * recorded in W are backfilled. p0 is the unit's backfilled share over the 8 weeks (56 days)
+ * before W, Beta(1,1)-smoothed: p0 = (b0 + 1)/(n0 + 2). p = P(X ≥ b | n, p0).
+ *
+ * Null hypothesis: in W the unit backfills at its own usual rate p0.
+ *
+ * Windows (two rules): 'pre-evaluation' — the 7 recording days before each evaluation covering
+ * the unit (same scope rules as burst-before-evaluation); 'weekly' — non-overlapping ISO weeks,
+ * Monday to Sunday, by recording day (non-overlapping so the tests of one unit are nearly
+ * independent and BH stays valid). A window is judged once it has ended (asOf ≥ its end).
+ *
+ * Hard negative — platform outage: when a platform's ingestion stalls every unit of it records
+ * late at once, which is the platform's delay, not a unit's fabrication. If in W the *other*
+ * units of the platform (at least `minPeerUnits` of them with traces in W) together backfill
+ * at least `minRatio` × their own pooled 8-week share, with at least `minBackfilled` backfilled
+ * traces, the unit is compared with them instead: p0 = their pooled share in W, Beta(1,1)-
+ * smoothed. The evidence says which comparison was used ('own-history' or 'platform-peers').
+ *
+ * Finding: q ≤ 0.01, b ≥ 20 and b/n ≥ 2·p0 (DETECTION.md).
+ *
+ * Minimum sample (else no outcome): n ≥ `minBackfilled` (20; below it b ≥ 20 is impossible),
+ * the 8-week history lies entirely within the unit's data (first recording day ≤ W's start − 56:
+ * a unit importing its history when it joins is not judged against an empty past), and
+ * n0 ≥ `minBaselineCount` (20) traces in it.
+ *
+ * Defaults and reasons: lagMs 24 h (DETECTION.md: a same-day entry is normal clerical work);
+ * preWindowDays 7 (as burst-before-evaluation); baselineDays 56 (8 weeks, DETECTION.md);
+ * qThreshold 0.01, minBackfilled 20, minRatio 2 (DETECTION.md); minBaselineCount 20 (keeps p0
+ * from being mostly the prior); minPeerUnits 2 (one other unit is not "the platform");
+ * retentionDays 400; utcOffsetMinutes 480.
+ *
+ * Memory per unit: per retained recording day the trace count, the backfilled count and four
+ * lag-bucket counts (1–2 d, 2–7 d, 7–30 d, > 30 d). Bound: retentionDays × units × 6 numbers.
+ */
+import { evaluationCoversOrg, evaluationStartDay } from '../evaluations.js';
+import { formatCount, formatPercent, formatProbability } from '../format.js';
+import { dayRange, orgKeyOf, pruneDays, RetentionWindow } from '../retention.js';
+import { binomialSf } from '../stats/binomial.js';
+import { DEFAULT_UTC_OFFSET_MINUTES, dayNumberToIso, isoWeekday, localDayNumber } from '../time.js';
+import type { Detector, EvaluateContext, Localized, TestOutcome, TraceRecord } from '../types.js';
+
+export interface BackfillOptions {
+  lagMs: number;
+  preWindowDays: number;
+  baselineDays: number;
+  qThreshold: number;
+  minBackfilled: number;
+  minRatio: number;
+  minBaselineCount: number;
+  minPeerUnits: number;
+  retentionDays: number;
+  utcOffsetMinutes: number;
+}
+
+export const BACKFILL_DEFAULTS: BackfillOptions = {
+  lagMs: 24 * 3_600_000,
+  preWindowDays: 7,
+  baselineDays: 56,
+  qThreshold: 0.01,
+  minBackfilled: 20,
+  minRatio: 2,
+  minBaselineCount: 20,
+  minPeerUnits: 2,
+  retentionDays: 400,
+  utcOffsetMinutes: DEFAULT_UTC_OFFSET_MINUTES,
+};
+
+const DAY_MS = 86_400_000;
+/** Upper bounds (exclusive) of the lag buckets after the first day, in days. */
+const LAG_BUCKETS = [2, 7, 30, Number.POSITIVE_INFINITY] as const;
+const LAG_BUCKET_NAMES = ['1-2d', '2-7d', '7-30d', '>30d'] as const;
+
+interface DayCell {
+  n: number;
+  b: number;
+  lagBuckets: [number, number, number, number];
+}
+
+interface UnitState {
+  platformId: string;
+  orgId: string;
+  days: Map<number, DayCell>;
+}
+
+interface Counts {
+  n: number;
+  b: number;
+}
+
+interface Window {
+  rule: 'pre-evaluation' | 'weekly';
+  first: number;
+  last: number;
+  evaluationIds: string[];
+}
+
+function sum(unit: UnitState, first: number, last: number): Counts {
+  let n = 0;
+  let b = 0;
+  for (let day = first; day <= last; day++) {
+    const cell = unit.days.get(day);
+    if (cell) {
+      n += cell.n;
+      b += cell.b;
+    }
+  }
+  return { n, b };
+}
+
+/** Creates the backfill detector (see the module comment for the method). */
+export function createBackfillDetector(options: Partial<BackfillOptions> = {}): Detector {
+  const o: BackfillOptions = { ...BACKFILL_DEFAULTS, ...options };
+  const units = new Map<string, UnitState>();
+  const retention = new RetentionWindow(o.retentionDays);
+
+  function observe(r: TraceRecord): void {
+    const day = localDayNumber(r.recordedAt, o.utcOffsetMinutes);
+    if (!retention.admit(day)) return;
+    const key = orgKeyOf(r.platformId, r.orgId);
+    let unit = units.get(key);
+    if (!unit) {
+      unit = { platformId: r.platformId, orgId: r.orgId, days: new Map() };
+      units.set(key, unit);
+    }
+    let cell = unit.days.get(day);
+    if (!cell) {
+      cell = { n: 0, b: 0, lagBuckets: [0, 0, 0, 0] };
+      unit.days.set(day, cell);
+    }
+    cell.n += 1;
+    const lag = r.recordedAt - r.occurredAt;
+    if (lag > o.lagMs) {
+      cell.b += 1;
+      const bucket = LAG_BUCKETS.findIndex((limit) => lag < limit * DAY_MS);
+      cell.lagBuckets[bucket] = (cell.lagBuckets[bucket] ?? 0) + 1;
+    }
+  }
+
+  function windowsFor(unit: UnitState, ctx: EvaluateContext, firstDay: number, lastComplete: number): Window[] {
+    const windows: Window[] = [];
+    const byStart = new Map<number, string[]>();
+    for (const e of ctx.evaluations) {
+      if (!evaluationCoversOrg(e, unit.platformId, unit.orgId)) continue;
+      const start = evaluationStartDay(e, o.utcOffsetMinutes);
+      byStart.set(start, [...(byStart.get(start) ?? []), e.id].sort());
+    }
+    for (const [start, ids] of [...byStart].sort((a, b) => a[0] - b[0])) {
+      windows.push({ rule: 'pre-evaluation', first: start - o.preWindowDays, last: start - 1, evaluationIds: ids });
+    }
+    // ISO weeks: the first Monday on or after the first day with a full baseline
+    let monday = firstDay + o.baselineDays;
+    monday += (8 - isoWeekday(monday)) % 7;
+    for (; monday + 6 <= lastComplete; monday += 7) {
+      windows.push({ rule: 'weekly', first: monday, last: monday + 6, evaluationIds: [] });
+    }
+    return windows.filter((w) => w.last <= lastComplete);
+  }
+
+  function evaluate(ctx: EvaluateContext): TestOutcome[] {
+    const cutoff = retention.cutoff();
+    for (const unit of units.values()) pruneDays(unit.days, cutoff);
+    // last recording day that has fully ended by asOf
+    const lastComplete = localDayNumber(ctx.asOf, o.utcOffsetMinutes) - 1;
+    const byPlatform = new Map<string, UnitState[]>();
+    for (const key of [...units.keys()].sort()) {
+      const unit = units.get(key)!;
+      byPlatform.set(unit.platformId, [...(byPlatform.get(unit.platformId) ?? []), unit]);
+    }
+    const outcomes: TestOutcome[] = [];
+    for (const key of [...units.keys()].sort()) {
+      const unit = units.get(key)!;
+      const span = dayRange(unit.days);
+      if (!span) continue;
+      const peers = (byPlatform.get(unit.platformId) ?? []).filter((u) => u !== unit);
+      for (const window of windowsFor(unit, ctx, span.first, lastComplete)) {
+        const outcome = testWindow(unit, span.first, window, peers);
+        if (outcome) outcomes.push(outcome);
+      }
+    }
+    return outcomes;
+  }
+
+  function testWindow(unit: UnitState, firstDay: number, w: Window, peers: readonly UnitState[]): TestOutcome | null {
+    const baseFirst = w.first - o.baselineDays;
+    const baseLast = w.first - 1;
+    if (firstDay > baseFirst) return null;
+    const { n, b } = sum(unit, w.first, w.last);
+    const base = sum(unit, baseFirst, baseLast);
+    if (n < o.minBackfilled || base.n < o.minBaselineCount) return null;
+
+    // the platform's other units in the same window: an outage shows in all of them
+    let peerUnitsWithData = 0;
+    const peerWindow: Counts = { n: 0, b: 0 };
+    const peerBase: Counts = { n: 0, b: 0 };
+    for (const peer of peers) {
+      const pw = sum(peer, w.first, w.last);
+      const pb = sum(peer, baseFirst, baseLast);
+      if (pw.n > 0) peerUnitsWithData += 1;
+      peerWindow.n += pw.n;
+      peerWindow.b += pw.b;
+      peerBase.n += pb.n;
+      peerBase.b += pb.b;
+    }
+    const peerP0 = (peerBase.b + 1) / (peerBase.n + 2);
+    const peerShare = (peerWindow.b + 1) / (peerWindow.n + 2);
+    const platformBackfilling =
+      peerUnitsWithData >= o.minPeerUnits &&
+      peerWindow.b >= o.minBackfilled &&
+      peerWindow.b / peerWindow.n >= o.minRatio * peerP0;
+    const ownP0 = (base.b + 1) / (base.n + 2);
+    const p0 = platformBackfilling ? peerShare : ownP0;
+    const comparison = platformBackfilling ? 'platform-peers' : 'own-history';
+    const share = b / n;
+    const pValue = binomialSf(b, n, p0);
+
+    const lagBuckets = [0, 0, 0, 0];
+    const series: { day: string; recorded: number; backfilled: number; window: 'baseline' | 'window' }[] = [];
+    for (let day = baseFirst; day <= w.last; day++) {
+      const cell = unit.days.get(day);
+      if (day >= w.first && cell) for (let i = 0; i < 4; i++) lagBuckets[i]! += cell.lagBuckets[i]!;
+      series.push({
+        day: dayNumberToIso(day),
+        recorded: cell?.n ?? 0,
+        backfilled: cell?.b ?? 0,
+        window: day >= w.first ? 'window' : 'baseline',
+      });
+    }
+    const period = { start: dayNumberToIso(w.first), end: dayNumberToIso(w.last) };
+    const explain = (q: number | null): Localized => {
+      const stat = `${formatProbability('p', pValue)}, ${formatProbability('q', q)}`;
+      const windowZh =
+        w.rule === 'pre-evaluation'
+          ? `评估（${w.evaluationIds.join('、')}）前${o.preWindowDays}天`
+          : `${period.start}至${period.end}这一周`;
+      const windowEn =
+        w.rule === 'pre-evaluation'
+          ? `the ${o.preWindowDays} days before evaluation ${w.evaluationIds.join(', ')}`
+          : `the week ${period.start} to ${period.end}`;
+      const normalZh = platformBackfilling
+        ? `同期本平台其他单位因平台延迟普遍补录，其补录比例为${formatPercent(peerShare)}，故以此为比较基准`
+        : `该单位此前8周的补录比例为${formatPercent(ownP0)}`;
+      const normalEn = platformBackfilling
+        ? `the platform's other units were all recording late in the same window (a platform delay), so their share ${formatPercent(peerShare)} is the comparison`
+        : `the unit's own share over the previous 8 weeks was ${formatPercent(ownP0)}`;
+      return {
+        'zh-CN':
+          `${windowZh}，单位${unit.orgId}记录的${formatCount(n)}条活动中有${formatCount(b)}条为补录（记录时间比声称的发生时间晚24小时以上），占${formatPercent(share)}；` +
+          `${normalZh}（二项检验，${stat}）。判定阈值：补录至少${o.minBackfilled}条、比例至少为基准的${o.minRatio}倍、q≤${o.qThreshold}。`,
+        en:
+          `In ${windowEn}, ${formatCount(b)} of the ${formatCount(n)} traces unit ${unit.orgId} recorded were backfilled (recorded more than 24 h after the time they claim), ${formatPercent(share)}; ` +
+          `${normalEn} (binomial test, ${stat}). A finding needs at least ${o.minBackfilled} backfilled traces, at least ${o.minRatio}× the reference share and q≤${o.qThreshold}.`,
+      };
+    };
+    return {
+      detector: 'backfill',
+      rule: w.rule,
+      scope: { kind: 'org', platformId: unit.platformId, orgId: unit.orgId },
+      period,
+      pValue,
+      qThreshold: o.qThreshold,
+      effectMet: b >= o.minBackfilled && share >= o.minRatio * p0,
+      score: share / p0,
+      statistics: {
+        recorded: n,
+        backfilled: b,
+        share,
+        p0,
+        baselineRecorded: base.n,
+        baselineBackfilled: base.b,
+        peerShare: peerWindow.n > 0 ? peerWindow.b / peerWindow.n : 0,
+        peerBaselineShare: peerP0,
+      },
+      evidence: {
+        comparison,
+        evaluationIds: w.evaluationIds,
+        baseline: { start: dayNumberToIso(baseFirst), end: dayNumberToIso(baseLast) },
+        peerUnitsWithData,
+        lagBuckets: Object.fromEntries(LAG_BUCKET_NAMES.map((name, i) => [name, lagBuckets[i]])),
+        series,
+      },
+      explain,
+    };
+  }
+
+  return { name: 'backfill', observe, evaluate };
+}
