@@ -66,7 +66,7 @@ describe('backfill', () => {
     expect(weekly?.pValue).toBeLessThan(1e-20);
     expect(weekly?.effectMet).toBe(true);
     expect(weekly?.evidence.comparison).toBe('own-history');
-    expect((weekly?.evidence.lagBuckets as Record<string, number>)['2-7d']).toBe(35);
+    expect((weekly!.evidence.lagBuckets as Record<string, number>)['2-7d']).toBe(35);
     const text = weekly!.explain(1e-6);
     expect(text['zh-CN']).toContain('35条为补录');
     expect(text.en).toContain('35 of the 70');
