@@ -222,6 +222,7 @@ start_kafka() {
   port_open 9092 && die "port 9092 is taken by another process (another Kafka?): stop it first"
   port_open 9093 && die "port 9093 (KRaft controller) is taken by another process"
   mkdir -p "$KAFKA_DIR"
+  command -v java >/dev/null || ensure_java_and_maven
   ensure_kafka_libs
   render "$REPO/infra/kafka/server.properties" "$KAFKA_CONFIG"
   format_kafka_storage
