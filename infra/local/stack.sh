@@ -169,8 +169,9 @@ start_clickhouse() {
   CH_ERR_FROM="$(size_of "$CH_DIR/logs/clickhouse-server.err.log")"
   log "clickhouse: starting clickhouse-server $(dpkg-query -W -f '${Version}' clickhouse-server 2>/dev/null || true)"
   # setsid: the server outlives this shell and the caller's process group.
+  # 9>&-: the server must not inherit (and so hold) the lock of with_lock.
   (cd "$CH_DIR" && exec setsid clickhouse-server "$(ch_signature)" \
-    >"$CH_DIR/logs/stdout.log" 2>&1 </dev/null) &
+    >"$CH_DIR/logs/stdout.log" 2>&1 </dev/null 9>&-) &
   echo $! >"$CH_DIR/clickhouse.pid"
 }
 
@@ -233,7 +234,7 @@ start_kafka() {
     -Djava.awt.headless=true \
     -Dlog4j.configuration="file:$REPO/infra/kafka/log4j.properties" -Dkafka.log.dir="$KAFKA_DIR" \
     -cp "$KAFKA_DIR/libs/*" kafka.Kafka "$KAFKA_CONFIG" \
-    >"$KAFKA_DIR/stdout.log" 2>&1 </dev/null) &
+    >"$KAFKA_DIR/stdout.log" 2>&1 </dev/null 9>&-) &
   echo $! >"$KAFKA_DIR/kafka.pid"
 }
 
@@ -340,9 +341,20 @@ cmd_status() {
   return "$ok"
 }
 
+# One `up` or `down` at a time: two callers starting the same servers would race for the ports.
+with_lock() {
+  mkdir -p "$STACK"
+  exec 9>"$STACK/.lock"
+  if ! flock -n 9; then
+    log "waiting for another stack.sh to finish"
+    flock -w 300 9 || die "another stack.sh holds $STACK/.lock for more than 300 s"
+  fi
+  "$@"
+}
+
 case "${1:-}" in
-up) cmd_up ;;
-down) cmd_down ;;
+up) with_lock cmd_up ;;
+down) with_lock cmd_down ;;
 status) cmd_status ;;
 *)
   echo "usage: $0 up|down|status" >&2
