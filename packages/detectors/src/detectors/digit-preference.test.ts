@@ -1,0 +1,217 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { binomialSf, chiSquareSf } from '../stats/index.js';
+import type { TestOutcome, TraceRecord } from '../types.js';
+import {
+  benfordFit,
+  createDigitPreferenceDetector,
+  firstDigit,
+  heapingProbability,
+  isWholePercent,
+  lastDigitChiSquare,
+  monteCarloUpperTail,
+  nigriniFirstDigitConformity,
+} from './digit-preference.js';
+import { context, plain, shuffled, traceRecord } from './support/fixtures.js';
+import { mulberry32 } from './support/prng.js';
+
+const MARCH = Date.parse('2026-03-10T10:00:00+08:00');
+const AFTER_MARCH = context(Date.parse('2026-04-01T00:00:00+08:00'));
+
+function run(records: readonly TraceRecord[], ctx = AFTER_MARCH, options = {}): TestOutcome[] {
+  const detector = createDigitPreferenceDetector(options);
+  for (const r of records) detector.observe(r);
+  return detector.evaluate(ctx);
+}
+
+const values = (list: readonly number[], denominators?: readonly number[]) =>
+  list.map((value, i) =>
+    traceRecord({ value, valueDenominator: denominators?.[i], occurredAt: MARCH + i * 60_000, actorId: `a${i % 7}` }),
+  );
+
+/** 100 values ≥ 20: 28 end in 0 (20…90, 120…190, 220…290, 320…350), 8 end in each of 1–9 (t1…t9, t = 2…9). */
+function roundedValues(): number[] {
+  const zeros = [20, 30, 40, 50, 60, 70, 80, 90].flatMap((v) => [v, v + 100, v + 200]).concat([320, 330, 340, 350]);
+  const others = [1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((d) => [2, 3, 4, 5, 6, 7, 8, 9].map((t) => 10 * t + d));
+  return [...zeros, ...others];
+}
+
+/** Honest counts: lognormal around 60 (σ = 0.6 in log space), rounded, seeded. */
+function honestCounts(count: number, seed: number, sigma = 0.6, median = 60): number[] {
+  const random = mulberry32(seed);
+  const out: number[] = [];
+  while (out.length < count) {
+    const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    const v = Math.round(median * Math.exp(sigma * z));
+    if (v >= 10) out.push(v);
+  }
+  return out;
+}
+
+describe('digit helpers', () => {
+  it('last-digit χ² by hand', () => {
+    const { counts, chiSquare } = lastDigitChiSquare(roundedValues());
+    expect(counts).toEqual([28, 8, 8, 8, 8, 8, 8, 8, 8, 8]);
+    // expected 10 each: (28 − 10)²/10 + 9·(8 − 10)²/10 = 32.4 + 3.6 = 36
+    expect(chiSquare).toBeCloseTo(36, 12);
+    expect(lastDigitChiSquare([]).chiSquare).toBe(0);
+  });
+  it('first digits and Benford MAD by hand', () => {
+    expect([0.0301, 7, 1e21, 999, 0, -5].map(firstDigit)).toEqual([3, 7, 1, 9, undefined, undefined]);
+    // every first digit equally often (1/9): |1/9 − log10(1 + 1/d)| for d = 1…9 =
+    // .18992 .06498 .01383 .01420 .03193 .04416 .05312 .05996 .06535 → sum .53745, MAD = .059717
+    const uniform = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((d) => d * 10);
+    expect(benfordFit(uniform).mad).toBeCloseTo(0.059717, 5);
+    expect(benfordFit([]).mad).toBe(0);
+    expect(nigriniFirstDigitConformity(0.006)).toBe('close');
+    expect(nigriniFirstDigitConformity(0.012)).toBe('acceptable');
+    expect(nigriniFirstDigitConformity(0.015)).toBe('marginal');
+    expect(nigriniFirstDigitConformity(0.0151)).toBe('nonconforming');
+  });
+  it('whole percents, including the exact ±0.05 boundary', () => {
+    expect(isWholePercent(120, 1000)).toBe(true); // 12.0 %
+    expect(isWholePercent(125, 1000)).toBe(false); // 12.5 %
+    expect(isWholePercent(241, 2000)).toBe(true); // 12.05 %: on the boundary
+    expect(isWholePercent(242, 2000)).toBe(false); // 12.1 %
+    expect(isWholePercent(0, 300)).toBe(true);
+    expect(isWholePercent(1, 3000)).toBe(true); // 0.033 %
+  });
+  it('heaping probability of a redraw, against closed forms', () => {
+    // b = 100: every numerator is a whole percent
+    expect(heapingProbability(37, 100)).toBeCloseTo(1, 12);
+    // b = 200: heaped iff a* is even; P(even) = (1 + (1 − 2p)^b)/2; a = 1: p = 0.005,
+    // 0.99^200 = 0.133980 → 0.566990
+    expect(heapingProbability(1, 200)).toBeCloseTo((1 + 0.99 ** 200) / 2, 8);
+    // b = 1000: heaped iff a* ≡ 0 (mod 10); p = 0.5 makes the ten residues almost equal → 0.1
+    expect(heapingProbability(500, 1000)).toBeCloseTo(0.1, 6);
+    // cannot move at p = 0 or 1
+    expect(heapingProbability(0, 1000)).toBe(1);
+    expect(heapingProbability(1000, 1000)).toBe(1);
+  });
+  it('Monte Carlo tail: certain, impossible, and a fair coin', () => {
+    expect(monteCarloUpperTail([1, 1, 1], 3, 1000, 20, mulberry32(1))).toEqual({ pValue: 1, draws: 20 });
+    expect(monteCarloUpperTail([0, 0], 1, 1000, 20, mulberry32(1))).toEqual({ pValue: 1 / 1001, draws: 1000 });
+    // one Bernoulli(½): P(H* ≥ 1) = ½; early stop at the 20th success: se about ½·√(1/20) = 0.11
+    const coin = monteCarloUpperTail([0.5], 1, 10_000, 20, mulberry32(7));
+    expect(Math.abs(coin.pValue - 0.5)).toBeLessThan(0.35);
+    expect(monteCarloUpperTail([0.5], 1, 10_000, 20, mulberry32(7))).toEqual(coin);
+  });
+});
+
+describe('digit-preference detector', () => {
+  it('fires on invented round numbers: χ² = 36, round shares by the binomial', () => {
+    const outcomes = run(values(roundedValues()));
+    const last = outcomes.find((o) => o.rule === 'last-digit')!;
+    expect(last.statistics.chiSquare).toBeCloseTo(36, 12);
+    expect(last.pValue).toBeCloseTo(chiSquareSf(36, 9), 15);
+    expect(last.pValue!).toBeLessThan(1e-4);
+    expect(last.statistics.cohensW).toBeCloseTo(0.6, 12); // √(36/100)
+    expect(last.effectMet).toBe(true);
+    expect(last.period).toEqual({ start: '2026-03-01', end: '2026-03-31' });
+    expect(last.scope).toEqual({ kind: 'org', platformId: 'p1', orgId: 'o1' });
+    const round10 = outcomes.find((o) => o.rule === 'round-10')!;
+    expect(round10.statistics.hits).toBe(28);
+    expect(round10.pValue).toBe(binomialSf(28, 100, 0.1));
+    expect(round10.effectMet).toBe(true);
+    const round5 = outcomes.find((o) => o.rule === 'round-5')!;
+    expect(round5.statistics.hits).toBe(36); // 28 zeros + 8 fives
+    expect(round5.effectMet).toBe(true);
+    const repeated = outcomes.find((o) => o.rule === 'repeated-last-two')!;
+    expect(repeated.statistics.hits).toBe(8); // 22, 33, …, 99
+    expect(repeated.effectMet).toBe(false);
+    expect(last.explain(0.001).en).toContain('χ² = 36');
+    expect(last.explain(0.001)['zh-CN']).toContain('末位');
+  });
+
+  it('stays silent on honest counts', () => {
+    const outcomes = run(values(honestCounts(400, 11)));
+    expect(outcomes.map((o) => o.rule).sort()).toEqual(['last-digit', 'repeated-last-two', 'round-10', 'round-5']);
+    for (const o of outcomes) expect(o.effectMet && o.pValue! <= 0.01).toBe(false);
+  });
+
+  it('minimum sample and the applicability of last digits', () => {
+    const honest = honestCounts(50, 3);
+    expect(run(values(honest.slice(0, 49)))).toEqual([]);
+    expect(run(values(honest)).length).toBe(4);
+    // honest small counts just above 10 (median < 20): last digits are not free, no test
+    expect(run(values(honestCounts(400, 4, 0.3, 14)))).toEqual([]);
+    // a month still in progress is not judged
+    expect(run(values(honest), context(Date.parse('2026-03-31T12:00:00+08:00')))).toEqual([]);
+  });
+
+  it('rates heaped on whole percents fire; b = 100 never can', () => {
+    const random = mulberry32(5);
+    const denominators = Array.from({ length: 100 }, () => 1000 + Math.floor(random() * 1000));
+    const invented = denominators.map((b) => Math.round((b * (60 + Math.floor(random() * 35))) / 100));
+    const heaped = run(values(invented, denominators)).find((o) => o.rule === 'rate-heaping')!;
+    expect(heaped.statistics.heaped).toBe(100);
+    // null: about one numerator in 10–20 lands on a whole percent, so E[H*] ≈ 5–10
+    expect(heaped.statistics.expectedHeaped).toBeGreaterThan(3);
+    expect(heaped.statistics.expectedHeaped).toBeLessThan(15);
+    expect(heaped.pValue).toBe(1 / 10_001); // no draw reached 100
+    expect(heaped.effectMet).toBe(true);
+    const honestA = denominators.map((b) => Math.floor(random() * b));
+    const honest = run(values(honestA, denominators)).find((o) => o.rule === 'rate-heaping')!;
+    expect(honest.pValue!).toBeGreaterThan(0.01);
+    const hundred = run(
+      values(
+        invented.map((_, i) => 50 + (i % 40)),
+        new Array(100).fill(100),
+      ),
+    );
+    const coarse = hundred.find((o) => o.rule === 'rate-heaping')!;
+    expect(coarse.pValue).toBe(1);
+    expect(coarse.effectMet).toBe(false);
+  });
+
+  it('Benford: only with ≥ 300 values over two orders of magnitude; uniform first digits fail it', () => {
+    // 450 values, 50 per first digit, spread over 10 … 99,999: MAD = 0.059717 (see above)
+    const uniformDigits = [1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((d) =>
+      Array.from({ length: 50 }, (_, i) => d * 10 ** (1 + (i % 4)) + (i % 7)),
+    );
+    const benford = run(values(uniformDigits)).find((o) => o.rule === 'benford')!;
+    expect(benford.statistics.mad).toBeCloseTo(0.059717, 5);
+    expect(benford.effectMet).toBe(true);
+    expect(benford.evidence.conformity).toBe('nonconforming');
+    expect(benford.pValue).toBeNull();
+    const narrow = uniformDigits.map((v) => 1000 + (v % 9000));
+    expect(run(values(narrow)).find((o) => o.rule === 'benford')).toBeUndefined();
+    expect(run(values(uniformDigits.slice(0, 299))).find((o) => o.rule === 'benford')).toBeUndefined();
+    const broad = honestCounts(3000, 9, 2.5, 500);
+    const honest = run(values(broad)).find((o) => o.rule === 'benford')!;
+    expect(honest.statistics.mad).toBeLessThan(0.012);
+    expect(honest.effectMet).toBe(false);
+  });
+
+  it('never throws and gives the same outcomes in any order or split (property)', () => {
+    const row = fc.record({
+      value: fc.oneof(fc.integer({ min: -5, max: 400 }), fc.double({ min: 0, max: 1e6, noNaN: true })),
+      denominator: fc.option(fc.integer({ min: 1, max: 3000 }), { nil: undefined }),
+      org: fc.integer({ min: 0, max: 1 }),
+      minute: fc.integer({ min: 0, max: 60 * 24 * 45 }),
+    });
+    fc.assert(
+      fc.property(fc.array(row, { minLength: 40, maxLength: 160 }), fc.integer(), (rows, seed) => {
+        const records = rows.map((r, i) =>
+          traceRecord({
+            id: `e${i}`,
+            orgId: `o${r.org}`,
+            value: r.value,
+            valueDenominator: r.denominator,
+            occurredAt: Date.parse('2026-02-20T00:00:00+08:00') + r.minute * 60_000,
+          }),
+        );
+        const options = { minValues: 10, minRates: 10, minBenfordValues: 30, monteCarloDraws: 200 };
+        const once = plain(run(records, AFTER_MARCH, options));
+        const detector = createDigitPreferenceDetector(options);
+        const mixed = shuffled(records, mulberry32(seed));
+        for (const r of mixed.slice(0, 20)) detector.observe(r);
+        detector.evaluate(AFTER_MARCH);
+        for (const r of mixed.slice(20)) detector.observe(r);
+        for (const r of mixed.slice(0, 3)) detector.observe(r);
+        expect(plain(detector.evaluate(AFTER_MARCH))).toEqual(once);
+      }),
+      { numRuns: 40 },
+    );
+  });
+});

@@ -1,0 +1,515 @@
+/**
+ * digit preference — reported values whose digits betray invention: too many round numbers,
+ * skewed last digits, rates heaped on whole percents, first digits far from Benford's law.
+ *
+ * Scope: an org and a calendar month (local days); values are the `value` fields of its
+ * traces, all actions pooled. Tests (H0 for each: the digits are what honest counting gives):
+ * - 'last-digit': last digit of integer values ≥ 10 against equal shares 0–9, Pearson χ² with
+ *   df 9, upper tail (Beber & Scacco, Political Analysis 20:211, 2012). Effect: Cohen's
+ *   w = √(χ²/n) ≥ 0.2 (small-to-medium; honest skewed count data with median ≥ 20 stays
+ *   below 0.15, measured on Poisson and negative-binomial counts).
+ * - 'repeated-last-two': share of those values whose last two digits repeat (11, 22, … 00)
+ *   against 10 %, one-sided binomial test. Effect: share ≥ 1.5 × 10 %.
+ * - 'round-5' / 'round-10': share of multiples of 5 against 20 % and of 10 against 10 %,
+ *   one-sided binomial tests. Effect: share ≥ 1.5 × expected.
+ *   The four tests above need n ≥ 50 values and a median ≥ 20: when most values sit just above
+ *   10 the last digit is not free (honest counts near 10 end in 0–5 more often), so the test
+ *   is not performed.
+ * - 'rate-heaping': rates value/valueDenominator with integer numerator a and denominator
+ *   b ≥ 100: the number H whose percentage lies within ±0.05 of a whole percent, against a
+ *   Monte Carlo null that redraws a* ~ Binomial(b, a/b) for every rate (Kobak, Shpilkin &
+ *   Pshenichnikov, AOAS 10:54, 2016). The chance q_i that a redrawn rate is heaped is computed
+ *   exactly (binomial sums over the heaped numerators), so one Monte Carlo draw of H* is a sum of
+ *   Bernoulli(q_i) — the same distribution as redrawing every a*, far cheaper. Draws use a
+ *   seeded PRNG (mulberry32, seed from platform, org and month), so p is reproducible; they stop
+ *   early by Besag & Clifford's sequential rule (Biometrika 78:301, 1991) after 20 draws at or
+ *   above H, else run to 10,000 draws, p = (1 + #{H* ≥ H}) / (1 + draws) (floor 1/10,001).
+ *   n ≥ 50 rates. Effect: H ≥ 1.5 × E[H*] and H − E[H*] ≥ 5.
+ * - 'benford' (score rule): first significant digit of positive values against Benford,
+ *   P(d) = log10(1 + 1/d), only where the law can apply: n ≥ 300 and max/min ≥ 100. Nigrini's
+ *   mean absolute deviation MAD = mean_d |observed share − P(d)| with his first-digit bands
+ *   (Nigrini, Benford's Law, Wiley 2012): ≤ 0.006 close, ≤ 0.012 acceptable, ≤ 0.015 marginal,
+ *   above nonconforming — which fires.
+ *
+ * Memory: at most 20,000 (option maxValuesPerOrgMonth) latest value records per org and month;
+ * a replayed event counts once. Months are judged once they have ended (asOf).
+ */
+import { binomialCdf, binomialSf, chiSquareSf, lnGamma } from '../stats/index.js';
+import { DEFAULT_UTC_OFFSET_MINUTES, localDayNumber } from '../time.js';
+import type { Detector, EvaluateContext, Period, Scope, TestOutcome, TraceRecord } from '../types.js';
+import { num, pct, prob, qSuffix } from './support/format.js';
+import { seedFromText } from './support/hash.js';
+import { type KeepHighest, keepLatest } from './support/keep-highest.js';
+import { monthOfDay, monthPeriod, periodEnded } from './support/periods.js';
+import { mulberry32 } from './support/prng.js';
+
+export interface DigitPreferenceOptions {
+  /** Latest value records kept per org and month (memory bound). */
+  maxValuesPerOrgMonth: number;
+  /** Minimum integer values ≥ 10 for the last-digit tests (50: ≥ 5 expected per digit). */
+  minValues: number;
+  /** The last-digit tests need this median: the bulk must lie well above the cut at 10. */
+  minMedian: number;
+  /** last-digit effect: Cohen's w at least this. */
+  minCohensW: number;
+  /** Share tests' effect: observed share at least this multiple of the expected share. */
+  minShareRatio: number;
+  /** Minimum rates with denominator ≥ minDenominator for rate-heaping. */
+  minRates: number;
+  /** Rates with a smaller denominator are left out (at b < 100 every percentage is coarse). */
+  minDenominator: number;
+  /** A percentage within this of a whole number is heaped (Kobak et al.: ±0.05). */
+  heapingTolerance: number;
+  /** Monte Carlo draws at most. */
+  monteCarloDraws: number;
+  /** Besag–Clifford early stop: this many draws at or above the observed count. */
+  monteCarloExceedances: number;
+  /** Benford: at least this many positive values … */
+  minBenfordValues: number;
+  /** … spanning at least this ratio max/min (two orders of magnitude). */
+  minBenfordSpan: number;
+  /** Benford fires above this MAD (Nigrini's nonconforming band for first digits). */
+  maxBenfordMad: number;
+  /** q-value level for the p-value rules. */
+  qThreshold: number;
+  utcOffsetMinutes: number;
+}
+
+export const DEFAULT_DIGIT_PREFERENCE_OPTIONS: DigitPreferenceOptions = {
+  maxValuesPerOrgMonth: 20_000,
+  minValues: 50,
+  minMedian: 20,
+  minCohensW: 0.2,
+  minShareRatio: 1.5,
+  minRates: 50,
+  minDenominator: 100,
+  heapingTolerance: 0.05,
+  monteCarloDraws: 10_000,
+  monteCarloExceedances: 20,
+  minBenfordValues: 300,
+  minBenfordSpan: 100,
+  maxBenfordMad: 0.015,
+  qThreshold: 0.01,
+  utcOffsetMinutes: DEFAULT_UTC_OFFSET_MINUTES,
+};
+
+/** Benford's first-digit probabilities, index d − 1: log10(1 + 1/d). */
+export const BENFORD_FIRST_DIGIT: readonly number[] = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((d) => Math.log10(1 + 1 / d));
+
+/**
+ * Counts of last digits and Pearson's χ² against equal shares.
+ *
+ * @param values non-negative integers.
+ * @returns counts[0..9] and χ² = Σ (O − n/10)² / (n/10) (0 for no values).
+ */
+export function lastDigitChiSquare(values: readonly number[]): { counts: number[]; chiSquare: number } {
+  const counts = new Array<number>(10).fill(0);
+  for (const v of values) counts[v % 10]!++;
+  const expected = values.length / 10;
+  const chiSquare = expected === 0 ? 0 : counts.reduce((s, c) => s + (c - expected) ** 2 / expected, 0);
+  return { counts, chiSquare };
+}
+
+/**
+ * First significant digit of a positive number (from its exponent form, so 0.0301 → 3 and
+ * 1e21 → 1 without rounding trouble).
+ *
+ * @returns 1–9; undefined for zero, negative or non-finite input.
+ */
+export function firstDigit(value: number): number | undefined {
+  if (!(value > 0) || !Number.isFinite(value)) return undefined;
+  return Number(value.toExponential()[0]);
+}
+
+export type NigriniConformity = 'close' | 'acceptable' | 'marginal' | 'nonconforming';
+
+/** Nigrini's first-digit MAD bands: ≤ 0.006 close, ≤ 0.012 acceptable, ≤ 0.015 marginal. */
+export function nigriniFirstDigitConformity(mad: number): NigriniConformity {
+  if (mad <= 0.006) return 'close';
+  if (mad <= 0.012) return 'acceptable';
+  if (mad <= 0.015) return 'marginal';
+  return 'nonconforming';
+}
+
+/**
+ * Benford first-digit fit: Nigrini's MAD and, for information, Pearson's χ² (df 8).
+ *
+ * @param values positive numbers (others are ignored).
+ * @returns counts[0..8] for digits 1–9, n, MAD = (1/9) Σ |O_d/n − P(d)|, χ²; MAD and χ² are 0
+ *   when no value is positive.
+ */
+export function benfordFit(values: readonly number[]): { counts: number[]; n: number; mad: number; chiSquare: number } {
+  const counts = new Array<number>(9).fill(0);
+  for (const v of values) {
+    const d = firstDigit(v);
+    if (d !== undefined) counts[d - 1]!++;
+  }
+  const n = counts.reduce((s, c) => s + c, 0);
+  if (n === 0) return { counts, n, mad: 0, chiSquare: 0 };
+  let mad = 0;
+  let chiSquare = 0;
+  for (let i = 0; i < 9; i++) {
+    const expected = BENFORD_FIRST_DIGIT[i]!;
+    mad += Math.abs(counts[i]! / n - expected) / 9;
+    chiSquare += (counts[i]! - n * expected) ** 2 / (n * expected);
+  }
+  return { counts, n, mad, chiSquare };
+}
+
+/**
+ * Whether a/b is within `tolerance` percentage points of a whole percent j, decided as
+ * |100a − j·b| ≤ tolerance·b: the left side is an exact integer, and a relative slack of 1e-9
+ * absorbs the binary form of 0.05, so rates exactly on the boundary (a = 20j ± 1 at b = 2000,
+ * i.e. j ± 0.05 %) count as heaped instead of being lost to rounding.
+ *
+ * @param a numerator, an integer 0 ≤ a ≤ b.
+ * @param b denominator, an integer ≥ 1 (b ≤ 1e12 keeps every product exact).
+ */
+export function isWholePercent(a: number, b: number, tolerance = 0.05): boolean {
+  const j = Math.round((100 * a) / b);
+  for (const candidate of [j - 1, j, j + 1]) {
+    if (Math.abs(100 * a - candidate * b) <= tolerance * b + 1e-9 * b) return true;
+  }
+  return false;
+}
+
+function binomialPmf(k: number, n: number, p: number): number {
+  return Math.exp(lnGamma(n + 1) - lnGamma(k + 1) - lnGamma(n - k + 1) + k * Math.log(p) + (n - k) * Math.log1p(-p));
+}
+
+/**
+ * The probability that a redrawn numerator a* ~ Binomial(b, a/b) gives a heaped rate, i.e.
+ * Σ over whole percents j of P(a* within ±tolerance of j percent of b). Only percents within
+ * 10 standard deviations of the mean are summed (the rest is below 1e-22).
+ *
+ * @param a observed numerator, an integer 0 ≤ a ≤ b.
+ * @param b denominator, an integer ≥ 1.
+ * @returns a probability in [0, 1]; for a = 0 or a = b the draw cannot move, so 1 (0 % and
+ *   100 % are whole percents).
+ */
+export function heapingProbability(a: number, b: number, tolerance = 0.05): number {
+  const p = a / b;
+  if (p === 0 || p === 1) return isWholePercent(a, b, tolerance) ? 1 : 0;
+  const sd = Math.sqrt(b * p * (1 - p));
+  const low = Math.max(0, Math.floor(b * p - 10 * sd));
+  const high = Math.min(b, Math.ceil(b * p + 10 * sd));
+  let total = 0;
+  for (let j = Math.floor((100 * low) / b); j <= Math.ceil((100 * high) / b); j++) {
+    const lo = Math.max(low, Math.ceil(((j - tolerance) * b) / 100 - 1e-9));
+    const hi = Math.min(high, Math.floor(((j + tolerance) * b) / 100 + 1e-9));
+    if (lo > hi) continue;
+    if (hi - lo < 8) {
+      for (let k = lo; k <= hi; k++) if (isWholePercent(k, b, tolerance)) total += binomialPmf(k, b, p);
+    } else {
+      total += binomialCdf(hi, b, p) - binomialCdf(lo - 1, b, p);
+    }
+  }
+  return Math.min(1, Math.max(0, total));
+}
+
+/**
+ * Monte Carlo upper-tail p-value of a count H against H* = Σ Bernoulli(q_i), with Besag &
+ * Clifford's sequential stopping (stop once `exceedances` draws reach H).
+ *
+ * @param probabilities q_i in [0, 1].
+ * @param observed H.
+ * @param maxDraws at most this many draws.
+ * @param exceedances the early-stopping count h.
+ * @param random uniform source in [0, 1).
+ * @returns p = h/L when the h-th exceedance came at draw L, else (1 + g)/(1 + maxDraws) with g
+ *   exceedances; and the number of draws made.
+ */
+export function monteCarloUpperTail(
+  probabilities: readonly number[],
+  observed: number,
+  maxDraws: number,
+  exceedances: number,
+  random: () => number,
+): { pValue: number; draws: number } {
+  let certain = 0;
+  const uncertain: number[] = [];
+  for (const q of probabilities) {
+    if (q >= 1) certain++;
+    else if (q > 0) uncertain.push(q);
+  }
+  let reached = 0;
+  for (let draw = 1; draw <= maxDraws; draw++) {
+    let h = certain;
+    for (const q of uncertain) if (random() < q) h++;
+    if (h >= observed) {
+      reached++;
+      if (reached >= exceedances) return { pValue: reached / draw, draws: draw };
+    }
+  }
+  return { pValue: (1 + reached) / (1 + maxDraws), draws: maxDraws };
+}
+
+interface ValueRecord {
+  id: string;
+  t: number;
+  value: number;
+  denominator: number | undefined;
+}
+
+interface OrgMonth {
+  platformId: string;
+  orgId: string;
+  month: string;
+  values: KeepHighest<ValueRecord>;
+}
+
+const DETECTOR = 'digit-preference' as const;
+
+function median(sorted: readonly number[]): number {
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOptions> = {}): Detector {
+  const opts = { ...DEFAULT_DIGIT_PREFERENCE_OPTIONS, ...options };
+  const groups = new Map<string, OrgMonth>();
+
+  function observe(record: TraceRecord): void {
+    if (record.value === undefined || !Number.isFinite(record.value)) return;
+    const month = monthOfDay(localDayNumber(record.occurredAt, opts.utcOffsetMinutes));
+    const key = JSON.stringify([record.platformId, record.orgId, month]);
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = {
+        platformId: record.platformId,
+        orgId: record.orgId,
+        month,
+        values: keepLatest(opts.maxValuesPerOrgMonth),
+      };
+      groups.set(key, group);
+    }
+    group.values.add({
+      id: record.id,
+      t: record.occurredAt,
+      value: record.value,
+      denominator: record.valueDenominator,
+    });
+  }
+
+  function evaluate(ctx: EvaluateContext): TestOutcome[] {
+    const outcomes: TestOutcome[] = [];
+    for (const key of [...groups.keys()].sort()) {
+      const group = groups.get(key)!;
+      const period = monthPeriod(group.month);
+      if (!periodEnded(period, ctx.asOf, opts.utcOffsetMinutes)) continue;
+      const records = group.values.sorted();
+      const scope: Scope = { kind: 'org', platformId: group.platformId, orgId: group.orgId };
+      const plain = records.filter((r) => r.denominator === undefined).map((r) => r.value);
+      const integers = plain.filter((v) => Number.isInteger(v) && v >= 10);
+      const common = { scope, period, truncated: group.values.truncated, orgId: group.orgId };
+      if (integers.length >= opts.minValues && median([...integers].sort((a, b) => a - b)) >= opts.minMedian) {
+        outcomes.push(lastDigitOutcome(integers, common));
+        outcomes.push(...shareOutcomes(integers, common));
+      }
+      const rates = records.filter(
+        (r) =>
+          r.denominator !== undefined &&
+          Number.isInteger(r.denominator) &&
+          r.denominator >= opts.minDenominator &&
+          r.denominator <= 1e12 &&
+          Number.isInteger(r.value) &&
+          r.value >= 0 &&
+          r.value <= r.denominator,
+      );
+      if (rates.length >= opts.minRates) outcomes.push(rateHeapingOutcome(rates, group, common));
+      const positive = plain.filter((v) => v > 0);
+      if (positive.length >= opts.minBenfordValues) {
+        const span = positive.reduce((m, v) => Math.max(m, v), 0) / positive.reduce((m, v) => Math.min(m, v), Infinity);
+        if (span >= opts.minBenfordSpan) outcomes.push(benfordOutcome(positive, span, common));
+      }
+    }
+    return outcomes;
+  }
+
+  interface Common {
+    scope: Scope;
+    period: Period;
+    truncated: boolean;
+    orgId: string;
+  }
+
+  function lastDigitOutcome(values: readonly number[], c: Common): TestOutcome {
+    const { counts, chiSquare } = lastDigitChiSquare(values);
+    const n = values.length;
+    const pValue = chiSquareSf(chiSquare, 9);
+    const w = Math.sqrt(chiSquare / n);
+    let top = 0;
+    for (let d = 1; d < 10; d++) if (counts[d]! > counts[top]!) top = d;
+    return {
+      detector: DETECTOR,
+      rule: 'last-digit',
+      scope: c.scope,
+      period: c.period,
+      pValue,
+      qThreshold: opts.qThreshold,
+      effectMet: w >= opts.minCohensW,
+      score: w,
+      statistics: { chiSquare, df: 9, n, cohensW: w, topDigit: top, topDigitShare: counts[top]! / n },
+      evidence: { lastDigitCounts: counts, truncated: c.truncated },
+      explain: (q) => {
+        const qs = qSuffix(q);
+        return {
+          'zh-CN':
+            `末位数字检验（卡方检验，对照 0–9 各占 10%）：单位 ${c.orgId} 在 ${c.period.start} 至 ${c.period.end} 上报的 ${n} 个不小于 10 的整数中，` +
+            `末位为 ${top} 的占 ${pct(counts[top]! / n)}；χ² = ${num(chiSquare)}（自由度 9），p = ${prob(pValue)}${qs.zh}，效应量 w = ${num(w)}（阈值 ${opts.minCohensW}）。` +
+            `如实统计的数字末位大致均匀，每个数字约占 10%。`,
+          en:
+            `Last-digit test (χ² against equal shares of 0–9): of ${n} integer values ≥ 10 reported by org ${c.orgId} from ` +
+            `${c.period.start} to ${c.period.end}, ${pct(counts[top]! / n)} end in ${top}; χ² = ${num(chiSquare)} (df 9), ` +
+            `p = ${prob(pValue)}${qs.en}, effect size w = ${num(w)} (threshold ${opts.minCohensW}). Honest counts end in each ` +
+            `digit about 10% of the time.`,
+        };
+      },
+    };
+  }
+
+  function shareOutcomes(values: readonly number[], c: Common): TestOutcome[] {
+    const n = values.length;
+    const tests = [
+      {
+        rule: 'repeated-last-two',
+        expected: 0.1,
+        hits: values.filter((v) => Math.floor(v / 10) % 10 === v % 10).length,
+        zh: '末两位相同（如 11、22、…、00）',
+        en: 'last two digits repeated (11, 22, … 00)',
+      },
+      {
+        rule: 'round-5',
+        expected: 0.2,
+        hits: values.filter((v) => v % 5 === 0).length,
+        zh: '为 5 的倍数',
+        en: 'multiples of 5',
+      },
+      {
+        rule: 'round-10',
+        expected: 0.1,
+        hits: values.filter((v) => v % 10 === 0).length,
+        zh: '为 10 的倍数',
+        en: 'multiples of 10',
+      },
+    ];
+    return tests.map((t) => {
+      const share = t.hits / n;
+      const pValue = binomialSf(t.hits, n, t.expected);
+      return {
+        detector: DETECTOR,
+        rule: t.rule,
+        scope: c.scope,
+        period: c.period,
+        pValue,
+        qThreshold: opts.qThreshold,
+        effectMet: share >= opts.minShareRatio * t.expected,
+        score: share / t.expected,
+        statistics: { n, hits: t.hits, share, expectedShare: t.expected },
+        evidence: { truncated: c.truncated },
+        explain: (q: number | null) => {
+          const qs = qSuffix(q);
+          return {
+            'zh-CN':
+              `整数偏好检验（单侧二项检验）：单位 ${c.orgId} 在 ${c.period.start} 至 ${c.period.end} 上报的 ${n} 个不小于 10 的整数中，` +
+              `${t.hits} 个${t.zh}，占 ${pct(share)}；如实统计时约占 ${pct(t.expected, 0)}。p = ${prob(pValue)}${qs.zh}。`,
+            en:
+              `Round-number test (one-sided binomial): of ${n} integer values ≥ 10 reported by org ${c.orgId} from ` +
+              `${c.period.start} to ${c.period.end}, ${t.hits} (${pct(share)}) are ${t.en}; honest counts give about ` +
+              `${pct(t.expected, 0)}. p = ${prob(pValue)}${qs.en}.`,
+          };
+        },
+      };
+    });
+  }
+
+  function rateHeapingOutcome(rates: readonly ValueRecord[], group: OrgMonth, c: Common): TestOutcome {
+    const cache = new Map<string, number>();
+    const probabilities = rates.map((r) => {
+      const key = `${r.value}/${r.denominator}`;
+      let q = cache.get(key);
+      if (q === undefined) {
+        q = heapingProbability(r.value, r.denominator!, opts.heapingTolerance);
+        cache.set(key, q);
+      }
+      return q;
+    });
+    const heaped = rates.filter((r) => isWholePercent(r.value, r.denominator!, opts.heapingTolerance)).length;
+    const expected = probabilities.reduce((s, q) => s + q, 0);
+    const random = mulberry32(
+      seedFromText(JSON.stringify([group.platformId, group.orgId, group.month, 'rate-heaping'])),
+    );
+    const { pValue, draws } = monteCarloUpperTail(
+      probabilities,
+      heaped,
+      opts.monteCarloDraws,
+      opts.monteCarloExceedances,
+      random,
+    );
+    const n = rates.length;
+    return {
+      detector: DETECTOR,
+      rule: 'rate-heaping',
+      scope: c.scope,
+      period: c.period,
+      pValue,
+      qThreshold: opts.qThreshold,
+      effectMet: heaped >= opts.minShareRatio * expected && heaped - expected >= 5,
+      score: expected > 0 ? heaped / expected : heaped,
+      statistics: { n, heaped, expectedHeaped: expected, monteCarloDraws: draws },
+      evidence: { tolerancePercentPoints: opts.heapingTolerance, truncated: c.truncated },
+      explain: (q) => {
+        const qs = qSuffix(q);
+        return {
+          'zh-CN':
+            `比率整百分比堆积检验（Kobak 等 2016 的蒙特卡洛检验）：单位 ${c.orgId} 在 ${c.period.start} 至 ${c.period.end} 上报的 ${n} 个比率` +
+            `（分母不小于 ${opts.minDenominator}）中，${heaped} 个恰好落在整百分比（误差不超过 ${opts.heapingTolerance} 个百分点）；` +
+            `按各自分子分母随机重抽，预计约 ${num(expected)} 个。p = ${prob(pValue)}（${draws} 次模拟）${qs.zh}。`,
+          en:
+            `Whole-percent heaping of rates (Monte Carlo test of Kobak et al. 2016): of ${n} rates with denominator ≥ ` +
+            `${opts.minDenominator} reported by org ${c.orgId} from ${c.period.start} to ${c.period.end}, ${heaped} sit on a whole ` +
+            `percent (within ${opts.heapingTolerance} points); redrawing each numerator at random gives about ${num(expected)}. ` +
+            `p = ${prob(pValue)} (${draws} draws)${qs.en}.`,
+        };
+      },
+    };
+  }
+
+  function benfordOutcome(values: readonly number[], span: number, c: Common): TestOutcome {
+    const fit = benfordFit(values);
+    const conformity = nigriniFirstDigitConformity(fit.mad);
+    const zhBand = { close: '高度符合', acceptable: '可接受', marginal: '勉强符合', nonconforming: '不符合' }[
+      conformity
+    ];
+    return {
+      detector: DETECTOR,
+      rule: 'benford',
+      scope: c.scope,
+      period: c.period,
+      pValue: null,
+      qThreshold: 1,
+      effectMet: fit.mad > opts.maxBenfordMad,
+      score: fit.mad,
+      statistics: { n: fit.n, mad: fit.mad, chiSquare: fit.chiSquare, span },
+      evidence: {
+        firstDigitCounts: fit.counts,
+        benfordExpected: BENFORD_FIRST_DIGIT,
+        conformity,
+        truncated: c.truncated,
+      },
+      explain: () => ({
+        'zh-CN':
+          `本福特定律首位数字检验（Nigrini 平均绝对偏差 MAD）：单位 ${c.orgId} 在 ${c.period.start} 至 ${c.period.end} 上报的 ${fit.n} 个正数` +
+          `（最大值是最小值的 ${num(span)} 倍）首位数字分布与本福特定律的 MAD = ${num(fit.mad)}，属于“${zhBand}”档。` +
+          `跨越多个数量级的真实数据首位为 1 的约占 30.1%，MAD 通常不超过 0.012；超过 ${opts.maxBenfordMad} 为不符合。`,
+        en:
+          `Benford first-digit test (Nigrini's mean absolute deviation): the ${fit.n} positive values reported by org ${c.orgId} ` +
+          `from ${c.period.start} to ${c.period.end} (largest ${num(span)}× the smallest) deviate from Benford's law by ` +
+          `MAD = ${num(fit.mad)}, Nigrini's "${conformity}" band. Real data spanning orders of magnitude start with 1 about 30.1% ` +
+          `of the time and stay within MAD 0.012; above ${opts.maxBenfordMad} is nonconforming.`,
+      }),
+    };
+  }
+
+  return { name: DETECTOR, observe, evaluate };
+}
