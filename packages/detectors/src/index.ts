@@ -1,0 +1,37 @@
+export * from './calendar/index.js';
+export { BACKFILL_DEFAULTS, type BackfillOptions, createBackfillDetector } from './detectors/backfill.js';
+export {
+  BURST_BEFORE_EVALUATION_DEFAULTS,
+  type BurstBeforeEvaluationOptions,
+  createBurstBeforeEvaluationDetector,
+} from './detectors/burst-before-evaluation.js';
+export { type CrossUnitSamenessOptions, createCrossUnitSamenessDetector } from './detectors/cross-unit-sameness.js';
+export { createDigitPreferenceDetector, type DigitPreferenceOptions } from './detectors/digit-preference.js';
+export {
+  createMachineRegularTimingDetector,
+  type MachineRegularTimingOptions,
+} from './detectors/machine-regular-timing.js';
+export {
+  createUnderDispersionDetector,
+  UNDER_DISPERSION_DEFAULTS,
+  type UnderDispersionOptions,
+} from './detectors/under-dispersion.js';
+export {
+  AVAILABLE_DETECTORS,
+  DetectionEngine,
+  type DetectionEngineOptions,
+  type DetectorOptionsByName,
+} from './engine.js';
+export {
+  evaluationCoversOrg,
+  evaluationCoversPlatform,
+  evaluationEndDay,
+  evaluationStartDay,
+} from './evaluations.js';
+export { fingerprint, scopeKey } from './fingerprint.js';
+export { toTraceRecord } from './record.js';
+export { RUN_DEFAULTS, type RunOptions, runDetectors } from './runner.js';
+export { hammingDistance, simhash } from './simhash.js';
+export * from './stats/index.js';
+export * from './time.js';
+export * from './types.js';
