@@ -1,0 +1,324 @@
+/**
+ * duplicate content — the same report text reused across actors and days (台账 copied instead
+ * of written).
+ *
+ * Rules (score rules; clusters are formed within one platform):
+ * - 'exact:<hash>': reports with the same contentHash (sha-256 of the text).
+ * - 'near:<simhash>': reports whose 64-bit SimHashes (Charikar 2002; Manku et al., WWW 2007)
+ *   lie within Hamming distance 3, linked into clusters (single linkage). Candidate pairs come
+ *   from banding: the hash is cut into four 16-bit bands and only hashes sharing a band are
+ *   compared — two hashes within distance 3 always share one (pigeonhole), and by chance a band
+ *   is shared by 1 in 65,536 pairs, so the cost stays about linear. Reported only when the
+ *   cluster holds at least two different texts (one text repeated is the exact rule's case).
+ * A cluster is a finding when some 30-day window holds ≥ 3 of its reports by ≥ 2 actors or on
+ * ≥ 3 days (DETECTION.md); the window reported is the one with the most reports meeting that
+ * (ties: the earliest). Score = reports in that window; statistics give the distinct actors and
+ * days. Scope: the cluster's dominant org (most reports in the window; ties: smallest id), the
+ * evidence lists every org, actor and day. Minimum sample: 3 reports in the cluster.
+ *
+ * Not judged: a text used in ≥ 5 orgs of the platform (option templateOrgs) — a form template
+ * or stock phrase ("已处理"), not one unit's copying; a SimHash of all zeros (a text with no
+ * letters or digits).
+ *
+ * Memory: at most 20,000 (option maxReportsPerOrg) latest reports with a hash per org; a
+ * replayed event counts once.
+ */
+
+import { hammingDistance, simhashBands } from '../simhash.js';
+import { DEFAULT_UTC_OFFSET_MINUTES, dayNumberToIso, localDayNumber } from '../time.js';
+import type { Detector, EvaluateContext, Scope, TestOutcome, TraceRecord } from '../types.js';
+import { type KeepHighest, keepLatest } from './support/keep-highest.js';
+
+export interface DuplicateContentOptions {
+  /** Latest reports with a content hash or SimHash kept per org (memory bound). */
+  maxReportsPerOrg: number;
+  /** Minimum reports in a window (3: twice could be a resubmission). */
+  minReports: number;
+  /** … by at least this many actors … */
+  minActors: number;
+  /** … or on at least this many distinct days. */
+  minDays: number;
+  /** Window length in days. */
+  windowDays: number;
+  /** Near-duplicate threshold on the SimHash Hamming distance (3 of 64 bits, Manku et al.). */
+  maxHammingDistance: number;
+  /** A text (or near cluster) used in this many orgs is a template, not judged. */
+  templateOrgs: number;
+  /** Band buckets with more distinct hashes than this are not paired (guards adversarial input). */
+  maxBucketSize: number;
+  utcOffsetMinutes: number;
+}
+
+export const DEFAULT_DUPLICATE_CONTENT_OPTIONS: DuplicateContentOptions = {
+  maxReportsPerOrg: 20_000,
+  minReports: 3,
+  minActors: 2,
+  minDays: 3,
+  windowDays: 30,
+  maxHammingDistance: 3,
+  templateOrgs: 5,
+  maxBucketSize: 1000,
+  utcOffsetMinutes: DEFAULT_UTC_OFFSET_MINUTES,
+};
+
+interface Report {
+  id: string;
+  t: number;
+  orgId: string;
+  actorId: string;
+  contentHash: string | undefined;
+  simhash: string | undefined;
+}
+
+const HEX64 = /^[0-9a-f]{16}$/;
+const ZERO_SIMHASH = '0000000000000000';
+
+/** Union–find over 0..n−1 with path halving. */
+class DisjointSets {
+  private readonly parent: number[];
+  constructor(n: number) {
+    this.parent = Array.from({ length: n }, (_, i) => i);
+  }
+  find(x: number): number {
+    let i = x;
+    while (this.parent[i] !== i) {
+      this.parent[i] = this.parent[this.parent[i]!]!;
+      i = this.parent[i]!;
+    }
+    return i;
+  }
+  union(a: number, b: number): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    // the smaller root wins, so the result does not depend on the order of unions
+    if (ra < rb) this.parent[rb] = ra;
+    else if (rb < ra) this.parent[ra] = rb;
+  }
+}
+
+/**
+ * Clusters of 64-bit hex hashes within a Hamming distance, found by four-band bucketing.
+ *
+ * @param hashes distinct 16-hex-digit hashes.
+ * @param maxDistance link hashes at most this far apart (≤ 3 for the banding to be complete).
+ * @param maxBucketSize skip buckets larger than this.
+ * @returns clusters of two or more hashes (each sorted), in order of their smallest hash.
+ */
+export function nearDuplicateClusters(
+  hashes: readonly string[],
+  maxDistance: number,
+  maxBucketSize = 1000,
+): string[][] {
+  const sorted = [...hashes].sort();
+  const sets = new DisjointSets(sorted.length);
+  const buckets = new Map<string, number[]>();
+  sorted.forEach((hash, i) => {
+    simhashBands(hash).forEach((band, b) => {
+      const key = `${b}:${band}`;
+      const list = buckets.get(key);
+      if (list === undefined) buckets.set(key, [i]);
+      else list.push(i);
+    });
+  });
+  for (const members of buckets.values()) {
+    if (members.length < 2 || members.length > maxBucketSize) continue;
+    for (let x = 0; x < members.length; x++) {
+      for (let y = x + 1; y < members.length; y++) {
+        const a = members[x]!;
+        const b = members[y]!;
+        if (hammingDistance(sorted[a]!, sorted[b]!) <= maxDistance) sets.union(a, b);
+      }
+    }
+  }
+  const clusters = new Map<number, string[]>();
+  sorted.forEach((hash, i) => {
+    const root = sets.find(i);
+    const list = clusters.get(root);
+    if (list === undefined) clusters.set(root, [hash]);
+    else list.push(hash);
+  });
+  return [...clusters.values()].filter((c) => c.length >= 2);
+}
+
+interface Window {
+  members: Report[];
+  actors: Set<string>;
+  days: Set<number>;
+  qualifies: boolean;
+}
+
+const DETECTOR = 'duplicate-content' as const;
+
+export function createDuplicateContentDetector(options: Partial<DuplicateContentOptions> = {}): Detector {
+  const opts = { ...DEFAULT_DUPLICATE_CONTENT_OPTIONS, ...options };
+  /** platform → org → reports */
+  const platforms = new Map<string, Map<string, KeepHighest<Report>>>();
+
+  function observe(record: TraceRecord): void {
+    const simhash = record.simhash?.toLowerCase();
+    const usableSimhash =
+      simhash !== undefined && HEX64.test(simhash) && simhash !== ZERO_SIMHASH ? simhash : undefined;
+    if (record.contentHash === undefined && usableSimhash === undefined) return;
+    let orgs = platforms.get(record.platformId);
+    if (orgs === undefined) {
+      orgs = new Map();
+      platforms.set(record.platformId, orgs);
+    }
+    let reports = orgs.get(record.orgId);
+    if (reports === undefined) {
+      reports = keepLatest<Report>(opts.maxReportsPerOrg);
+      orgs.set(record.orgId, reports);
+    }
+    reports.add({
+      id: record.id,
+      t: record.occurredAt,
+      orgId: record.orgId,
+      actorId: record.actorId,
+      contentHash: record.contentHash,
+      simhash: usableSimhash,
+    });
+  }
+
+  const dayOf = (r: Report) => localDayNumber(r.t, opts.utcOffsetMinutes);
+
+  /** The best window of windowDays days (see the module comment); members sorted by time. */
+  function bestWindow(members: readonly Report[]): Window {
+    const span = opts.windowDays * 86_400_000;
+    const actorCounts = new Map<string, number>();
+    const dayCounts = new Map<number, number>();
+    const bump = <K>(map: Map<K, number>, key: K, by: number) => {
+      const next = (map.get(key) ?? 0) + by;
+      if (next === 0) map.delete(key);
+      else map.set(key, next);
+    };
+    let best: { start: number; end: number; qualifies: boolean } | undefined;
+    let end = 0;
+    for (let start = 0; start < members.length; start++) {
+      while (end < members.length && members[end]!.t - members[start]!.t < span) {
+        bump(actorCounts, members[end]!.actorId, 1);
+        bump(dayCounts, dayOf(members[end]!), 1);
+        end++;
+      }
+      const size = end - start;
+      const qualifies =
+        size >= opts.minReports && (actorCounts.size >= opts.minActors || dayCounts.size >= opts.minDays);
+      if (
+        best === undefined ||
+        (qualifies && !best.qualifies) ||
+        (qualifies === best.qualifies && size > best.end - best.start)
+      ) {
+        best = { start, end, qualifies };
+      }
+      bump(actorCounts, members[start]!.actorId, -1);
+      bump(dayCounts, dayOf(members[start]!), -1);
+    }
+    const chosen = members.slice(best!.start, best!.end);
+    return {
+      members: chosen,
+      actors: new Set(chosen.map((r) => r.actorId)),
+      days: new Set(chosen.map(dayOf)),
+      qualifies: best!.qualifies,
+    };
+  }
+
+  function clusterOutcome(
+    platformId: string,
+    rule: string,
+    kind: 'exact' | 'near',
+    members: readonly Report[],
+    hashes: readonly string[],
+  ): TestOutcome {
+    const window = bestWindow(members);
+    const perOrg = new Map<string, number>();
+    for (const r of window.members) perOrg.set(r.orgId, (perOrg.get(r.orgId) ?? 0) + 1);
+    const [dominant] = [...perOrg].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]!;
+    const scope: Scope = { kind: 'org', platformId, orgId: dominant };
+    const days = [...window.days].sort((a, b) => a - b).map(dayNumberToIso);
+    const actors = [...window.actors].sort();
+    const period = { start: days[0]!, end: days[days.length - 1]! };
+    const n = window.members.length;
+    const allOrgs = [...new Set(members.map((r) => r.orgId))].sort();
+    const what =
+      kind === 'exact'
+        ? { zh: '内容完全相同（内容哈希一致）', en: 'identical text (same content hash)' }
+        : {
+            zh: `内容高度相似（SimHash 相差不超过 ${opts.maxHammingDistance} 位）`,
+            en: `near-identical text (SimHashes within ${opts.maxHammingDistance} bits)`,
+          };
+    return {
+      detector: DETECTOR,
+      rule,
+      scope,
+      period,
+      pValue: null,
+      qThreshold: 1,
+      effectMet: window.qualifies,
+      score: n,
+      statistics: {
+        reports: n,
+        actors: actors.length,
+        days: days.length,
+        orgs: perOrg.size,
+        clusterReports: members.length,
+      },
+      evidence: {
+        kind,
+        hashes: hashes.slice(0, 20),
+        actors: actors.slice(0, 100),
+        days,
+        orgs: allOrgs,
+        reportIds: window.members.slice(0, 100).map((r) => r.id),
+      },
+      explain: () => ({
+        'zh-CN':
+          `重复材料检查：平台 ${platformId} 上 ${n} 份报告${what.zh}，出自 ${actors.length} 个账号、${days.length} 个不同日期` +
+          `（${period.start} 至 ${period.end}，${opts.windowDays} 天内），主要来自单位 ${dominant}。` +
+          `如实撰写的工作记录很少逐字重复；判定标准为 ${opts.windowDays} 天内至少 ${opts.minReports} 份，且来自至少 ${opts.minActors} 个账号或 ${opts.minDays} 个日期。`,
+        en:
+          `Duplicate content check: ${n} reports on platform ${platformId} carry ${what.en}, from ${actors.length} actors on ` +
+          `${days.length} different days (${period.start} to ${period.end}, within ${opts.windowDays} days), mostly org ${dominant}. ` +
+          `Reports written from real work are rarely repeated word for word; the rule is at least ${opts.minReports} reports ` +
+          `within ${opts.windowDays} days by at least ${opts.minActors} actors or on ${opts.minDays} days.`,
+      }),
+    };
+  }
+
+  function evaluate(_ctx: EvaluateContext): TestOutcome[] {
+    const outcomes: TestOutcome[] = [];
+    for (const platformId of [...platforms.keys()].sort()) {
+      const orgs = platforms.get(platformId)!;
+      const reports = [...orgs.keys()]
+        .sort()
+        .flatMap((org) => orgs.get(org)!.sorted())
+        .sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : 1));
+      const isTemplate = (members: readonly Report[]) => new Set(members.map((r) => r.orgId)).size >= opts.templateOrgs;
+
+      const byContent = new Map<string, Report[]>();
+      const bySimhash = new Map<string, Report[]>();
+      for (const r of reports) {
+        if (r.contentHash !== undefined) pushTo(byContent, r.contentHash, r);
+        if (r.simhash !== undefined) pushTo(bySimhash, r.simhash, r);
+      }
+      for (const hash of [...byContent.keys()].sort()) {
+        const members = byContent.get(hash)!;
+        if (members.length < opts.minReports || isTemplate(members)) continue;
+        outcomes.push(clusterOutcome(platformId, `exact:${hash.slice(0, 16)}`, 'exact', members, [hash]));
+      }
+      for (const cluster of nearDuplicateClusters([...bySimhash.keys()], opts.maxHammingDistance, opts.maxBucketSize)) {
+        const members = cluster.flatMap((h) => bySimhash.get(h)!).sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : 1));
+        const texts = new Set(members.map((r) => r.contentHash ?? r.simhash));
+        if (members.length < opts.minReports || texts.size < 2 || isTemplate(members)) continue;
+        outcomes.push(clusterOutcome(platformId, `near:${members[0]!.simhash}`, 'near', members, cluster));
+      }
+    }
+    return outcomes;
+  }
+
+  return { name: DETECTOR, observe, evaluate };
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}
