@@ -1,0 +1,138 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { TestOutcome, TraceRecord } from '../types.js';
+import { coefficientOfVariation, createImplausibleDurationsDetector } from './implausible-durations.js';
+import { context, plain, shuffled, traceRecord } from './support/fixtures.js';
+import { mulberry32 } from './support/prng.js';
+
+const MARCH = Date.parse('2026-03-02T09:00:00+08:00');
+const ctx = context(Date.parse('2026-04-01T00:00:00+08:00'));
+
+function run(records: readonly TraceRecord[], options = {}): TestOutcome[] {
+  const detector = createImplausibleDurationsDetector(options);
+  for (const r of records) detector.observe(r);
+  return detector.evaluate(ctx);
+}
+
+const timed = (i: number, durationMs: number, actorId = `a${i % 10}`, action = 'form.submit') =>
+  traceRecord({ actorId, action, durationMs, occurredAt: MARCH + i * 3_600_000 });
+
+/** Human fill times: lognormal, median 60 s, σ = 0.5 in log space (CV ≈ 0.53). */
+function humanDurations(count: number, seed: number): number[] {
+  const random = mulberry32(seed);
+  return Array.from({ length: count }, () => {
+    const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    return Math.round(60_000 * Math.exp(0.5 * z));
+  });
+}
+
+/** P(X ≥ k) for X ~ Binomial(n, p), term by term from the binomial formula. */
+function tail(k: number, n: number, p: number): number {
+  let total = 0;
+  for (let x = k; x <= n; x++) {
+    let choose = 1;
+    for (let i = 0; i < x; i++) choose = (choose * (n - i)) / (i + 1);
+    total += choose * p ** x * (1 - p) ** (n - x);
+  }
+  return total;
+}
+
+describe('coefficientOfVariation', () => {
+  it('by hand and at the edges', () => {
+    // mean 12, s² = (4 + 0 + 4)/2 = 4, s = 2 → 2/12
+    expect(coefficientOfVariation([10, 12, 14])).toBeCloseTo(1 / 6, 15);
+    expect(coefficientOfVariation([0, 0, 0])).toBe(0);
+    expect(coefficientOfVariation([7, 7])).toBe(0);
+    expect(coefficientOfVariation([5])).toBeNaN();
+  });
+});
+
+describe('implausible-durations detector', () => {
+  it('fires when 10 of 100 forms take 3 s (binomial tail by hand)', () => {
+    const human = humanDurations(90, 1).map((d) => Math.max(d, 15_000));
+    const records = [
+      ...human.map((d, i) => timed(i, d)),
+      ...Array.from({ length: 10 }, (_, i) => timed(90 + i, 3_000)),
+    ];
+    const outcome = run(records).find((o) => o.rule === 'under-floor:form.submit')!;
+    expect(outcome.statistics).toMatchObject({ n: 100, underFloor: 10, share: 0.1, floorMs: 10_000 });
+    // P(X ≥ 10 | 100, 0.01) summed from the binomial formula (≈ 7.6e-8)
+    expect(outcome.pValue! / tail(10, 100, 0.01)).toBeCloseTo(1, 9);
+    expect(outcome.pValue!).toBeLessThan(1e-7);
+    expect(outcome.effectMet).toBe(true);
+    expect(outcome.scope).toEqual({ kind: 'org', platformId: 'p1', orgId: 'o1' });
+    expect(outcome.explain(1e-6).en).toContain('10 (10.0%) took under 10 s');
+  });
+
+  it('fires on one actor filling in the same time (CV by hand)', () => {
+    // 25 forms: 13 × 29.5 s and 12 × 30.5 s. mean = 749,500/25 = 29,980 ms;
+    // SS = 13·480² + 12·520² = 2,995,200 + 3,244,800 = 6,240,000; s² = 6,240,000/24 = 260,000;
+    // s = 509.90 → CV = 509.90/29,980 = 0.017008
+    const records = Array.from({ length: 25 }, (_, i) => timed(i, i % 2 === 0 ? 29_500 : 30_500, 'bot'));
+    const outcome = run(records).find((o) => o.rule === 'identical-durations:form.submit')!;
+    expect(outcome.statistics.coefficientOfVariation).toBeCloseTo(0.017008, 6);
+    expect(outcome.effectMet).toBe(true);
+    expect(outcome.scope.actorId).toBe('bot');
+    expect(outcome.pValue).toBeNull();
+  });
+
+  it('stays silent on human fill times', () => {
+    const records = humanDurations(400, 2).map((d, i) => timed(i, d, `a${i % 8}`));
+    const outcomes = run(records);
+    expect(outcomes.map((o) => o.rule)).toContain('under-floor:form.submit');
+    expect(outcomes.filter((o) => o.rule.startsWith('identical')).length).toBe(8);
+    for (const o of outcomes) expect(o.effectMet && (o.pValue === null || o.pValue <= 0.01)).toBe(false);
+  });
+
+  it('minimum samples: 30 for the floor rule, 20 per actor for the CV; system accounts left out', () => {
+    const fast = (n: number) => Array.from({ length: n }, (_, i) => timed(i, 2_000, `a${i % 2}`));
+    expect(run(fast(29)).find((o) => o.rule.startsWith('under-floor'))).toBeUndefined();
+    expect(run(fast(30)).find((o) => o.rule.startsWith('under-floor'))?.effectMet).toBe(true);
+    const bot = (n: number) => Array.from({ length: n }, (_, i) => timed(i, 30_000, 'bot', 'case.close'));
+    expect(run(bot(19))).toEqual([]);
+    expect(run(bot(20)).map((o) => o.rule)).toEqual(['identical-durations:case.close']); // no floor for case.close
+    expect(run(fast(40).map((r) => ({ ...r, actorRole: 'system' as const })))).toEqual([]);
+    // floors come from the options
+    expect(run(bot(40), { floorsMs: { 'case.close': 60_000 } }).map((o) => o.rule)).toContain('under-floor:case.close');
+  });
+
+  it('a month still in progress is not judged', () => {
+    const detector = createImplausibleDurationsDetector();
+    for (let i = 0; i < 40; i++) detector.observe(timed(i, 2_000));
+    expect(detector.evaluate(context(Date.parse('2026-03-31T23:00:00+08:00')))).toEqual([]);
+  });
+
+  it('never throws and gives the same outcomes in any order or split (property)', () => {
+    const row = fc.record({
+      actor: fc.integer({ min: 0, max: 3 }),
+      action: fc.constantFrom('form.submit', 'case.close'),
+      duration: fc.oneof(fc.constant(5_000), fc.integer({ min: 0, max: 600_000 })),
+      hour: fc.integer({ min: 0, max: 24 * 50 }),
+      role: fc.constantFrom('public', 'staff', 'system'),
+    });
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 150 }), fc.integer(), (rows, seed) => {
+        const records = rows.map((r, i) =>
+          traceRecord({
+            id: `e${i}`,
+            actorId: `a${r.actor}`,
+            action: r.action,
+            durationMs: r.duration,
+            actorRole: r.role as TraceRecord['actorRole'],
+            occurredAt: Date.parse('2026-02-20T00:00:00+08:00') + r.hour * 3_600_000,
+          }),
+        );
+        const options = { minRecords: 10, minActorRecords: 5 };
+        const once = plain(run(records, options));
+        const detector = createImplausibleDurationsDetector(options);
+        const mixed = shuffled(records, mulberry32(seed));
+        for (const r of mixed.slice(0, 50)) detector.observe(r);
+        detector.evaluate(ctx);
+        for (const r of mixed.slice(50)) detector.observe(r);
+        for (const r of mixed.slice(0, 3)) detector.observe(r);
+        expect(plain(detector.evaluate(ctx))).toEqual(once);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});

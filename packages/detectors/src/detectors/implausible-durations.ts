@@ -1,0 +1,232 @@
+/**
+ * implausible durations — forms filled faster than a person can, or in the same time every time.
+ *
+ * Rules, per calendar month (local days):
+ * - 'under-floor:<action>' (org scope): every action with a floor (default form.submit: 10 s —
+ *   reading and filling even a short form takes longer; a map in options) — of n durations, k
+ *   are under the floor. H0: the org's share under the floor is at most a small tolerated
+ *   share p0 = 1 % (autofill, a resubmitted draft, clock rounding). One-sided binomial test
+ *   P(X ≥ k | n, p0). Finding when q ≤ 0.01, k ≥ 5 and k/n ≥ 5·p0. Minimum sample n ≥ 30.
+ * - 'identical-durations:<action>' (actor scope, score rule): coefficient of variation
+ *   CV = s / x̄ (sample standard deviation over mean) of one actor's durations for one action;
+ *   human fill times vary by tens of percent, a script replays one time. Fires when CV < 0.05
+ *   over n ≥ 20. All durations 0 give CV = 0 (identical).
+ * Accounts with role 'system' are left out (automation is expected to be fast and even).
+ *
+ * Memory: at most 50,000 (option maxRecordsPerOrgMonth) latest records with a duration per org
+ * and month; a replayed event counts once. Months are judged once they have ended.
+ */
+import { binomialSf } from '../stats/index.js';
+import { DEFAULT_UTC_OFFSET_MINUTES, localDayNumber } from '../time.js';
+import type { Detector, EvaluateContext, Period, Scope, TestOutcome, TraceRecord } from '../types.js';
+import { num, pct, prob, qSuffix } from './support/format.js';
+import { type KeepHighest, keepLatest } from './support/keep-highest.js';
+import { monthOfDay, monthPeriod, periodEnded } from './support/periods.js';
+
+export interface ImplausibleDurationsOptions {
+  /** Fastest plausible duration per action, ms; actions not listed have no floor rule. */
+  floorsMs: Record<string, number>;
+  /** Tolerated share under the floor under H0. */
+  toleratedShare: number;
+  /** under-floor: minimum durations of the action in the org-month. */
+  minRecords: number;
+  /** under-floor effect: at least this many under the floor … */
+  minUnderFloor: number;
+  /** … and a share at least this multiple of the tolerated share. */
+  minShareRatio: number;
+  /** identical-durations: minimum durations of one actor and action. */
+  minActorRecords: number;
+  /** identical-durations fires below this coefficient of variation. */
+  maxCoefficientOfVariation: number;
+  /** q-value level for under-floor. */
+  qThreshold: number;
+  /** Latest records kept per org and month (memory bound). */
+  maxRecordsPerOrgMonth: number;
+  utcOffsetMinutes: number;
+}
+
+export const DEFAULT_IMPLAUSIBLE_DURATIONS_OPTIONS: ImplausibleDurationsOptions = {
+  floorsMs: { 'form.submit': 10_000 },
+  toleratedShare: 0.01,
+  minRecords: 30,
+  minUnderFloor: 5,
+  minShareRatio: 5,
+  minActorRecords: 20,
+  maxCoefficientOfVariation: 0.05,
+  qThreshold: 0.01,
+  maxRecordsPerOrgMonth: 50_000,
+  utcOffsetMinutes: DEFAULT_UTC_OFFSET_MINUTES,
+};
+
+/**
+ * Coefficient of variation s / x̄ with the sample standard deviation (n − 1).
+ *
+ * @param values non-negative numbers.
+ * @returns CV; 0 when the mean is 0 (all zero: identical); NaN for fewer than 2 values.
+ */
+export function coefficientOfVariation(values: readonly number[]): number {
+  const n = values.length;
+  if (n < 2) return Number.NaN;
+  const mean = values.reduce((s, v) => s + v, 0) / n;
+  if (mean === 0) return 0;
+  const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1);
+  return Math.sqrt(variance) / mean;
+}
+
+interface Timing {
+  id: string;
+  t: number;
+  actorId: string;
+  action: string;
+  durationMs: number;
+}
+
+interface OrgMonth {
+  platformId: string;
+  orgId: string;
+  month: string;
+  records: KeepHighest<Timing>;
+}
+
+const DETECTOR = 'implausible-durations' as const;
+
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const list = groups.get(key);
+    if (list === undefined) groups.set(key, [item]);
+    else list.push(item);
+  }
+  return groups;
+}
+
+export function createImplausibleDurationsDetector(options: Partial<ImplausibleDurationsOptions> = {}): Detector {
+  const opts = { ...DEFAULT_IMPLAUSIBLE_DURATIONS_OPTIONS, ...options };
+  const groups = new Map<string, OrgMonth>();
+
+  function observe(record: TraceRecord): void {
+    if (record.durationMs === undefined || record.actorRole === 'system' || !Number.isFinite(record.durationMs)) return;
+    const month = monthOfDay(localDayNumber(record.occurredAt, opts.utcOffsetMinutes));
+    const key = JSON.stringify([record.platformId, record.orgId, month]);
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = {
+        platformId: record.platformId,
+        orgId: record.orgId,
+        month,
+        records: keepLatest(opts.maxRecordsPerOrgMonth),
+      };
+      groups.set(key, group);
+    }
+    group.records.add({
+      id: record.id,
+      t: record.occurredAt,
+      actorId: record.actorId,
+      action: record.action,
+      durationMs: record.durationMs,
+    });
+  }
+
+  function evaluate(ctx: EvaluateContext): TestOutcome[] {
+    const outcomes: TestOutcome[] = [];
+    for (const key of [...groups.keys()].sort()) {
+      const group = groups.get(key)!;
+      const period = monthPeriod(group.month);
+      if (!periodEnded(period, ctx.asOf, opts.utcOffsetMinutes)) continue;
+      const records = group.records.sorted();
+      const byAction = groupBy(records, (r) => r.action);
+      for (const action of [...byAction.keys()].sort()) {
+        const timings = byAction.get(action)!;
+        const floor = opts.floorsMs[action];
+        if (floor !== undefined && timings.length >= opts.minRecords) {
+          outcomes.push(underFloorOutcome(group, period, action, floor, timings));
+        }
+        const byActor = groupBy(timings, (r) => r.actorId);
+        for (const actorId of [...byActor.keys()].sort()) {
+          const own = byActor.get(actorId)!;
+          if (own.length >= opts.minActorRecords) outcomes.push(identicalOutcome(group, period, action, actorId, own));
+        }
+      }
+    }
+    return outcomes;
+  }
+
+  function underFloorOutcome(
+    group: OrgMonth,
+    period: Period,
+    action: string,
+    floor: number,
+    timings: readonly Timing[],
+  ): TestOutcome {
+    const n = timings.length;
+    const under = timings.filter((r) => r.durationMs < floor);
+    const k = under.length;
+    const share = k / n;
+    const pValue = binomialSf(k, n, opts.toleratedShare);
+    const actors = [...new Set(under.map((r) => r.actorId))].sort();
+    const scope: Scope = { kind: 'org', platformId: group.platformId, orgId: group.orgId };
+    return {
+      detector: DETECTOR,
+      rule: `under-floor:${action}`,
+      scope,
+      period,
+      pValue,
+      qThreshold: opts.qThreshold,
+      effectMet: k >= opts.minUnderFloor && share >= opts.minShareRatio * opts.toleratedShare,
+      score: share / opts.toleratedShare,
+      statistics: { n, underFloor: k, share, floorMs: floor, toleratedShare: opts.toleratedShare },
+      evidence: { action, actorsUnderFloor: actors.slice(0, 100), truncated: group.records.truncated },
+      explain: (q) => {
+        const qs = qSuffix(q);
+        return {
+          'zh-CN':
+            `办理用时过短检验（单侧二项检验）：单位 ${group.orgId} 在 ${period.start} 至 ${period.end} 的 ${n} 次“${action}”中，` +
+            `${k} 次（${pct(share)}）用时不足 ${num(floor / 1000)} 秒，涉及 ${actors.length} 个账号；` +
+            `正常填写很少这么快，可容忍比例为 ${pct(opts.toleratedShare, 0)}。p = ${prob(pValue)}${qs.zh}。`,
+          en:
+            `Too-fast completion test (one-sided binomial): of ${n} '${action}' actions of org ${group.orgId} from ${period.start} ` +
+            `to ${period.end}, ${k} (${pct(share)}) took under ${num(floor / 1000)} s, by ${actors.length} actors; genuine filling ` +
+            `is rarely that fast and ${pct(opts.toleratedShare, 0)} is tolerated. p = ${prob(pValue)}${qs.en}.`,
+        };
+      },
+    };
+  }
+
+  function identicalOutcome(
+    group: OrgMonth,
+    period: Period,
+    action: string,
+    actorId: string,
+    timings: readonly Timing[],
+  ): TestOutcome {
+    const durations = timings.map((r) => r.durationMs);
+    const cv = coefficientOfVariation(durations);
+    const mean = durations.reduce((s, v) => s + v, 0) / durations.length;
+    const scope: Scope = { kind: 'actor', platformId: group.platformId, orgId: group.orgId, actorId };
+    return {
+      detector: DETECTOR,
+      rule: `identical-durations:${action}`,
+      scope,
+      period,
+      pValue: null,
+      qThreshold: 1,
+      effectMet: cv < opts.maxCoefficientOfVariation,
+      score: 1 - Math.min(1, cv),
+      statistics: { n: durations.length, coefficientOfVariation: cv, meanMs: mean },
+      evidence: { action, durationsMs: durations.slice(0, 200), truncated: group.records.truncated },
+      explain: () => ({
+        'zh-CN':
+          `用时一致性检查（变异系数）：账号 ${actorId}（单位 ${group.orgId}）在 ${period.start} 至 ${period.end} 完成 ${durations.length} 次“${action}”，` +
+          `平均用时 ${num(mean / 1000)} 秒，变异系数 ${num(cv)}。人工填写每次用时不同，变异系数通常在 0.3 以上；低于 ${opts.maxCoefficientOfVariation} 意味着几乎每次用时相同。`,
+        en:
+          `Identical fill times (coefficient of variation): actor ${actorId} (org ${group.orgId}) did ${durations.length} ` +
+          `'${action}' actions from ${period.start} to ${period.end}, mean ${num(mean / 1000)} s, coefficient of variation ${num(cv)}. ` +
+          `People take different times each time (typically above 0.3); below ${opts.maxCoefficientOfVariation} the time is ` +
+          `practically the same every time.`,
+      }),
+    };
+  }
+
+  return { name: DETECTOR, observe, evaluate };
+}
