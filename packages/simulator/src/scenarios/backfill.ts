@@ -24,7 +24,9 @@ export function planBackfill(ctx: PlanContext, unit: Unit): Injection | null {
   for (let d = window.start; d <= window.end; d++) expected += unit.staffDailyMean * ctx.seasonality.staffFactor(d);
   const total = Math.max(30, Math.round(rng.uniform(0.35, 0.6) * expected));
   const perDay = new Map<number, number>();
-  splitCount(rng, total, recordingDays.length).forEach((n, i) => perDay.set(recordingDays[i]!, n));
+  splitCount(rng, total, recordingDays.length).forEach((n, i) => {
+    perDay.set(recordingDays[i]!, n);
+  });
   const clerks = rng.sample(unit.staff, rng.intBetween(1, 2));
   ctx.label({
     scenario: 'backfill',

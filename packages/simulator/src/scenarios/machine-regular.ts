@@ -46,7 +46,13 @@ export function planMachineRegular(ctx: PlanContext, unit: Unit): Injection | nu
       let t = day.dayStart + 9 * HOUR_MS + r.intBetween(0, 20) * MINUTE_MS;
       if (!onTheMinute) t += r.int(60_000);
       for (let k = 0; k < count; k++) {
-        const at = onTheMinute ? t + k * intervalMs + r.int(900) : (t += intervalMs + r.intBetween(-1000, 1000));
+        let at: number;
+        if (onTheMinute) {
+          at = t + k * intervalMs + r.int(900);
+        } else {
+          t += intervalMs + r.intBetween(-1000, 1000);
+          at = t;
+        }
         const e = staffEvent(day, actor, 'visit.record', at, session, actor.devices[0]!);
         e.recordedAt = at + r.intBetween(100, 900);
         day.emit(e);
