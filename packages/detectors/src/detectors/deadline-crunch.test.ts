@@ -1,0 +1,166 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { TestOutcome, TraceRecord } from '../types.js';
+import { createDeadlineCrunchDetector, deadlinePosition, maxInWindow } from './deadline-crunch.js';
+import { context, plain, shuffled, traceRecord } from './support/fixtures.js';
+import { mulberry32 } from './support/prng.js';
+
+const DAY_MS = 86_400_000;
+const FEB = Date.parse('2026-02-02T09:00:00+08:00');
+const MAR = Date.parse('2026-03-02T09:00:00+08:00');
+const ctx = context(Date.parse('2026-04-01T00:00:00+08:00'));
+
+function run(records: readonly TraceRecord[], options = {}): TestOutcome[] {
+  const detector = createDeadlineCrunchDetector(options);
+  for (const r of records) detector.observe(r);
+  return detector.evaluate(ctx);
+}
+
+let task = 0;
+/** A task allowed 10 days, completed at `position` of that time, by `actor`. */
+function completion(completedAt: number, position: number, actorId = 'a1', orgId = 'o1'): TraceRecord {
+  const allowed = 10 * DAY_MS;
+  const assignedAt = completedAt - Math.round(position * allowed);
+  task++;
+  return traceRecord({
+    action: 'task.complete',
+    actorId,
+    orgId,
+    taskId: `t${task}`,
+    assignedAt,
+    deadline: assignedAt + allowed,
+    occurredAt: completedAt,
+  });
+}
+
+/** n completions in a month, spread over its days, 1 in 20 at p = 0.97, the rest in 0.1–0.9 (seeded). */
+function ordinary(start: number, n: number, seed: number, orgId = 'o1'): TraceRecord[] {
+  const random = mulberry32(seed);
+  return Array.from({ length: n }, (_, i) =>
+    completion(start + (i % 25) * DAY_MS + i * 60_000, i % 20 === 19 ? 0.97 : 0.1 + 0.8 * random(), `a${i % 6}`, orgId),
+  );
+}
+
+/** P(X ≥ k) for X ~ Binomial(n, p), term by term from the binomial formula. */
+function tail(k: number, n: number, p: number): number {
+  let total = 0;
+  for (let x = k; x <= n; x++) {
+    let choose = 1;
+    for (let i = 0; i < x; i++) choose = (choose * (n - i)) / (i + 1);
+    total += choose * p ** x * (1 - p) ** (n - x);
+  }
+  return total;
+}
+
+describe('deadlinePosition and maxInWindow', () => {
+  it('positions', () => {
+    expect(deadlinePosition(50, 0, 100)).toBe(0.5);
+    expect(deadlinePosition(120, 20, 120)).toBe(1);
+    expect(deadlinePosition(5, 10, 10)).toBeNaN();
+  });
+  it('window counts include both ends', () => {
+    expect(maxInWindow([0, 10, 60_000, 60_001, 120_000], 60_000)).toEqual({ count: 3, start: 0 });
+    expect(maxInWindow([0, 60_000], 60_000)).toEqual({ count: 2, start: 0 });
+    expect(maxInWindow([0, 60_001], 60_000)).toEqual({ count: 1, start: 0 });
+    expect(maxInWindow([], 60_000)).toEqual({ count: 0, start: -1 });
+  });
+});
+
+describe('deadline-crunch detector', () => {
+  it('fires when half of March lands in the last 5 % against the org’s own February', () => {
+    // February: 100 completions, 5 at p = 0.97 → p0 = (5 + 1)/(100 + 2) = 6/102 = 0.0588
+    // March: 40 completions, 20 at p = 0.97 → P(X ≥ 20 | 40, 6/102)
+    const march = Array.from({ length: 40 }, (_, i) =>
+      completion(MAR + i * 3_600_000, i < 20 ? 0.97 : 0.5, `a${i % 5}`),
+    );
+    const outcomes = run([...ordinary(FEB, 100, 1), ...march]);
+    const outcome = outcomes.find((o) => o.rule === 'last-moment' && o.period.start === '2026-03-01')!;
+    expect(outcome.statistics).toMatchObject({ n: 40, lastMoment: 20, share: 0.5, baselineCompletions: 100 });
+    expect(outcome.statistics.baselineShare).toBeCloseTo(6 / 102, 15);
+    expect(outcome.pValue! / tail(20, 40, 6 / 102)).toBeCloseTo(1, 9);
+    expect(outcome.effectMet).toBe(true);
+    expect(outcome.evidence.baseline).toBe('org-history');
+    expect(outcome.explain(1e-9).en).toContain('20 (50.0%)');
+    // February itself has no history of its own and no other org: not tested
+    expect(outcomes.find((o) => o.rule === 'last-moment' && o.period.start === '2026-02-01')).toBeUndefined();
+  });
+
+  it('a young org is judged against the platform’s other orgs', () => {
+    const newcomer = Array.from({ length: 30 }, (_, i) =>
+      completion(MAR + i * 3_600_000, i < 15 ? 0.99 : 0.4, 'n1', 'o2'),
+    );
+    const outcome = run([...ordinary(MAR, 80, 2), ...newcomer]).find(
+      (o) => o.rule === 'last-moment' && o.scope.orgId === 'o2',
+    )!;
+    // o1: 80 completions, 4 at 0.97 → p0 = 5/82
+    expect(outcome.statistics.baselineShare).toBeCloseTo(5 / 82, 15);
+    expect(outcome.evidence.baseline).toBe('platform');
+    expect(outcome.effectMet).toBe(true);
+  });
+
+  it('stays silent when the org keeps its habits', () => {
+    const outcomes = run([...ordinary(FEB, 120, 3), ...ordinary(MAR, 120, 4)]);
+    const march = outcomes.find((o) => o.rule === 'last-moment' && o.period.start === '2026-03-01')!;
+    expect(march.pValue!).toBeGreaterThan(0.05);
+    for (const o of outcomes) expect(o.effectMet && (o.pValue === null || o.pValue <= 0.01)).toBe(false);
+  });
+
+  it('batch completion: 12 tasks 5 s apart fire, 12 tasks 10 min apart do not', () => {
+    const batch = Array.from({ length: 12 }, (_, i) => completion(MAR + i * 5_000, 0.5, 'fast'));
+    const paced = Array.from({ length: 12 }, (_, i) => completion(MAR + i * 600_000, 0.5, 'paced'));
+    const outcomes = run([...batch, ...paced]).filter((o) => o.rule === 'batch-completion');
+    const fast = outcomes.find((o) => o.scope.actorId === 'fast')!;
+    expect(fast.statistics.maxInWindow).toBe(12); // 0 … 55 s
+    expect(fast.effectMet).toBe(true);
+    expect(fast.scope.kind).toBe('actor');
+    const slow = outcomes.find((o) => o.scope.actorId === 'paced')!;
+    expect(slow.statistics.maxInWindow).toBe(1);
+    expect(slow.effectMet).toBe(false);
+  });
+
+  it('minimum samples, one completion per task, configurable actions', () => {
+    const history = ordinary(FEB, 100, 5);
+    const march = (n: number) =>
+      Array.from({ length: n }, (_, i) => completion(MAR + i * 3_600_000, 0.97, `a${i % 5}`));
+    expect(run([...history, ...march(29)]).find((o) => o.rule === 'last-moment')).toBeUndefined();
+    expect(run([...history, ...march(30)]).find((o) => o.rule === 'last-moment')).toBeDefined();
+    expect(run([...history.slice(0, 49), ...march(30)]).find((o) => o.rule === 'last-moment')).toBeUndefined();
+    // a task completed twice counts once: its latest trace
+    const first = march(30);
+    const again = first.map((r) => ({ ...r, id: `${r.id}-again`, occurredAt: r.occurredAt - DAY_MS }));
+    const outcome = run([...history, ...first, ...again]).find((o) => o.rule === 'last-moment')!;
+    expect(outcome.statistics.n).toBe(30);
+    expect(outcome.statistics.lastMoment).toBe(30);
+    expect(run([...history, ...march(30)], { completionActions: ['case.close'] })).toEqual([]);
+  });
+
+  it('never throws and gives the same outcomes in any order or split (property)', () => {
+    const row = fc.record({
+      day: fc.integer({ min: 0, max: 60 }),
+      second: fc.integer({ min: 0, max: 600 }),
+      position: fc.double({ min: 0, max: 1.2, noNaN: true }),
+      actor: fc.integer({ min: 0, max: 2 }),
+      org: fc.integer({ min: 0, max: 1 }),
+      task: fc.integer({ min: 0, max: 80 }),
+    });
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 150 }), fc.integer(), (rows, seed) => {
+        const records = rows.map((r, i) => ({
+          ...completion(FEB + r.day * DAY_MS + r.second * 1000, r.position, `a${r.actor}`, `o${r.org}`),
+          id: `e${i}`,
+          taskId: `t${r.task}`,
+        }));
+        const options = { minCompletions: 5, minBaseline: 5, minBatch: 3 };
+        const once = plain(run(records, options));
+        const detector = createDeadlineCrunchDetector(options);
+        const mixed = shuffled(records, mulberry32(seed));
+        for (const r of mixed.slice(0, 50)) detector.observe(r);
+        detector.evaluate(ctx);
+        for (const r of mixed.slice(50)) detector.observe(r);
+        for (const r of mixed.slice(0, 3)) detector.observe(r);
+        expect(plain(detector.evaluate(ctx))).toEqual(once);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});

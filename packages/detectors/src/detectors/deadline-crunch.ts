@@ -1,0 +1,283 @@
+/**
+ * deadline crunch — task completions piled into the last moments before the deadline, or
+ * completed in batches faster than anyone can work (tasks with impossible deadlines, faked).
+ *
+ * A completion is a trace with taskId, assignedAt and deadline (of the configured actions;
+ * default any action), one per task: the latest trace of the task. Its position is
+ * p = (occurredAt − assignedAt) / (deadline − assignedAt): 0 at assignment, 1 at the deadline.
+ * Rules, per calendar month of the completion (local days):
+ * - 'last-moment' (org scope): k of n completions have 0.95 ≤ p ≤ 1. H0: the org completes in
+ *   the last 5 % of the allowed time no more often than it used to. p0 = the org's own share
+ *   over all previous months when they hold ≥ 50 completions, else the pooled share of the
+ *   platform's other orgs (all months; ≥ 50 completions), Beta(1,1)-smoothed:
+ *   p0 = (k0 + 1) / (n0 + 2). One-sided binomial test P(X ≥ k | n, p0). Finding when q ≤ 0.01,
+ *   k ≥ 10 and k/n ≥ 2·p0. Minimum sample n ≥ 30 and a baseline as above (else not tested).
+ *   Late completions (p > 1) count in n, not in k.
+ * - 'batch-completion' (actor scope, score rule): the most completions by one actor within any
+ *   60 s; fires at ≥ 10 (DETECTION.md: nobody closes ten real tasks in a minute). Performed for
+ *   actors with ≥ 10 completions in the month.
+ *
+ * Memory: at most 100,000 (option maxTasksPerOrg) latest completed tasks per org; a replayed
+ * event counts once. Months are judged once they have ended.
+ */
+import { binomialSf } from '../stats/index.js';
+import { DEFAULT_UTC_OFFSET_MINUTES, localDayNumber } from '../time.js';
+import type { Detector, EvaluateContext, Period, Scope, TestOutcome, TraceRecord } from '../types.js';
+import { pct, prob, qSuffix } from './support/format.js';
+import { KeepHighest } from './support/keep-highest.js';
+import { monthOfDay, monthPeriod, periodEnded } from './support/periods.js';
+
+export interface DeadlineCrunchOptions {
+  /** Actions that complete a task; null = any trace with taskId, assignedAt and deadline. */
+  completionActions: readonly string[] | null;
+  /** Position from which a completion is "last moment". */
+  lastMomentPosition: number;
+  /** Minimum completions of the org in the month. */
+  minCompletions: number;
+  /** Minimum completions in the baseline (own history, else the platform's other orgs). */
+  minBaseline: number;
+  /** last-moment effect: at least this many … */
+  minLastMoment: number;
+  /** … and a share at least this multiple of p0. */
+  minShareRatio: number;
+  /** Batch window. */
+  batchWindowMs: number;
+  /** Completions within the window that make a batch. */
+  minBatch: number;
+  /** q-value level for last-moment. */
+  qThreshold: number;
+  /** Latest completed tasks kept per org (memory bound). */
+  maxTasksPerOrg: number;
+  utcOffsetMinutes: number;
+}
+
+export const DEFAULT_DEADLINE_CRUNCH_OPTIONS: DeadlineCrunchOptions = {
+  completionActions: null,
+  lastMomentPosition: 0.95,
+  minCompletions: 30,
+  minBaseline: 50,
+  minLastMoment: 10,
+  minShareRatio: 2,
+  batchWindowMs: 60_000,
+  minBatch: 10,
+  qThreshold: 0.01,
+  maxTasksPerOrg: 100_000,
+  utcOffsetMinutes: DEFAULT_UTC_OFFSET_MINUTES,
+};
+
+/**
+ * Position of a completion in the allowed time.
+ *
+ * @returns (completedAt − assignedAt) / (deadline − assignedAt); NaN when deadline ≤ assignedAt.
+ */
+export function deadlinePosition(completedAt: number, assignedAt: number, deadline: number): number {
+  if (!(deadline > assignedAt)) return Number.NaN;
+  return (completedAt - assignedAt) / (deadline - assignedAt);
+}
+
+/**
+ * The largest number of instants within any window of `windowMs` (both ends included).
+ *
+ * @param times instants sorted ascending.
+ * @returns the count and the index of the window's first instant (0 and −1 for no instants).
+ */
+export function maxInWindow(times: readonly number[], windowMs: number): { count: number; start: number } {
+  let best = 0;
+  let bestStart = -1;
+  let first = 0;
+  for (let last = 0; last < times.length; last++) {
+    while (times[last]! - times[first]! > windowMs) first++;
+    if (last - first + 1 > best) {
+      best = last - first + 1;
+      bestStart = first;
+    }
+  }
+  return { count: best, start: bestStart };
+}
+
+interface Completion {
+  /** the task id: one completion per task */
+  id: string;
+  recordId: string;
+  t: number;
+  actorId: string;
+  position: number;
+}
+
+function completionOrder(a: Completion, b: Completion): number {
+  return a.t - b.t || (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0) || (a.id < b.id ? -1 : 1);
+}
+
+const DETECTOR = 'deadline-crunch' as const;
+
+export function createDeadlineCrunchDetector(options: Partial<DeadlineCrunchOptions> = {}): Detector {
+  const opts = { ...DEFAULT_DEADLINE_CRUNCH_OPTIONS, ...options };
+  const actions = opts.completionActions === null ? null : new Set(opts.completionActions);
+  /** platform → org → completions */
+  const platforms = new Map<string, Map<string, KeepHighest<Completion>>>();
+
+  function observe(record: TraceRecord): void {
+    if (record.taskId === undefined || record.assignedAt === undefined || record.deadline === undefined) return;
+    if (actions !== null && !actions.has(record.action)) return;
+    const position = deadlinePosition(record.occurredAt, record.assignedAt, record.deadline);
+    if (!Number.isFinite(position)) return;
+    let orgs = platforms.get(record.platformId);
+    if (orgs === undefined) {
+      orgs = new Map();
+      platforms.set(record.platformId, orgs);
+    }
+    let tasks = orgs.get(record.orgId);
+    if (tasks === undefined) {
+      tasks = new KeepHighest<Completion>(opts.maxTasksPerOrg, (c) => c.id, completionOrder);
+      orgs.set(record.orgId, tasks);
+    }
+    tasks.add({ id: record.taskId, recordId: record.id, t: record.occurredAt, actorId: record.actorId, position });
+  }
+
+  const isLastMoment = (c: Completion) => c.position >= opts.lastMomentPosition && c.position <= 1;
+  const monthOf = (c: Completion) => monthOfDay(localDayNumber(c.t, opts.utcOffsetMinutes));
+
+  function evaluate(ctx: EvaluateContext): TestOutcome[] {
+    const outcomes: TestOutcome[] = [];
+    for (const platformId of [...platforms.keys()].sort()) {
+      const orgs = platforms.get(platformId)!;
+      const orgIds = [...orgs.keys()].sort();
+      const completionsByOrg = new Map(orgIds.map((org) => [org, orgs.get(org)!.sorted()]));
+      const totals = { n: 0, k: 0 };
+      for (const list of completionsByOrg.values()) {
+        totals.n += list.length;
+        totals.k += list.filter(isLastMoment).length;
+      }
+      for (const orgId of orgIds) {
+        const all = completionsByOrg.get(orgId)!;
+        const own = { n: all.length, k: all.filter(isLastMoment).length };
+        const byMonth = new Map<string, Completion[]>();
+        for (const c of all) {
+          const list = byMonth.get(monthOf(c));
+          if (list === undefined) byMonth.set(monthOf(c), [c]);
+          else list.push(c);
+        }
+        for (const month of [...byMonth.keys()].sort()) {
+          const period = monthPeriod(month);
+          if (!periodEnded(period, ctx.asOf, opts.utcOffsetMinutes)) continue;
+          const completions = byMonth.get(month)!;
+          const scope: Scope = { kind: 'org', platformId, orgId };
+          if (completions.length >= opts.minCompletions) {
+            const earlier = all.filter((c) => monthOf(c) < month);
+            const history = { n: earlier.length, k: earlier.filter(isLastMoment).length };
+            const others = { n: totals.n - own.n, k: totals.k - own.k };
+            const baseline =
+              history.n >= opts.minBaseline
+                ? { ...history, source: 'org-history' as const }
+                : others.n >= opts.minBaseline
+                  ? { ...others, source: 'platform' as const }
+                  : null;
+            if (baseline !== null) outcomes.push(lastMomentOutcome(scope, period, completions, baseline));
+          }
+          outcomes.push(...batchOutcomes(platformId, orgId, period, completions));
+        }
+      }
+    }
+    return outcomes;
+  }
+
+  function lastMomentOutcome(
+    scope: Scope,
+    period: Period,
+    completions: readonly Completion[],
+    baseline: { n: number; k: number; source: 'org-history' | 'platform' },
+  ): TestOutcome {
+    const n = completions.length;
+    const k = completions.filter(isLastMoment).length;
+    const late = completions.filter((c) => c.position > 1).length;
+    const share = k / n;
+    const p0 = (baseline.k + 1) / (baseline.n + 2);
+    const pValue = binomialSf(k, n, p0);
+    const from = opts.lastMomentPosition;
+    const source =
+      baseline.source === 'org-history'
+        ? {
+            zh: `该单位以往 ${baseline.n} 次完成中的比例`,
+            en: `the org's share over its ${baseline.n} earlier completions`,
+          }
+        : {
+            zh: `同平台其他单位 ${baseline.n} 次完成中的比例`,
+            en: `the share over ${baseline.n} completions of the platform's other orgs`,
+          };
+    return {
+      detector: DETECTOR,
+      rule: 'last-moment',
+      scope,
+      period,
+      pValue,
+      qThreshold: opts.qThreshold,
+      effectMet: k >= opts.minLastMoment && share >= opts.minShareRatio * p0,
+      score: share / p0,
+      statistics: { n, lastMoment: k, share, baselineShare: p0, baselineCompletions: baseline.n, late },
+      evidence: { baseline: baseline.source, lastMomentPosition: from },
+      explain: (q) => {
+        const qs = qSuffix(q);
+        return {
+          'zh-CN':
+            `临近截止集中完成检验（单侧二项检验）：单位 ${scope.orgId} 在 ${period.start} 至 ${period.end} 完成的 ${n} 项任务中，` +
+            `${k} 项（${pct(share)}）在期限的最后 ${pct(1 - from, 0)} 时间内完成；对照${source.zh} ${pct(p0)}。p = ${prob(pValue)}${qs.zh}。` +
+            `按时推进的工作完成时间分散在整个期限内。`,
+          en:
+            `Last-moment completion test (one-sided binomial): of ${n} tasks org ${scope.orgId} completed from ${period.start} ` +
+            `to ${period.end}, ${k} (${pct(share)}) were completed in the final ${pct(1 - from, 0)} of the allowed time, against ` +
+            `${source.en}, ${pct(p0)}. p = ${prob(pValue)}${qs.en}. Work done as it comes spreads over the allowed time.`,
+        };
+      },
+    };
+  }
+
+  function batchOutcomes(
+    platformId: string,
+    orgId: string,
+    period: Period,
+    completions: readonly Completion[],
+  ): TestOutcome[] {
+    const byActor = new Map<string, Completion[]>();
+    for (const c of completions) {
+      const list = byActor.get(c.actorId);
+      if (list === undefined) byActor.set(c.actorId, [c]);
+      else list.push(c);
+    }
+    const outcomes: TestOutcome[] = [];
+    for (const actorId of [...byActor.keys()].sort()) {
+      const own = byActor.get(actorId)!;
+      if (own.length < opts.minBatch) continue;
+      const { count, start } = maxInWindow(
+        own.map((c) => c.t),
+        opts.batchWindowMs,
+      );
+      const batch = own.slice(start, start + count);
+      const seconds = opts.batchWindowMs / 1000;
+      const at = new Date(batch[0]!.t + opts.utcOffsetMinutes * 60_000).toISOString().slice(0, 19).replace('T', ' ');
+      outcomes.push({
+        detector: DETECTOR,
+        rule: 'batch-completion',
+        scope: { kind: 'actor', platformId, orgId, actorId },
+        period,
+        pValue: null,
+        qThreshold: 1,
+        effectMet: count >= opts.minBatch,
+        score: count,
+        statistics: { maxInWindow: count, completions: own.length, windowSeconds: seconds },
+        evidence: { windowStart: batch[0]!.t, taskIds: batch.slice(0, 50).map((c) => c.id) },
+        explain: () => ({
+          'zh-CN':
+            `批量完成检查：账号 ${actorId}（单位 ${orgId}）在 ${period.start} 至 ${period.end} 完成 ${own.length} 项任务，` +
+            `其中最多 ${count} 项在 ${seconds} 秒内完成（自 ${at} 起，本地时间）。真实办理一项任务需要时间，${seconds} 秒内完成 ${opts.minBatch} 项及以上不合常理。`,
+          en:
+            `Batch completion check: actor ${actorId} (org ${orgId}) completed ${own.length} tasks from ${period.start} to ` +
+            `${period.end}, up to ${count} of them within ${seconds} s (from ${at} local time). Real tasks take time; ` +
+            `${opts.minBatch} or more within ${seconds} s is not plausible work.`,
+        }),
+      });
+    }
+    return outcomes;
+  }
+
+  return { name: DETECTOR, observe, evaluate };
+}
