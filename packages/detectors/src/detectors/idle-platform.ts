@@ -1,0 +1,300 @@
+/**
+ * idle platform (摆设) — a platform nobody really uses: its activity is near zero, staff-only,
+ * or appears only just before evaluations.
+ *
+ * Per platform and calendar month (local days), over human traces (roles staff and public;
+ * 'system' traces are automation and left out), the statistics are: traces T, distinct public
+ * actors (MAU), mean daily distinct public actors (DAU) and DAU/MAU, the staff share of traces,
+ * and the share of traces on evaluation pre-window days (the 7 days before the start of each
+ * evaluation covering the whole platform) against the share of the month's days those windows
+ * cover. Rules (score rules; thresholds are options, the finding says which rule fired):
+ * - 'near-zero': T < 20 in a month between the platform's first and last observed month
+ *   (a month with no trace at all counts); 20 traces a month is under one a working day.
+ * - 'staff-only': staff share ≥ 95 % (T ≥ 20): the platform is worked by its own staff only.
+ * - 'few-public-actors': fewer than 5 distinct public actors in the month (T ≥ 20).
+ * - 'evaluation-driven': ≥ 50 % of the month's traces on pre-window days and that share ≥ 2.5×
+ *   the share of days the windows cover (T ≥ 20, windows cover some but not all days). A genuine
+ *   campaign that quadruples steady use for 7 days of 30 reaches 55 % at 2.4×: not enough.
+ * - 'low-dau-mau': DAU/MAU below a threshold; off by default (null), because on service
+ *   platforms citizens genuinely come once a month (DAU/MAU ≈ 1/30) — set it for platforms
+ *   meant for daily use.
+ * No p-values: traces are too clustered for a count test to mean what it says here.
+ *
+ * Memory: per platform and day three distinct-count sketches (staff traces, public traces,
+ * public actors), per platform and month one (public actors); each keeps at most 2k hashes
+ * (k = 1024 per day, 4096 per month): counts are exact up to k and estimated beyond with a
+ * relative error of about 1/√k (3 % and 1.6 %). A replayed event counts once. Months are judged
+ * once they have ended.
+ */
+import type { Evaluation } from '@tracewatch/schema';
+import { DEFAULT_UTC_OFFSET_MINUTES, dayNumberToIso, isoToDayNumber, localDayNumber } from '../time.js';
+import type { Detector, EvaluateContext, Scope, TestOutcome, TraceRecord } from '../types.js';
+import { DistinctCounter } from './support/distinct-count.js';
+import { num, pct } from './support/format.js';
+import { daysInMonth, monthOfDay, monthPeriod, nextMonth, periodEnded } from './support/periods.js';
+
+export interface IdlePlatformOptions {
+  /** near-zero fires below this many human traces in a month. */
+  minMonthlyTraces: number;
+  /** staff-only fires at or above this staff share. */
+  maxStaffShare: number;
+  /** few-public-actors fires below this many distinct public actors. */
+  minPublicActors: number;
+  /** evaluation-driven: at least this share of traces on pre-window days … */
+  minWindowTraceShare: number;
+  /** … and at least this multiple of the share of days the windows cover. */
+  minWindowConcentration: number;
+  /** Pre-window length in days before an evaluation's start. */
+  preWindowDays: number;
+  /** low-dau-mau fires below this; null = rule off. */
+  maxDauMau: number | null;
+  /** Sketch size per platform-day (exact counts up to this many per day). */
+  dailySketchSize: number;
+  /** Sketch size per platform-month for distinct public actors. */
+  monthlySketchSize: number;
+  utcOffsetMinutes: number;
+}
+
+export const DEFAULT_IDLE_PLATFORM_OPTIONS: IdlePlatformOptions = {
+  minMonthlyTraces: 20,
+  maxStaffShare: 0.95,
+  minPublicActors: 5,
+  minWindowTraceShare: 0.5,
+  minWindowConcentration: 2.5,
+  preWindowDays: 7,
+  maxDauMau: null,
+  dailySketchSize: 1024,
+  monthlySketchSize: 4096,
+  utcOffsetMinutes: DEFAULT_UTC_OFFSET_MINUTES,
+};
+
+interface DayState {
+  staffTraces: DistinctCounter;
+  publicTraces: DistinctCounter;
+  publicActors: DistinctCounter;
+}
+
+interface PlatformState {
+  days: Map<number, DayState>;
+  monthlyPublicActors: Map<string, DistinctCounter>;
+  firstDay: number;
+  lastDay: number;
+}
+
+/** The statistics of one platform-month. */
+export interface PlatformMonthStatistics {
+  traces: number;
+  staffTraces: number;
+  publicTraces: number;
+  publicActors: number;
+  meanDailyPublicActors: number;
+  dauMau: number;
+  staffShare: number;
+  windowDays: number;
+  windowDayShare: number;
+  windowTraceShare: number;
+}
+
+/**
+ * Local days (numbers) inside the pre-windows of the evaluations that cover a whole platform:
+ * the `length` days before each evaluation's first day.
+ *
+ * @returns a set of local day numbers (empty when no evaluation applies).
+ */
+export function preWindowDays(
+  evaluations: readonly Evaluation[],
+  platformId: string,
+  length: number,
+  offsetMinutes: number,
+): Set<number> {
+  const days = new Set<number>();
+  for (const e of evaluations) {
+    if (e.orgId !== undefined) continue; // an evaluation of one org says nothing about the platform's use
+    if (e.platformId !== undefined && e.platformId !== platformId) continue;
+    const start = localDayNumber(Date.parse(e.start), offsetMinutes);
+    for (let d = start - length; d < start; d++) days.add(d);
+  }
+  return days;
+}
+
+const DETECTOR = 'idle-platform' as const;
+
+export function createIdlePlatformDetector(options: Partial<IdlePlatformOptions> = {}): Detector {
+  const opts = { ...DEFAULT_IDLE_PLATFORM_OPTIONS, ...options };
+  const platforms = new Map<string, PlatformState>();
+
+  function observe(record: TraceRecord): void {
+    if (record.actorRole === 'system') return;
+    const day = localDayNumber(record.occurredAt, opts.utcOffsetMinutes);
+    let platform = platforms.get(record.platformId);
+    if (platform === undefined) {
+      platform = { days: new Map(), monthlyPublicActors: new Map(), firstDay: day, lastDay: day };
+      platforms.set(record.platformId, platform);
+    }
+    platform.firstDay = Math.min(platform.firstDay, day);
+    platform.lastDay = Math.max(platform.lastDay, day);
+    let state = platform.days.get(day);
+    if (state === undefined) {
+      state = {
+        staffTraces: new DistinctCounter(opts.dailySketchSize),
+        publicTraces: new DistinctCounter(opts.dailySketchSize),
+        publicActors: new DistinctCounter(opts.dailySketchSize),
+      };
+      platform.days.set(day, state);
+    }
+    if (record.actorRole === 'staff') {
+      state.staffTraces.add(record.id);
+      return;
+    }
+    state.publicTraces.add(record.id);
+    const actor = JSON.stringify([record.orgId, record.actorId]);
+    state.publicActors.add(actor);
+    const month = monthOfDay(day);
+    let monthly = platform.monthlyPublicActors.get(month);
+    if (monthly === undefined) {
+      monthly = new DistinctCounter(opts.monthlySketchSize);
+      platform.monthlyPublicActors.set(month, monthly);
+    }
+    monthly.add(actor);
+  }
+
+  function monthStatistics(
+    platform: PlatformState,
+    month: string,
+    windowDays: ReadonlySet<number>,
+  ): { stats: PlatformMonthStatistics; estimated: boolean } {
+    const first = isoToDayNumber(`${month}-01`);
+    const length = daysInMonth(month);
+    let staff = 0;
+    let pub = 0;
+    let inWindow = 0;
+    let dailyActors = 0;
+    let covered = 0;
+    let estimated = false;
+    for (let d = first; d < first + length; d++) {
+      if (windowDays.has(d)) covered++;
+      const state = platform.days.get(d);
+      if (state === undefined) continue;
+      const s = state.staffTraces.count();
+      const p = state.publicTraces.count();
+      staff += s;
+      pub += p;
+      dailyActors += state.publicActors.count();
+      if (windowDays.has(d)) inWindow += s + p;
+      estimated ||= !state.staffTraces.exact || !state.publicTraces.exact || !state.publicActors.exact;
+    }
+    const monthly = platform.monthlyPublicActors.get(month);
+    const mau = monthly?.count() ?? 0;
+    estimated ||= monthly !== undefined && !monthly.exact;
+    const traces = staff + pub;
+    const meanDaily = dailyActors / length;
+    return {
+      stats: {
+        traces,
+        staffTraces: staff,
+        publicTraces: pub,
+        publicActors: mau,
+        meanDailyPublicActors: meanDaily,
+        dauMau: mau > 0 ? meanDaily / mau : 0,
+        staffShare: traces > 0 ? staff / traces : 0,
+        windowDays: covered,
+        windowDayShare: covered / length,
+        windowTraceShare: traces > 0 ? inWindow / traces : 0,
+      },
+      estimated,
+    };
+  }
+
+  function evaluate(ctx: EvaluateContext): TestOutcome[] {
+    const outcomes: TestOutcome[] = [];
+    for (const platformId of [...platforms.keys()].sort()) {
+      const platform = platforms.get(platformId)!;
+      const windows = preWindowDays(ctx.evaluations, platformId, opts.preWindowDays, opts.utcOffsetMinutes);
+      const last = monthOfDay(platform.lastDay);
+      for (let month = monthOfDay(platform.firstDay); month <= last; month = nextMonth(month)) {
+        const period = monthPeriod(month);
+        if (!periodEnded(period, ctx.asOf, opts.utcOffsetMinutes)) continue;
+        const { stats, estimated } = monthStatistics(platform, month, windows);
+        const scope: Scope = { kind: 'platform', platformId };
+        const windowList = [...windows]
+          .filter((d) => dayNumberToIso(d).startsWith(month))
+          .sort((a, b) => a - b)
+          .map(dayNumberToIso);
+        const make = (
+          rule: string,
+          effectMet: boolean,
+          score: number,
+          text: { zh: string; en: string },
+        ): TestOutcome => ({
+          detector: DETECTOR,
+          rule,
+          scope,
+          period,
+          pValue: null,
+          qThreshold: 1,
+          effectMet,
+          score,
+          statistics: { ...stats },
+          evidence: { estimated, preWindowDays: windowList },
+          explain: () => ({ 'zh-CN': `${text.zh}${summary(stats).zh}`, en: `${text.en} ${summary(stats).en}` }),
+        });
+        outcomes.push(
+          make('near-zero', stats.traces < opts.minMonthlyTraces, opts.minMonthlyTraces / Math.max(stats.traces, 1), {
+            zh: `平台活跃度检查（近乎无人使用）：平台 ${platformId} 在 ${month} 仅有 ${stats.traces} 条人工操作记录，阈值为每月 ${opts.minMonthlyTraces} 条（不到每个工作日一条）。`,
+            en: `Platform activity check (near zero): platform ${platformId} had ${stats.traces} human traces in ${month}; the threshold is ${opts.minMonthlyTraces} a month (under one per working day).`,
+          }),
+        );
+        if (stats.traces < opts.minMonthlyTraces) continue;
+        outcomes.push(
+          make('staff-only', stats.staffShare >= opts.maxStaffShare, stats.staffShare, {
+            zh: `平台使用者构成检查（只有工作人员在用）：平台 ${platformId} 在 ${month} 的记录中 ${pct(stats.staffShare)} 来自工作人员，阈值为 ${pct(opts.maxStaffShare, 0)}；面向群众的平台应有相当部分来自群众。`,
+            en: `Who uses the platform (staff only): ${pct(stats.staffShare)} of platform ${platformId}'s traces in ${month} came from staff; the threshold is ${pct(opts.maxStaffShare, 0)}. A platform for the public should see a real part of its use from the public.`,
+          }),
+        );
+        outcomes.push(
+          make(
+            'few-public-actors',
+            stats.publicActors < opts.minPublicActors,
+            opts.minPublicActors / Math.max(stats.publicActors, 1),
+            {
+              zh: `群众用户数检查：平台 ${platformId} 在 ${month} 只有 ${stats.publicActors} 个不同的群众账号，阈值为 ${opts.minPublicActors} 个。`,
+              en: `Public users check: platform ${platformId} had ${stats.publicActors} distinct public actors in ${month}; the threshold is ${opts.minPublicActors}.`,
+            },
+          ),
+        );
+        if (stats.windowDays > 0 && stats.windowDayShare < 1) {
+          const concentration = stats.windowTraceShare / stats.windowDayShare;
+          outcomes.push(
+            make(
+              'evaluation-driven',
+              stats.windowTraceShare >= opts.minWindowTraceShare && concentration >= opts.minWindowConcentration,
+              concentration,
+              {
+                zh: `考核前集中使用检查：平台 ${platformId} 在 ${month} 的记录中 ${pct(stats.windowTraceShare)} 落在考核前 ${opts.preWindowDays} 天内，这些天只占当月的 ${pct(stats.windowDayShare)}（集中度 ${num(concentration)} 倍；阈值为至少 ${pct(opts.minWindowTraceShare, 0)} 且 ${opts.minWindowConcentration} 倍）。日常在用的平台，使用量不会只出现在考核前。`,
+                en: `Use only before evaluations: ${pct(stats.windowTraceShare)} of platform ${platformId}'s traces in ${month} fell in the ${opts.preWindowDays} days before an evaluation, days that are ${pct(stats.windowDayShare)} of the month (${num(concentration)}× concentration; the rule needs ${pct(opts.minWindowTraceShare, 0)} and ${opts.minWindowConcentration}×). A platform in daily use is not used only before evaluations.`,
+              },
+            ),
+          );
+        }
+        if (opts.maxDauMau !== null && stats.publicActors > 0) {
+          outcomes.push(
+            make('low-dau-mau', stats.dauMau < opts.maxDauMau, opts.maxDauMau / Math.max(stats.dauMau, 1e-9), {
+              zh: `用户黏性检查（日活/月活）：平台 ${platformId} 在 ${month} 的日活/月活为 ${num(stats.dauMau)}，阈值为 ${opts.maxDauMau}。`,
+              en: `Stickiness check (DAU/MAU): platform ${platformId} had DAU/MAU ${num(stats.dauMau)} in ${month}; the threshold is ${opts.maxDauMau}.`,
+            }),
+          );
+        }
+      }
+    }
+    return outcomes;
+  }
+
+  return { name: DETECTOR, observe, evaluate };
+}
+
+function summary(s: PlatformMonthStatistics): { zh: string; en: string } {
+  return {
+    zh: `（当月：人工记录 ${s.traces} 条，工作人员占 ${pct(s.staffShare)}，群众账号 ${s.publicActors} 个，日活/月活 ${num(s.dauMau)}。）`,
+    en: `(Month: ${s.traces} human traces, ${pct(s.staffShare)} by staff, ${s.publicActors} public actors, DAU/MAU ${num(s.dauMau)}.)`,
+  };
+}
