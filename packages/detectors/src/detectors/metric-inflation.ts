@@ -1,0 +1,183 @@
+/**
+ * metric inflation — a KPI a unit reported that is larger than its own traces support.
+ *
+ * Test (per reported metric: org, metric, period): R = the reported value (ctx.metrics; when
+ * one org reported the same metric and period more than once, the latest report counts),
+ * C = the number of traces of the mapped actions by that org with occurredAt inside the period
+ * (local days, both ends inclusive). Mapping (option metricActions), by default:
+ *   cases.handled → case.close, visits.recorded → visit.record, forms.filed → form.submit
+ * (one trace per unit of the metric; deployments name their own). Score rule 'metric:<name>':
+ * finding when R > 1.2·C and R − C > 2·√C + 5 (DETECTION.md) — 20 % slack for work recorded
+ * elsewhere, and an excess beyond Poisson noise (2 standard deviations of a count C) plus 5 so
+ * tiny counts cannot fire. The Poisson tail P(X ≥ R | λ = C) is reported as a statistic
+ * (poissonP) for reference; it is not the finding's p-value, since traces are not a random
+ * sample of the work.
+ * Judged only when the period has ended and lies inside the span of days for which this
+ * detector holds the platform's traces (a period the data do not cover would read as C = 0).
+ * Metrics without a mapping are not tested.
+ *
+ * Memory: per org, mapped action and local day one distinct-count sketch of trace ids, exact
+ * up to 4096 traces a day (option dailySketchSize) and estimated beyond (≈1.6 % error); a
+ * replayed event counts once.
+ */
+import type { ReportedMetric } from '@tracewatch/schema';
+import { poissonSf } from '../stats/index.js';
+import { DEFAULT_UTC_OFFSET_MINUTES, isoToDayNumber, localDayNumber } from '../time.js';
+import type { Detector, EvaluateContext, Scope, TestOutcome, TraceRecord } from '../types.js';
+import { DistinctCounter } from './support/distinct-count.js';
+import { num, prob } from './support/format.js';
+import { periodEnded } from './support/periods.js';
+
+export interface MetricInflationOptions {
+  /** Metric name → the actions whose traces count one unit of it. */
+  metricActions: Record<string, readonly string[]>;
+  /** Finding needs R > ratio · C … */
+  minRatio: number;
+  /** … and R − C > sigmas·√C + margin. */
+  sigmas: number;
+  margin: number;
+  /** Sketch size per org, action and day (exact counts up to this many traces a day). */
+  dailySketchSize: number;
+  utcOffsetMinutes: number;
+}
+
+export const DEFAULT_METRIC_INFLATION_OPTIONS: MetricInflationOptions = {
+  metricActions: {
+    'cases.handled': ['case.close'],
+    'visits.recorded': ['visit.record'],
+    'forms.filed': ['form.submit'],
+  },
+  minRatio: 1.2,
+  sigmas: 2,
+  margin: 5,
+  dailySketchSize: 4096,
+  utcOffsetMinutes: DEFAULT_UTC_OFFSET_MINUTES,
+};
+
+/**
+ * Whether a reported value exceeds what the traces support.
+ *
+ * @param reported R ≥ 0.
+ * @param counted C ≥ 0.
+ * @returns R > ratio·C and R − C > sigmas·√C + margin.
+ */
+export function isInflated(reported: number, counted: number, ratio = 1.2, sigmas = 2, margin = 5): boolean {
+  return reported > ratio * counted && reported - counted > sigmas * Math.sqrt(counted) + margin;
+}
+
+/** The latest report per (platform, org, metric, period); ties by id. Sorted for stable output. */
+function latestReports(metrics: readonly ReportedMetric[]): ReportedMetric[] {
+  const latest = new Map<string, ReportedMetric>();
+  for (const m of metrics) {
+    const key = JSON.stringify([m.platformId, m.orgId, m.metric, m.periodStart, m.periodEnd]);
+    const held = latest.get(key);
+    const newer =
+      held === undefined ||
+      Date.parse(m.reportedAt) > Date.parse(held.reportedAt) ||
+      (Date.parse(m.reportedAt) === Date.parse(held.reportedAt) && m.id > held.id);
+    if (newer) latest.set(key, m);
+  }
+  return [...latest.keys()].sort().map((k) => latest.get(k)!);
+}
+
+const DETECTOR = 'metric-inflation' as const;
+
+export function createMetricInflationDetector(options: Partial<MetricInflationOptions> = {}): Detector {
+  const opts = { ...DEFAULT_METRIC_INFLATION_OPTIONS, ...options };
+  const mappedActions = new Set(Object.values(opts.metricActions).flat());
+  const counters = new Map<string, DistinctCounter>();
+  const coverage = new Map<string, { first: number; last: number }>();
+  const counterKey = (platformId: string, orgId: string, action: string, day: number) =>
+    JSON.stringify([platformId, orgId, action, day]);
+
+  function observe(record: TraceRecord): void {
+    const day = localDayNumber(record.occurredAt, opts.utcOffsetMinutes);
+    const span = coverage.get(record.platformId);
+    if (span === undefined) coverage.set(record.platformId, { first: day, last: day });
+    else {
+      span.first = Math.min(span.first, day);
+      span.last = Math.max(span.last, day);
+    }
+    if (!mappedActions.has(record.action)) return;
+    const key = counterKey(record.platformId, record.orgId, record.action, day);
+    let counter = counters.get(key);
+    if (counter === undefined) {
+      counter = new DistinctCounter(opts.dailySketchSize);
+      counters.set(key, counter);
+    }
+    counter.add(record.id);
+  }
+
+  function evaluate(ctx: EvaluateContext): TestOutcome[] {
+    const outcomes: TestOutcome[] = [];
+    for (const m of latestReports(ctx.metrics)) {
+      const actions = opts.metricActions[m.metric];
+      if (actions === undefined) continue;
+      const period = { start: m.periodStart, end: m.periodEnd };
+      if (!periodEnded(period, ctx.asOf, opts.utcOffsetMinutes)) continue;
+      const first = isoToDayNumber(m.periodStart);
+      const last = isoToDayNumber(m.periodEnd);
+      const span = coverage.get(m.platformId);
+      if (span === undefined || span.first > first || span.last < last) continue;
+      let counted = 0;
+      let estimated = false;
+      for (const action of actions) {
+        for (let day = first; day <= last; day++) {
+          const counter = counters.get(counterKey(m.platformId, m.orgId, action, day));
+          if (counter === undefined) continue;
+          counted += counter.count();
+          estimated ||= !counter.exact;
+        }
+      }
+      outcomes.push(outcome(m, period, actions, counted, estimated));
+    }
+    return outcomes;
+  }
+
+  function outcome(
+    m: ReportedMetric,
+    period: TestOutcome['period'],
+    actions: readonly string[],
+    counted: number,
+    estimated: boolean,
+  ): TestOutcome {
+    const reported = m.value;
+    const excess = reported - counted;
+    const poissonP = poissonSf(Math.ceil(reported), counted);
+    const allowed = Math.max(opts.minRatio * counted, counted + opts.sigmas * Math.sqrt(counted) + opts.margin);
+    const scope: Scope = { kind: 'org', platformId: m.platformId, orgId: m.orgId };
+    const actionList = actions.join(', ');
+    return {
+      detector: DETECTOR,
+      rule: `metric:${m.metric}`,
+      scope,
+      period,
+      pValue: null,
+      qThreshold: 1,
+      effectMet: isInflated(reported, counted, opts.minRatio, opts.sigmas, opts.margin),
+      score: reported / Math.max(counted, 1),
+      statistics: { reported, counted, excess, ratio: counted > 0 ? reported / counted : reported, allowed, poissonP },
+      evidence: {
+        metric: m.metric,
+        actions: [...actions],
+        metricId: m.id,
+        reportedAt: m.reportedAt,
+        estimated,
+      },
+      explain: () => ({
+        'zh-CN':
+          `上报数与留痕数核对：单位 ${m.orgId} 上报 ${period.start} 至 ${period.end} 的“${m.metric}”为 ${num(reported)}，` +
+          `同期平台留痕（${actionList}）只有 ${num(counted)} 条，多出 ${num(excess)}。` +
+          `按留痕数，上报值不应超过约 ${num(allowed)}（留痕数的 ${opts.minRatio} 倍，且超出部分不大于 ${opts.sigmas}√C + ${opts.margin}）；` +
+          `若上报值只是随机波动，达到该值的泊松概率为 ${prob(poissonP)}。`,
+        en:
+          `Reported versus traced: org ${m.orgId} reported '${m.metric}' = ${num(reported)} for ${period.start} to ${period.end}, ` +
+          `while the platform holds ${num(counted)} traces of ${actionList} in that period, ${num(excess)} fewer. The traces ` +
+          `support a value up to about ${num(allowed)} (${opts.minRatio}× the count, and an excess within ${opts.sigmas}√C + ` +
+          `${opts.margin}); the Poisson chance of reaching the reported value by chance is ${prob(poissonP)}.`,
+      }),
+    };
+  }
+
+  return { name: DETECTOR, observe, evaluate };
+}
