@@ -28,6 +28,7 @@ export default defineConfig({
           include: ['**/*.int.test.ts', 'test/**/*.test.ts'],
           exclude: ['**/node_modules/**'],
           fileParallelism: false,
+          globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },

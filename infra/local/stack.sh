@@ -352,12 +352,26 @@ with_lock() {
   "$@"
 }
 
+# One server alone, for fault tests: stop ClickHouse under a running pipeline, start it again.
+cmd_clickhouse_stop() {
+  stop_one clickhouse "$(ch_pid)"
+  rm -f "$CH_DIR/clickhouse.pid"
+}
+cmd_clickhouse_start() {
+  local was
+  was="$(ch_pid)"
+  start_clickhouse
+  [[ -n "$was" ]] || wait_clickhouse
+}
+
 case "${1:-}" in
 up) with_lock cmd_up ;;
 down) with_lock cmd_down ;;
 status) cmd_status ;;
+clickhouse-stop) with_lock cmd_clickhouse_stop ;;
+clickhouse-start) with_lock cmd_clickhouse_start ;;
 *)
-  echo "usage: $0 up|down|status" >&2
+  echo "usage: $0 up|down|status|clickhouse-stop|clickhouse-start" >&2
   exit 2
   ;;
 esac

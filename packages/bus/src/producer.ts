@@ -1,4 +1,4 @@
-import type { CompressionTypes, Kafka, Message, Producer } from 'kafkajs';
+import { type CompressionTypes, type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 
 export interface BatchingProducerOptions {
   /** Flush when this many messages wait for one topic... */
@@ -29,7 +29,14 @@ export class BatchingProducer {
     kafka: Kafka,
     private readonly opts: BatchingProducerOptions = {},
   ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // Idempotence needs unlimited retries; callers bound the wait with their own signals.
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5_000 },
+    });
     this.maxMessages = opts.maxMessages ?? 5_000;
     this.lingerMs = opts.lingerMs ?? 20;
   }

@@ -20,13 +20,10 @@ export const TOPIC_PARTITIONS: Record<string, number> = {
   [TOPICS.alerts]: 3,
 };
 
-/** Retries `step` with backoff until it succeeds or `signal` aborts; logs each failure once. */
-async function untilDone<T>(
-  what: string,
-  log: Logger,
-  signal: AbortSignal,
-  step: () => Promise<T>,
-): Promise<T | undefined> {
+class Stopping extends Error {}
+
+/** Retries `step` with backoff until it succeeds; throws Stopping once `signal` aborts. */
+async function untilDone<T>(what: string, log: Logger, signal: AbortSignal, step: () => Promise<T>): Promise<T> {
   for (let attempt = 0; !signal.aborted; attempt++) {
     try {
       return await step();
@@ -35,7 +32,7 @@ async function untilDone<T>(
       await sleep(backoffDelay(attempt, 500, 10_000), signal);
     }
   }
-  return undefined;
+  throw new Stopping(what);
 }
 
 /** Wires config → ClickHouse, Kafka, HTTP. Holds no domain logic (that is IngestHandler's). */
@@ -77,14 +74,11 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
 
   const boot = async () => {
     const applied = await untilDone('ClickHouse migrations', log, stopping.signal, () => migrate(store));
-    if (applied === undefined) return;
     state.migrated = true;
     log.info({ applied, database: store.database }, 'ClickHouse schema ready');
     const topics = Object.entries(TOPIC_PARTITIONS).map(([t, numPartitions]) => ({ topic: topic(t), numPartitions }));
-    if ((await untilDone('Kafka topic check', log, stopping.signal, () => ensureTopics(kafka, topics))) === undefined)
-      return;
-    if ((await untilDone('Kafka producer connect', log, stopping.signal, () => producer.connect())) === undefined)
-      return;
+    await untilDone('Kafka topic check', log, stopping.signal, () => ensureTopics(kafka, topics));
+    await untilDone('Kafka producer connect', log, stopping.signal, () => producer.connect());
     const routes = new Map<string, Route>(Object.entries(ROUTES).map(([t, r]) => [topic(t), r]));
     handler = new IngestHandler({
       store,
@@ -111,6 +105,7 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
     log.info({ topics: [...routes.keys()], group: config.KAFKA_GROUP_ID }, 'consuming');
   };
   const booting = boot().catch((err: unknown) => {
+    if (err instanceof Stopping) return;
     log.fatal({ err }, 'ingest failed to start');
     process.exitCode = 1;
   });

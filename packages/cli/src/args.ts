@@ -1,0 +1,52 @@
+/** A user's mistake on the command line or in an input file: printed as a message, no stack. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface ParsedArgs {
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+/** `--name value`, `--name=value` and bare `--switch`; everything else is positional. */
+export function parseArgs(argv: string[], switches: readonly string[] = []): ParsedArgs {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('--')) {
+      positional.push(a);
+      continue;
+    }
+    const eq = a.indexOf('=');
+    if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
+    else if (switches.includes(a.slice(2))) flags.set(a.slice(2), true);
+    else {
+      const v = argv[i + 1];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
+      flags.set(a.slice(2), v);
+      i++;
+    }
+  }
+  return { positional, flags };
+}
+
+export function stringFlag(args: ParsedArgs, name: string, def?: string): string | undefined {
+  const v = args.flags.get(name);
+  if (v === true) throw new UsageError(`--${name} needs a value`);
+  return v ?? def;
+}
+
+export function intFlag(args: ParsedArgs, name: string, def: number, min = 0): number {
+  const raw = stringFlag(args, name);
+  if (raw === undefined) return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be a whole number ≥ ${min}, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+export function rejectUnknownFlags(args: ParsedArgs, known: readonly string[]): void {
+  for (const k of args.flags.keys()) {
+    if (!known.includes(k)) throw new UsageError(`unknown option --${k} (known: ${known.map((x) => `--${x}`).join(', ') || 'none'})`);
+  }
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+import { UsageError } from './args.js';
+import { PRODUCE_USAGE, produceCommand } from './commands/produce.js';
+
+const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
+  produce: { run: produceCommand, usage: PRODUCE_USAGE },
+};
+
+function usage(): string {
+  return `usage: tracewatch <command> ...\n\n${Object.values(COMMANDS)
+    .map((c) => c.usage)
+    .join('\n\n')}\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name ? 0 : 1;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}\n${usage()}`);
+  return command.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`tracewatch: ${err.message}\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`tracewatch: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,226 @@
+/**
+ * The ingest service against the real Kafka and the real ClickHouse: exactly-once counts
+ * over at-least-once delivery, dead letters with reasons, outages and crashes.
+ */
+import { readDeadLetterHeaders } from '@tracewatch/bus';
+import { TOPICS } from '@tracewatch/schema';
+import { countTraceEvents, selectRows, type Store } from '@tracewatch/store';
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeEvent } from './support/events.js';
+import {
+  type IngestProcess,
+  localClickhouse,
+  produceRaw,
+  readTopic,
+  runsOnLocalStack,
+  startIngest,
+  testKafka,
+  testStore,
+  uniqueScope,
+  waitFor,
+} from './support/harness.js';
+import { REPO_ROOT } from './support/servers.js';
+
+const kafka = testKafka();
+
+/** Every way the project counts events must agree. */
+async function allCounts(store: Store) {
+  const [distinct] = await Promise.all([countTraceEvents(store)]);
+  const final = await selectRows<{ n: string }>(store, 'SELECT count() AS n FROM {db}.trace_events FINAL');
+  const hourly = await selectRows<{ n: string }>(store, 'SELECT uniqExactMerge(events) AS n FROM {db}.trace_hourly');
+  const recorded = await selectRows<{ n: string }>(store, 'SELECT uniqExactMerge(events) AS n FROM {db}.trace_hourly_recorded');
+  const perHourSum = await selectRows<{ n: string }>(
+    store,
+    'SELECT sum(c) AS n FROM (SELECT hour, org_id, uniqExactMerge(events) AS c FROM {db}.trace_hourly GROUP BY hour, org_id)',
+  );
+  return {
+    distinct,
+    final: Number(final[0]?.n),
+    hourly: Number(hourly[0]?.n),
+    recorded: Number(recorded[0]?.n),
+    perHourSum: Number(perHourSum[0]?.n),
+  };
+}
+
+function eventsMessages(from: number, to: number, idPrefix = 'e') {
+  const out = [];
+  for (let i = from; i < to; i++) {
+    const e = makeEvent(i, { idPrefix });
+    out.push({ key: e.data.orgId, value: JSON.stringify(e) });
+  }
+  return out;
+}
+
+describe('ingest: exactly-once counts over at-least-once delivery', () => {
+  const scope = uniqueScope('counts');
+  let ingest: IngestProcess;
+  let store: Store;
+  beforeAll(async () => {
+    ingest = await startIngest(scope);
+    store = testStore(scope.database);
+  });
+  afterAll(async () => {
+    await ingest?.stop();
+    await store?.close();
+  });
+
+  it('stores N produced events once, and still N after all of them are produced again', async () => {
+    const N = 5_000;
+    const topic = `${scope.topicPrefix}${TOPICS.traceEvents}`;
+    await produceRaw(kafka, topic, eventsMessages(0, N));
+    await waitFor('N events stored', async () => (await countTraceEvents(store)) === N);
+    expect(await allCounts(store)).toEqual({ distinct: N, final: N, hourly: N, recorded: N, perHourSum: N });
+
+    await produceRaw(kafka, topic, eventsMessages(0, N)); // a replay: the same ids again
+    await produceRaw(kafka, topic, eventsMessages(N, N + 1)); // a marker behind the replay
+    await waitFor('the marker stored', async () => (await countTraceEvents(store)) === N + 1);
+    expect(await allCounts(store)).toEqual({ distinct: N + 1, final: N + 1, hourly: N + 1, recorded: N + 1, perHourSum: N + 1 });
+  });
+
+  it('serves Prometheus metrics with what it consumed and inserted', async () => {
+    const text = await (await fetch(`http://127.0.0.1:${ingest.port}/metrics`)).text();
+    const consumed = Number(/tw_ingest_consumed_total\{topic="[^"]*trace-events"\} (\d+)/.exec(text)?.[1]);
+    expect(consumed).toBeGreaterThanOrEqual(10_001);
+    expect(text).toMatch(/tw_ingest_inserted_total\{table="trace_events"\} \d+/);
+    expect(text).toMatch(/tw_ingest_batch_seconds_bucket/);
+    expect(text).toMatch(/tw_ingest_consumer_lag\{topic=/);
+  });
+});
+
+describe('ingest: invalid input goes to the dead-letter topic with its reason', () => {
+  const scope = uniqueScope('dlq');
+  let ingest: IngestProcess;
+  let store: Store;
+  beforeAll(async () => {
+    ingest = await startIngest(scope, { INGEST_MAX_MESSAGE_BYTES: '4096' });
+    store = testStore(scope.database);
+  });
+  afterAll(async () => {
+    await ingest?.stop();
+    await store?.close();
+  });
+
+  it('dead-letters every bad message, stores none of them and all of their valid neighbours', async () => {
+    const good = (i: number) => {
+      const e = makeEvent(i, { idPrefix: 'good' });
+      return { key: e.data.orgId, value: JSON.stringify(e) };
+    };
+    const future = makeEvent(1, { idPrefix: 'future' });
+    future.time = new Date(Date.now() + 3_600_000).toISOString();
+    future.data.occurredAt = future.time;
+    const bad: Array<{ key: string | null; value: string | null; expect: RegExp }> = [
+      { key: 'org-001', value: '{not json', expect: /not JSON/ },
+      { key: null, value: null, expect: /empty message/ },
+      { key: 'org-001', value: JSON.stringify({ hello: 'world' }), expect: /specversion/ },
+      { key: 'org-001', value: JSON.stringify({ ...makeEvent(2, { idPrefix: 'bad' }), id: "x'; DROP TABLE trace_events; --" }), expect: /id/ },
+      { key: 'org-001', value: JSON.stringify({ ...makeEvent(3, { idPrefix: 'bad' }), data: { ...makeEvent(3).data, actorRole: 'root' } }), expect: /actorRole/ },
+      { key: 'org-001', value: JSON.stringify({ ...makeEvent(4, { idPrefix: 'bad' }), subject: 'x'.repeat(5000) }), expect: /bytes, the limit is 4096/ },
+      { key: 'org-001', value: JSON.stringify(future), expect: /in the future/ },
+      { key: 'org-001', value: '\u0000\u0001binary', expect: /not JSON/ },
+    ];
+    const messages = [];
+    for (let i = 0; i < 200; i++) {
+      messages.push(good(i));
+      const b = i % 25 === 0 ? bad[i / 25] : undefined; // each bad message once, among good ones
+      if (b) messages.push({ key: b.key, value: b.value });
+    }
+    await produceRaw(kafka, `${scope.topicPrefix}${TOPICS.traceEvents}`, messages);
+    const dlq = await readTopic(kafka, `${scope.topicPrefix}${TOPICS.traceEventsDlq}`, bad.length);
+    expect(dlq).toHaveLength(bad.length);
+    for (const m of dlq) {
+      const h = readDeadLetterHeaders(m);
+      const original = bad.find((b) => (b.value === null ? m.value === null : m.value?.toString() === b.value));
+      expect(original, `unexpected DLQ message ${m.value?.toString().slice(0, 80)}`).toBeDefined();
+      expect(h.reason).toMatch(original!.expect);
+      expect(h.stage).toMatch(/^(json|schema|size|clock)$/);
+      expect(h.sourceTopic).toBe(`${scope.topicPrefix}${TOPICS.traceEvents}`);
+      expect(Number(h.sourceOffset)).toBeGreaterThanOrEqual(0);
+    }
+    await waitFor('200 valid events stored', async () => (await countTraceEvents(store)) === 200);
+    expect(await countTraceEvents(store, "event_id NOT LIKE 'good-%'")).toBe(0);
+  });
+
+  it('ingests evaluations and reported metrics from their own topics', async () => {
+    const evaluation = { id: 'ev-1', name: '季度考核 Q1', kind: 'assessment', platformId: 'zwfw', start: '2026-03-31T00:00:00+08:00', end: '2026-04-01T00:00:00+08:00' };
+    const metric = { id: 'm-1', platformId: 'zwfw', orgId: 'org-001', metric: 'cases.handled', periodStart: '2026-02-01', periodEnd: '2026-02-28', value: 412, reportedAt: '2026-03-01T09:00:00+08:00' };
+    await produceRaw(kafka, `${scope.topicPrefix}${TOPICS.evaluations}`, [{ key: null, value: JSON.stringify(evaluation) }]);
+    await produceRaw(kafka, `${scope.topicPrefix}${TOPICS.reportedMetrics}`, [{ key: 'org-001', value: JSON.stringify(metric) }]);
+    await waitFor('evaluation and metric stored', async () => {
+      const e = await selectRows<{ name: string }>(store, 'SELECT name FROM {db}.evaluations FINAL');
+      const m = await selectRows<{ value: number }>(store, 'SELECT value FROM {db}.reported_metrics FINAL');
+      return e[0]?.name === '季度考核 Q1' && m[0]?.value === 412;
+    });
+  });
+});
+
+describe('ingest: faults', () => {
+  it('holds and retries while ClickHouse is down, reports not ready, and loses nothing', async (ctx) => {
+    if (!runsOnLocalStack()) ctx.skip(); // needs control of the ClickHouse process
+    const scope = uniqueScope('chdown');
+    const ingest = await startIngest(scope);
+    const store = testStore(scope.database);
+    const topic = `${scope.topicPrefix}${TOPICS.traceEvents}`;
+    try {
+      await produceRaw(kafka, topic, eventsMessages(0, 2_000));
+      await waitFor('first part stored', async () => (await countTraceEvents(store)) === 2_000);
+      localClickhouse('stop');
+      try {
+        await produceRaw(kafka, topic, eventsMessages(2_000, 6_000));
+        await waitFor('readyz reports ClickHouse down', async () => {
+          const r = await ingest.readyz();
+          return r.status === 503 && r.body.includes('ClickHouse unavailable');
+        }, 30_000);
+      } finally {
+        localClickhouse('start');
+      }
+      await produceRaw(kafka, topic, eventsMessages(0, 500)); // replays after the outage, too
+      await waitFor('all 6000 stored after the outage', async () => (await countTraceEvents(store)) === 6_000, 90_000);
+      await waitFor('ready again', async () => (await ingest.readyz()).status === 200, 30_000);
+      expect(await allCounts(store)).toEqual({ distinct: 6_000, final: 6_000, hourly: 6_000, recorded: 6_000, perHourSum: 6_000 });
+    } finally {
+      await ingest.stop();
+      await store.close();
+    }
+  });
+
+  it('loses nothing and counts nothing twice when killed with SIGKILL mid-stream', async () => {
+    const scope = uniqueScope('sigkill');
+    const store = testStore(scope.database);
+    const topic = `${scope.topicPrefix}${TOPICS.traceEvents}`;
+    let ingest = await startIngest(scope, { INGEST_BATCH_MAX_ROWS: '500' });
+    try {
+      const N = 30_000;
+      const producing = produceRaw(kafka, topic, eventsMessages(0, N));
+      await waitFor('some stored', async () => (await countTraceEvents(store)) > 1_000, 60_000, 50);
+      await ingest.kill();
+      const atKill = await countTraceEvents(store);
+      await producing;
+      ingest = await startIngest(scope, { INGEST_BATCH_MAX_ROWS: '500' });
+      await waitFor(`all ${N} stored after restart`, async () => (await countTraceEvents(store)) === N, 90_000);
+      expect(atKill).toBeLessThan(N);
+      expect(await allCounts(store)).toEqual({ distinct: N, final: N, hourly: N, recorded: N, perHourSum: N });
+    } finally {
+      await ingest.stop();
+      await store.close();
+    }
+  });
+
+  it('exits 0 on SIGTERM', async () => {
+    const scope = uniqueScope('sigterm');
+    const ingest = await startIngest(scope);
+    expect(await ingest.stop()).toBe(0);
+    expect(ingest.output()).toMatch(/stopped cleanly/);
+  });
+
+  it('refuses bad configuration with a message naming the variable', () => {
+    const r = spawnSync(process.execPath, [`${REPO_ROOT}services/ingest/dist/main.js`], {
+      env: { ...process.env, KAFKA_BROKERS: 'no-port-here', HTTP_PORT: '99999' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(r.status).toBe(78);
+    expect(r.stderr).toMatch(/KAFKA_BROKERS/);
+    expect(r.stderr).toMatch(/HTTP_PORT/);
+  });
+});

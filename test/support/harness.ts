@@ -1,0 +1,154 @@
+/** Shared support for integration tests: unique names, the ingest process, Kafka and ClickHouse helpers. */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { createKafka } from '@tracewatch/bus';
+import { createStore, type Store } from '@tracewatch/store';
+import { type Kafka, type KafkaMessage, Partitioners } from 'kafkajs';
+import { REPO_ROOT } from './servers.js';
+
+export const brokers = () => (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+export const clickhouseUrl = () => process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
+
+/** A fresh scope per test: its own topics (by prefix), database and consumer group. */
+export function uniqueScope(label: string) {
+  const id = `${label}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  return { id, topicPrefix: `t_${id}.`, database: `tw_${id}`, groupId: `g_${id}` };
+}
+
+export function testKafka(): Kafka {
+  return createKafka({ brokers: brokers(), clientId: 'tracewatch-test', retries: 5 });
+}
+
+export function testStore(database: string): Store {
+  return createStore({ url: clickhouseUrl(), database });
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** Polls `check` until it returns true; fails with `what` and the last value seen. */
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000, everyMs = 250): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < until) {
+    try {
+      if (await check()) return;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
+}
+
+export interface IngestProcess {
+  port: number;
+  proc: ChildProcess;
+  output: () => string;
+  readyz: () => Promise<{ status: number; body: string }>;
+  /** SIGTERM and wait for the exit code. */
+  stop: () => Promise<number | null>;
+  /** SIGKILL: no chance to finish anything. */
+  kill: () => Promise<void>;
+}
+
+/** Starts the built ingest service (services/ingest/dist) as a child process. */
+export async function startIngest(scope: ReturnType<typeof uniqueScope>, extraEnv: Record<string, string> = {}): Promise<IngestProcess> {
+  const port = await freePort();
+  let out = '';
+  const proc = spawn(process.execPath, [`${REPO_ROOT}services/ingest/dist/main.js`], {
+    env: {
+      ...process.env,
+      KAFKA_BROKERS: brokers().join(','),
+      CLICKHOUSE_URL: clickhouseUrl(),
+      CLICKHOUSE_DATABASE: scope.database,
+      TOPIC_PREFIX: scope.topicPrefix,
+      KAFKA_GROUP_ID: scope.groupId,
+      HTTP_PORT: String(port),
+      LOG_LEVEL: 'info',
+      INGEST_BATCH_MAX_WAIT_MS: '100',
+      ...extraEnv,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  proc.stdout?.on('data', (b: Buffer) => {
+    out += b.toString();
+  });
+  proc.stderr?.on('data', (b: Buffer) => {
+    out += b.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  const readyz = async () => {
+    const r = await fetch(`http://127.0.0.1:${port}/readyz`);
+    return { status: r.status, body: await r.text() };
+  };
+  const handle: IngestProcess = {
+    port,
+    proc,
+    output: () => out,
+    readyz,
+    stop: async () => {
+      proc.kill('SIGTERM');
+      return exited;
+    },
+    kill: async () => {
+      proc.kill('SIGKILL');
+      await exited;
+    },
+  };
+  await waitFor('ingest /readyz', async () => (await readyz()).status === 200, 90_000).catch((err: Error) => {
+    proc.kill('SIGKILL');
+    throw new Error(`${err.message}\n--- ingest output ---\n${out.slice(-4000)}`);
+  });
+  return handle;
+}
+
+/** Produces raw values with keys, in chunks, acks from all replicas. */
+export async function produceRaw(kafka: Kafka, topic: string, messages: Array<{ key?: string | null; value: string | Buffer | null }>): Promise<void> {
+  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  try {
+    for (let i = 0; i < messages.length; i += 2000) {
+      await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 2000).map((m) => ({ key: m.key ?? null, value: m.value })) });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** Reads every message of a topic from the beginning until `count` arrived (or times out). */
+export async function readTopic(kafka: Kafka, topic: string, count: number, timeoutMs = 60_000): Promise<KafkaMessage[]> {
+  const consumer = kafka.consumer({ groupId: `reader_${randomBytes(4).toString('hex')}` });
+  const got: KafkaMessage[] = [];
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      got.push(message);
+    },
+  });
+  try {
+    await waitFor(`${count} messages on ${topic} (have ${got.length})`, async () => got.length >= count, timeoutMs);
+    await new Promise((r) => setTimeout(r, 500)); // catch any extra ones
+  } finally {
+    await consumer.disconnect();
+  }
+  return got;
+}
+
+/** Stops or starts the local stack's ClickHouse (only when the tests run on the local stack). */
+export function localClickhouse(action: 'stop' | 'start'): void {
+  execFileSync('bash', [`${REPO_ROOT}infra/local/stack.sh`, `clickhouse-${action}`], { stdio: 'pipe' });
+}
+
+export const runsOnLocalStack = () => clickhouseUrl() === 'http://127.0.0.1:8123';
