@@ -5,6 +5,9 @@ import { createCrossUnitSamenessDetector, identicalValueBound } from './cross-un
 import { context, plain, shuffled, traceRecord } from './support/fixtures.js';
 import { mulberry32 } from './support/prng.js';
 
+/** Half the property runs keep everything, half a short retention window (1–40 days). */
+const retentionFor = (seed: number) => (seed % 2 === 0 ? 400 : 1 + (Math.abs(seed) % 40));
+
 const DAY_MS = 86_400_000;
 const FIRST = Date.parse('2026-03-02T10:00:00+08:00');
 const ctx = context(Date.parse('2026-04-01T00:00:00+08:00'));
@@ -136,6 +139,14 @@ describe('cross-unit sameness detector', () => {
     expect(periods).toEqual(['2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05', '2026-03-06']);
   });
 
+  it('days older than the retention window are no longer judged', () => {
+    const late = report(600, 1, 5);
+    expect(run([...copiedDay(), late]).filter((o) => o.period.start === '2026-03-07')).toEqual([]);
+    expect(
+      run([...copiedDay(), late], { retentionDays: 700 }).filter((o) => o.period.start === '2026-03-07'),
+    ).toHaveLength(1);
+  });
+
   it('never throws and gives the same outcomes in any order or split (property)', () => {
     const row = fc.record({
       day: fc.integer({ min: 0, max: 6 }),
@@ -151,7 +162,7 @@ describe('cross-unit sameness detector', () => {
           id: `e${i}`,
           orgId: `o${r.org}`,
         }));
-        const options = { minBaseline: 5 };
+        const options = { minBaseline: 5, retentionDays: retentionFor(seed) };
         const once = plain(run(records, options));
         const detector = createCrossUnitSamenessDetector(options);
         const mixed = shuffled(records, mulberry32(seed));

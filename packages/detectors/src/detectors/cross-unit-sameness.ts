@@ -20,7 +20,10 @@
  *
  * Memory: per org and action at most 50,000 (option maxActorDaysPerGroup) actor-days, the
  * latest days kept; a replayed event counts once. Days are judged once they have ended.
+ * Records older than 400 days (option retentionDays) before the latest day seen are dropped.
  */
+
+import { RetentionWindow } from '../retention.js';
 import { binomialSf } from '../stats/index.js';
 import { DEFAULT_UTC_OFFSET_MINUTES, localDayNumber } from '../time.js';
 import type { Detector, EvaluateContext, Scope, TestOutcome, TraceRecord } from '../types.js';
@@ -39,6 +42,8 @@ export interface CrossUnitSamenessOptions {
   minIdentical: number;
   /** q-value level (the bound is the p-value). */
   qThreshold: number;
+  /** Days of history kept before the latest day seen; older records are dropped (bounds memory over time). */
+  retentionDays: number;
   utcOffsetMinutes: number;
 }
 
@@ -48,6 +53,7 @@ export const DEFAULT_CROSS_UNIT_SAMENESS_OPTIONS: CrossUnitSamenessOptions = {
   minBaseline: 30,
   minIdentical: 5,
   qThreshold: 0.001,
+  retentionDays: 400,
   utcOffsetMinutes: DEFAULT_UTC_OFFSET_MINUTES,
 };
 
@@ -117,9 +123,12 @@ const DETECTOR = 'cross-unit-sameness' as const;
 export function createCrossUnitSamenessDetector(options: Partial<CrossUnitSamenessOptions> = {}): Detector {
   const opts = { ...DEFAULT_CROSS_UNIT_SAMENESS_OPTIONS, ...options };
   const groups = new Map<string, Group>();
+  const retention = new RetentionWindow(opts.retentionDays);
 
   function observe(record: TraceRecord): void {
     if (record.value === undefined || !Number.isFinite(record.value)) return;
+    const day = localDayNumber(record.occurredAt, opts.utcOffsetMinutes);
+    if (!retention.admit(day)) return;
     const key = JSON.stringify([record.platformId, record.orgId, record.action]);
     let group = groups.get(key);
     if (group === undefined) {
@@ -131,7 +140,6 @@ export function createCrossUnitSamenessDetector(options: Partial<CrossUnitSamene
       };
       groups.set(key, group);
     }
-    const day = localDayNumber(record.occurredAt, opts.utcOffsetMinutes);
     group.entries.add({
       id: JSON.stringify([day, record.actorId]),
       day,
@@ -147,7 +155,12 @@ export function createCrossUnitSamenessDetector(options: Partial<CrossUnitSamene
     const outcomes: TestOutcome[] = [];
     for (const key of [...groups.keys()].sort()) {
       const group = groups.get(key)!;
-      const entries = group.entries.sorted();
+      const cutoff = retention.cutoff();
+      const entries = group.entries.sorted().filter((e) => e.day >= cutoff);
+      if (entries.length === 0) {
+        groups.delete(key); // wholly older than the retention window
+        continue;
+      }
       const overall = new Map<string, number>();
       const byDay = new Map<number, ActorDay[]>();
       for (const e of entries) {

@@ -5,6 +5,9 @@ import { createDeadlineCrunchDetector, deadlinePosition, maxInWindow } from './d
 import { context, plain, shuffled, traceRecord } from './support/fixtures.js';
 import { mulberry32 } from './support/prng.js';
 
+/** Half the property runs keep everything, half a short retention window (1–40 days). */
+const retentionFor = (seed: number) => (seed % 2 === 0 ? 400 : 1 + (Math.abs(seed) % 40));
+
 const DAY_MS = 86_400_000;
 const FEB = Date.parse('2026-02-02T09:00:00+08:00');
 const MAR = Date.parse('2026-03-02T09:00:00+08:00');
@@ -134,6 +137,14 @@ describe('deadline-crunch detector', () => {
     expect(run([...history, ...march(30)], { completionActions: ['case.close'] })).toEqual([]);
   });
 
+  it('completions older than the retention window are forgotten', () => {
+    const march = Array.from({ length: 40 }, (_, i) => completion(MAR + i * 3_600_000, 0.97, `a${i % 5}`));
+    const late = completion(MAR + 500 * DAY_MS, 0.5);
+    const detector = createDeadlineCrunchDetector();
+    for (const r of [...ordinary(FEB, 100, 1), ...march, late]) detector.observe(r);
+    expect(detector.evaluate(context(MAR + 600 * DAY_MS)).filter((o) => o.period.start < '2027-01-01')).toEqual([]);
+  });
+
   it('never throws and gives the same outcomes in any order or split (property)', () => {
     const row = fc.record({
       day: fc.integer({ min: 0, max: 60 }),
@@ -150,7 +161,7 @@ describe('deadline-crunch detector', () => {
           id: `e${i}`,
           taskId: `t${r.task}`,
         }));
-        const options = { minCompletions: 5, minBaseline: 5, minBatch: 3 };
+        const options = { minCompletions: 5, minBaseline: 5, minBatch: 3, retentionDays: retentionFor(seed) };
         const once = plain(run(records, options));
         const detector = createDeadlineCrunchDetector(options);
         const mixed = shuffled(records, mulberry32(seed));

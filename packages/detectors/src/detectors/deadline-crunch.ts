@@ -18,14 +18,18 @@
  *   actors with ≥ 10 completions in the month.
  *
  * Memory: at most 100,000 (option maxTasksPerOrg) latest completed tasks per org; a replayed
- * event counts once. Months are judged once they have ended.
+ * event counts once. Months are judged once they have ended. Records older than 400 days
+ * (option retentionDays) before the latest day seen are dropped, and a month reaching back past
+ * that cutoff is no longer judged.
  */
+
+import { RetentionWindow } from '../retention.js';
 import { binomialSf } from '../stats/index.js';
 import { DEFAULT_UTC_OFFSET_MINUTES, localDayNumber } from '../time.js';
 import type { Detector, EvaluateContext, Period, Scope, TestOutcome, TraceRecord } from '../types.js';
 import { pct, prob, qSuffix } from './support/format.js';
 import { KeepHighest } from './support/keep-highest.js';
-import { monthOfDay, monthPeriod, periodEnded } from './support/periods.js';
+import { monthOfDay, monthPeriod, periodEnded, startsBefore } from './support/periods.js';
 
 export interface DeadlineCrunchOptions {
   /** Actions that complete a task; null = any trace with taskId, assignedAt and deadline. */
@@ -48,6 +52,8 @@ export interface DeadlineCrunchOptions {
   qThreshold: number;
   /** Latest completed tasks kept per org (memory bound). */
   maxTasksPerOrg: number;
+  /** Days of history kept before the latest day seen; older records are dropped (bounds memory over time). */
+  retentionDays: number;
   utcOffsetMinutes: number;
 }
 
@@ -62,6 +68,7 @@ export const DEFAULT_DEADLINE_CRUNCH_OPTIONS: DeadlineCrunchOptions = {
   minBatch: 10,
   qThreshold: 0.01,
   maxTasksPerOrg: 100_000,
+  retentionDays: 400,
   utcOffsetMinutes: DEFAULT_UTC_OFFSET_MINUTES,
 };
 
@@ -115,12 +122,14 @@ export function createDeadlineCrunchDetector(options: Partial<DeadlineCrunchOpti
   const actions = opts.completionActions === null ? null : new Set(opts.completionActions);
   /** platform → org → completions */
   const platforms = new Map<string, Map<string, KeepHighest<Completion>>>();
+  const retention = new RetentionWindow(opts.retentionDays);
 
   function observe(record: TraceRecord): void {
     if (record.taskId === undefined || record.assignedAt === undefined || record.deadline === undefined) return;
     if (actions !== null && !actions.has(record.action)) return;
     const position = deadlinePosition(record.occurredAt, record.assignedAt, record.deadline);
     if (!Number.isFinite(position)) return;
+    if (!retention.admit(localDayNumber(record.occurredAt, opts.utcOffsetMinutes))) return;
     let orgs = platforms.get(record.platformId);
     if (orgs === undefined) {
       orgs = new Map();
@@ -141,8 +150,18 @@ export function createDeadlineCrunchDetector(options: Partial<DeadlineCrunchOpti
     const outcomes: TestOutcome[] = [];
     for (const platformId of [...platforms.keys()].sort()) {
       const orgs = platforms.get(platformId)!;
-      const orgIds = [...orgs.keys()].sort();
-      const completionsByOrg = new Map(orgIds.map((org) => [org, orgs.get(org)!.sorted()]));
+      const cutoff = retention.cutoff();
+      const completionsByOrg = new Map<string, Completion[]>();
+      for (const org of [...orgs.keys()].sort()) {
+        const kept = orgs
+          .get(org)!
+          .sorted()
+          .filter((c) => localDayNumber(c.t, opts.utcOffsetMinutes) >= cutoff);
+        if (kept.length === 0)
+          orgs.delete(org); // wholly older than the retention window
+        else completionsByOrg.set(org, kept);
+      }
+      const orgIds = [...completionsByOrg.keys()];
       const totals = { n: 0, k: 0 };
       for (const list of completionsByOrg.values()) {
         totals.n += list.length;
@@ -159,7 +178,7 @@ export function createDeadlineCrunchDetector(options: Partial<DeadlineCrunchOpti
         }
         for (const month of [...byMonth.keys()].sort()) {
           const period = monthPeriod(month);
-          if (!periodEnded(period, ctx.asOf, opts.utcOffsetMinutes)) continue;
+          if (startsBefore(period, cutoff) || !periodEnded(period, ctx.asOf, opts.utcOffsetMinutes)) continue;
           const completions = byMonth.get(month)!;
           const scope: Scope = { kind: 'org', platformId, orgId };
           if (completions.length >= opts.minCompletions) {

@@ -15,6 +15,9 @@ import {
 import { context, plain, shuffled, traceRecord } from './support/fixtures.js';
 import { mulberry32 } from './support/prng.js';
 
+/** Half the property runs keep everything, half a short retention window (1–40 days). */
+const retentionFor = (seed: number) => (seed % 2 === 0 ? 400 : 1 + (Math.abs(seed) % 40));
+
 const MARCH = Date.parse('2026-03-10T10:00:00+08:00');
 const AFTER_MARCH = context(Date.parse('2026-04-01T00:00:00+08:00'));
 
@@ -183,6 +186,13 @@ describe('digit-preference detector', () => {
     expect(honest.effectMet).toBe(false);
   });
 
+  it('a month older than the retention window is no longer judged', () => {
+    const late = traceRecord({ value: 5, occurredAt: Date.parse('2027-08-01T10:00:00+08:00') });
+    const later = context(Date.parse('2027-09-01T00:00:00+08:00'));
+    expect(run([...values(roundedValues()), late], later)).toEqual([]);
+    expect(run([...values(roundedValues()), late], later, { retentionDays: 600 }).length).toBeGreaterThan(0);
+  });
+
   it('never throws and gives the same outcomes in any order or split (property)', () => {
     const row = fc.record({
       value: fc.oneof(fc.integer({ min: -5, max: 400 }), fc.double({ min: 0, max: 1e6, noNaN: true })),
@@ -201,7 +211,13 @@ describe('digit-preference detector', () => {
             occurredAt: Date.parse('2026-02-20T00:00:00+08:00') + r.minute * 60_000,
           }),
         );
-        const options = { minValues: 10, minRates: 10, minBenfordValues: 30, monteCarloDraws: 200 };
+        const options = {
+          minValues: 10,
+          minRates: 10,
+          minBenfordValues: 30,
+          monteCarloDraws: 200,
+          retentionDays: retentionFor(seed),
+        };
         const once = plain(run(records, AFTER_MARCH, options));
         const detector = createDigitPreferenceDetector(options);
         const mixed = shuffled(records, mulberry32(seed));

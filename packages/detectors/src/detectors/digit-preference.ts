@@ -32,15 +32,19 @@
  *   above nonconforming — which fires.
  *
  * Memory: at most 20,000 (option maxValuesPerOrgMonth) latest value records per org and month;
- * a replayed event counts once. Months are judged once they have ended (asOf).
+ * a replayed event counts once. Months are judged once they have ended (asOf). Records older than 400
+ * days (option retentionDays) before the latest day seen are dropped, and a month reaching back
+ * past that cutoff is no longer judged.
  */
+
+import { RetentionWindow } from '../retention.js';
 import { binomialCdf, binomialSf, chiSquareSf, lnGamma } from '../stats/index.js';
-import { DEFAULT_UTC_OFFSET_MINUTES, localDayNumber } from '../time.js';
+import { DEFAULT_UTC_OFFSET_MINUTES, isoToDayNumber, localDayNumber } from '../time.js';
 import type { Detector, EvaluateContext, Period, Scope, TestOutcome, TraceRecord } from '../types.js';
 import { num, pct, prob, qSuffix } from './support/format.js';
 import { seedFromText } from './support/hash.js';
 import { type KeepHighest, keepLatest } from './support/keep-highest.js';
-import { monthOfDay, monthPeriod, periodEnded } from './support/periods.js';
+import { monthOfDay, monthPeriod, periodEnded, startsBefore } from './support/periods.js';
 import { mulberry32 } from './support/prng.js';
 
 export interface DigitPreferenceOptions {
@@ -72,6 +76,8 @@ export interface DigitPreferenceOptions {
   maxBenfordMad: number;
   /** q-value level for the p-value rules. */
   qThreshold: number;
+  /** Days of history kept before the latest day seen; older records are dropped (bounds memory over time). */
+  retentionDays: number;
   utcOffsetMinutes: number;
 }
 
@@ -90,6 +96,7 @@ export const DEFAULT_DIGIT_PREFERENCE_OPTIONS: DigitPreferenceOptions = {
   minBenfordSpan: 100,
   maxBenfordMad: 0.015,
   qThreshold: 0.01,
+  retentionDays: 400,
   utcOffsetMinutes: DEFAULT_UTC_OFFSET_MINUTES,
 };
 
@@ -268,10 +275,13 @@ function median(sorted: readonly number[]): number {
 export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOptions> = {}): Detector {
   const opts = { ...DEFAULT_DIGIT_PREFERENCE_OPTIONS, ...options };
   const groups = new Map<string, OrgMonth>();
+  const retention = new RetentionWindow(opts.retentionDays);
 
   function observe(record: TraceRecord): void {
     if (record.value === undefined || !Number.isFinite(record.value)) return;
-    const month = monthOfDay(localDayNumber(record.occurredAt, opts.utcOffsetMinutes));
+    const day = localDayNumber(record.occurredAt, opts.utcOffsetMinutes);
+    if (!retention.admit(day)) return;
+    const month = monthOfDay(day);
     const key = JSON.stringify([record.platformId, record.orgId, month]);
     let group = groups.get(key);
     if (group === undefined) {
@@ -296,7 +306,11 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
     for (const key of [...groups.keys()].sort()) {
       const group = groups.get(key)!;
       const period = monthPeriod(group.month);
-      if (!periodEnded(period, ctx.asOf, opts.utcOffsetMinutes)) continue;
+      if (isoToDayNumber(period.end) < retention.cutoff()) {
+        groups.delete(key); // wholly older than the retention window
+        continue;
+      }
+      if (startsBefore(period, retention.cutoff()) || !periodEnded(period, ctx.asOf, opts.utcOffsetMinutes)) continue;
       const records = group.values.sorted();
       const scope: Scope = { kind: 'org', platformId: group.platformId, orgId: group.orgId };
       const plain = records.filter((r) => r.denominator === undefined).map((r) => r.value);

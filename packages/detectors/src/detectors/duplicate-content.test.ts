@@ -6,6 +6,9 @@ import { createDuplicateContentDetector, nearDuplicateClusters } from './duplica
 import { context, plain, shuffled, traceRecord } from './support/fixtures.js';
 import { mulberry32 } from './support/prng.js';
 
+/** Half the property runs keep everything, half a short retention window (1–40 days). */
+const retentionFor = (seed: number) => (seed % 2 === 0 ? 400 : 1 + (Math.abs(seed) % 40));
+
 const DAY_MS = 86_400_000;
 const FIRST = Date.parse('2026-03-02T10:00:00+08:00');
 const ctx = context(Date.parse('2026-06-01T00:00:00+08:00'));
@@ -56,7 +59,9 @@ describe('nearDuplicateClusters', () => {
             for (let j = i + 1; j < hashes.length; j++)
               if (hammingDistance(hashes[i]!, hashes[j]!) <= 3) parent[root(j)] = root(i);
           const groups = new Map<number, string[]>();
-          hashes.forEach((h, i) => groups.set(root(i), [...(groups.get(root(i)) ?? []), h]));
+          hashes.forEach((h, i) => {
+            groups.set(root(i), [...(groups.get(root(i)) ?? []), h]);
+          });
           const reference = [...groups.values()]
             .filter((g) => g.length >= 2)
             .map((g) => g.sort())
@@ -149,6 +154,13 @@ describe('duplicate-content detector', () => {
     expect(run(empty)).toEqual([]);
   });
 
+  it('reports older than the retention window are forgotten', () => {
+    const copies = [0, 2, 4].map((d) => filed(d, `a${d}`, { contentHash: HASH_A }));
+    const late = filed(500, 'z', { contentHash: HASH_B });
+    expect(run([...copies, late])).toEqual([]);
+    expect(run([...copies, late], { retentionDays: 600 })).toHaveLength(1);
+  });
+
   it('never throws and gives the same outcomes in any order or split (property)', () => {
     const row = fc.record({
       day: fc.integer({ min: 0, max: 70 }),
@@ -172,8 +184,9 @@ describe('duplicate-content detector', () => {
           ),
           id: `e${i}`,
         }));
-        const once = plain(run(records));
-        const detector = createDuplicateContentDetector();
+        const options = { retentionDays: retentionFor(seed) };
+        const once = plain(run(records, options));
+        const detector = createDuplicateContentDetector(options);
         const mixed = shuffled(records, mulberry32(seed));
         for (const r of mixed.slice(0, 30)) detector.observe(r);
         detector.evaluate(ctx);

@@ -21,9 +21,11 @@
  * letters or digits).
  *
  * Memory: at most 20,000 (option maxReportsPerOrg) latest reports with a hash per org; a
- * replayed event counts once.
+ * replayed event counts once. Records older than 400 days (option retentionDays) before the
+ * latest day seen are dropped.
  */
 
+import { RetentionWindow } from '../retention.js';
 import { hammingDistance, simhashBands } from '../simhash.js';
 import { DEFAULT_UTC_OFFSET_MINUTES, dayNumberToIso, localDayNumber } from '../time.js';
 import type { Detector, EvaluateContext, Scope, TestOutcome, TraceRecord } from '../types.js';
@@ -46,6 +48,8 @@ export interface DuplicateContentOptions {
   templateOrgs: number;
   /** Band buckets with more distinct hashes than this are not paired (guards adversarial input). */
   maxBucketSize: number;
+  /** Days of history kept before the latest day seen; older records are dropped (bounds memory over time). */
+  retentionDays: number;
   utcOffsetMinutes: number;
 }
 
@@ -58,6 +62,7 @@ export const DEFAULT_DUPLICATE_CONTENT_OPTIONS: DuplicateContentOptions = {
   maxHammingDistance: 3,
   templateOrgs: 5,
   maxBucketSize: 1000,
+  retentionDays: 400,
   utcOffsetMinutes: DEFAULT_UTC_OFFSET_MINUTES,
 };
 
@@ -153,12 +158,14 @@ export function createDuplicateContentDetector(options: Partial<DuplicateContent
   const opts = { ...DEFAULT_DUPLICATE_CONTENT_OPTIONS, ...options };
   /** platform → org → reports */
   const platforms = new Map<string, Map<string, KeepHighest<Report>>>();
+  const retention = new RetentionWindow(opts.retentionDays);
 
   function observe(record: TraceRecord): void {
     const simhash = record.simhash?.toLowerCase();
     const usableSimhash =
       simhash !== undefined && HEX64.test(simhash) && simhash !== ZERO_SIMHASH ? simhash : undefined;
     if (record.contentHash === undefined && usableSimhash === undefined) return;
+    if (!retention.admit(localDayNumber(record.occurredAt, opts.utcOffsetMinutes))) return;
     let orgs = platforms.get(record.platformId);
     if (orgs === undefined) {
       orgs = new Map();
@@ -287,10 +294,17 @@ export function createDuplicateContentDetector(options: Partial<DuplicateContent
     const outcomes: TestOutcome[] = [];
     for (const platformId of [...platforms.keys()].sort()) {
       const orgs = platforms.get(platformId)!;
-      const reports = [...orgs.keys()]
-        .sort()
-        .flatMap((org) => orgs.get(org)!.sorted())
-        .sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : 1));
+      const cutoff = retention.cutoff();
+      const reports: Report[] = [];
+      for (const org of [...orgs.keys()].sort()) {
+        const kept = orgs
+          .get(org)!
+          .sorted()
+          .filter((r) => dayOf(r) >= cutoff);
+        if (kept.length === 0) orgs.delete(org); // wholly older than the retention window
+        reports.push(...kept);
+      }
+      reports.sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : 1));
       const isTemplate = (members: readonly Report[]) => new Set(members.map((r) => r.orgId)).size >= opts.templateOrgs;
 
       const byContent = new Map<string, Report[]>();

@@ -7,6 +7,9 @@ import { createIdlePlatformDetector, preWindowDays } from './idle-platform.js';
 import { context, plain, shuffled, traceRecord } from './support/fixtures.js';
 import { mulberry32 } from './support/prng.js';
 
+/** Half the property runs keep everything, half a short retention window (1–40 days). */
+const retentionFor = (seed: number) => (seed % 2 === 0 ? 400 : 1 + (Math.abs(seed) % 40));
+
 const ctx = (evaluations: Evaluation[] = []) => context(Date.parse('2026-05-01T00:00:00+08:00'), { evaluations });
 
 function run(records: readonly TraceRecord[], evaluations: Evaluation[] = [], options = {}): TestOutcome[] {
@@ -142,6 +145,18 @@ describe('idle-platform detector', () => {
     expect(detector.evaluate(context(Date.parse('2026-04-30T12:00:00+08:00')))).toEqual([]);
   });
 
+  it('months older than the retention window are no longer judged', () => {
+    const records = [trace('2026-02-10', 'c1'), trace('2027-06-10', 'c2')];
+    const detector = createIdlePlatformDetector();
+    for (const r of records) detector.observe(r);
+    const months = detector.evaluate(context(Date.parse('2027-07-01T00:00:00+08:00'))).map((o) => o.period.start);
+    // the cutoff is 400 days before 2027-06-10: 2026-05-06; June 2026 is the first whole month after
+    // it, and the silent months from then on are judged (the platform is known to exist)
+    expect(months[0]).toBe('2026-06-01');
+    expect(months.filter((m) => m.startsWith('2026-')).length).toBe(7);
+    expect(months.at(-1)).toBe('2027-06-01');
+  });
+
   it('never throws and gives the same outcomes in any order or split (property)', () => {
     const row = fc.record({
       day: fc.integer({ min: 0, max: 80 }),
@@ -161,7 +176,7 @@ describe('idle-platform detector', () => {
           }),
         );
         const evaluations = [evaluation('2026-02-10'), evaluation('2026-03-03', { platformId: 'p1' })];
-        const options = { maxDauMau: 0.5, dailySketchSize: 4, monthlySketchSize: 8 };
+        const options = { maxDauMau: 0.5, dailySketchSize: 4, monthlySketchSize: 8, retentionDays: retentionFor(seed) };
         const once = plain(run(records, evaluations, options));
         const detector = createIdlePlatformDetector(options);
         const mixed = shuffled(records, mulberry32(seed));

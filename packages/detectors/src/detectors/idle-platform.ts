@@ -24,14 +24,16 @@
  * public actors), per platform and month one (public actors); each keeps at most 2k hashes
  * (k = 1024 per day, 4096 per month): counts are exact up to k and estimated beyond with a
  * relative error of about 1/√k (3 % and 1.6 %). A replayed event counts once. Months are judged
- * once they have ended.
+ * once they have ended. Days older than 400 (option retentionDays) before the latest day seen
+ * are dropped, and a month reaching back past that cutoff is no longer judged.
  */
 import type { Evaluation } from '@tracewatch/schema';
+import { pruneDays, RetentionWindow } from '../retention.js';
 import { DEFAULT_UTC_OFFSET_MINUTES, dayNumberToIso, isoToDayNumber, localDayNumber } from '../time.js';
 import type { Detector, EvaluateContext, Scope, TestOutcome, TraceRecord } from '../types.js';
 import { DistinctCounter } from './support/distinct-count.js';
 import { num, pct } from './support/format.js';
-import { daysInMonth, monthOfDay, monthPeriod, nextMonth, periodEnded } from './support/periods.js';
+import { daysInMonth, monthOfDay, monthPeriod, nextMonth, periodEnded, startsBefore } from './support/periods.js';
 
 export interface IdlePlatformOptions {
   /** near-zero fires below this many human traces in a month. */
@@ -52,6 +54,8 @@ export interface IdlePlatformOptions {
   dailySketchSize: number;
   /** Sketch size per platform-month for distinct public actors. */
   monthlySketchSize: number;
+  /** Days of history kept before the latest day seen; older records are dropped (bounds memory over time). */
+  retentionDays: number;
   utcOffsetMinutes: number;
 }
 
@@ -65,6 +69,7 @@ export const DEFAULT_IDLE_PLATFORM_OPTIONS: IdlePlatformOptions = {
   maxDauMau: null,
   dailySketchSize: 1024,
   monthlySketchSize: 4096,
+  retentionDays: 400,
   utcOffsetMinutes: DEFAULT_UTC_OFFSET_MINUTES,
 };
 
@@ -77,8 +82,11 @@ interface DayState {
 interface PlatformState {
   days: Map<number, DayState>;
   monthlyPublicActors: Map<string, DistinctCounter>;
+  /** First and last local day of the platform's admitted traces. */
   firstDay: number;
   lastDay: number;
+  /** Whether a trace was dropped for being older than the retention window. */
+  reachesBack: boolean;
 }
 
 /** The statistics of one platform-month. */
@@ -122,14 +130,19 @@ const DETECTOR = 'idle-platform' as const;
 export function createIdlePlatformDetector(options: Partial<IdlePlatformOptions> = {}): Detector {
   const opts = { ...DEFAULT_IDLE_PLATFORM_OPTIONS, ...options };
   const platforms = new Map<string, PlatformState>();
+  const retention = new RetentionWindow(opts.retentionDays);
 
   function observe(record: TraceRecord): void {
     if (record.actorRole === 'system') return;
     const day = localDayNumber(record.occurredAt, opts.utcOffsetMinutes);
     let platform = platforms.get(record.platformId);
     if (platform === undefined) {
-      platform = { days: new Map(), monthlyPublicActors: new Map(), firstDay: day, lastDay: day };
+      platform = { days: new Map(), monthlyPublicActors: new Map(), firstDay: day, lastDay: day, reachesBack: false };
       platforms.set(record.platformId, platform);
+    }
+    if (!retention.admit(day)) {
+      platform.reachesBack = true;
+      return;
     }
     platform.firstDay = Math.min(platform.firstDay, day);
     platform.lastDay = Math.max(platform.lastDay, day);
@@ -209,11 +222,20 @@ export function createIdlePlatformDetector(options: Partial<IdlePlatformOptions>
     const outcomes: TestOutcome[] = [];
     for (const platformId of [...platforms.keys()].sort()) {
       const platform = platforms.get(platformId)!;
+      const cutoff = retention.cutoff();
+      pruneDays(platform.days, cutoff);
+      for (const month of platform.monthlyPublicActors.keys()) {
+        if (isoToDayNumber(monthPeriod(month).end) < cutoff) platform.monthlyPublicActors.delete(month);
+      }
+      // The platform existed from its first trace — or from the cutoff, when older traces were
+      // seen (kept or dropped); either way the same whatever the order of arrival.
+      const first = platform.reachesBack || platform.firstDay < cutoff ? cutoff : platform.firstDay;
+      if (platform.lastDay < first) continue;
       const windows = preWindowDays(ctx.evaluations, platformId, opts.preWindowDays, opts.utcOffsetMinutes);
       const last = monthOfDay(platform.lastDay);
-      for (let month = monthOfDay(platform.firstDay); month <= last; month = nextMonth(month)) {
+      for (let month = monthOfDay(first); month <= last; month = nextMonth(month)) {
         const period = monthPeriod(month);
-        if (!periodEnded(period, ctx.asOf, opts.utcOffsetMinutes)) continue;
+        if (startsBefore(period, cutoff) || !periodEnded(period, ctx.asOf, opts.utcOffsetMinutes)) continue;
         const { stats, estimated } = monthStatistics(platform, month, windows);
         const scope: Scope = { kind: 'platform', platformId };
         const windowList = [...windows]

@@ -5,6 +5,9 @@ import { coefficientOfVariation, createImplausibleDurationsDetector } from './im
 import { context, plain, shuffled, traceRecord } from './support/fixtures.js';
 import { mulberry32 } from './support/prng.js';
 
+/** Half the property runs keep everything, half a short retention window (1–40 days). */
+const retentionFor = (seed: number) => (seed % 2 === 0 ? 400 : 1 + (Math.abs(seed) % 40));
+
 const MARCH = Date.parse('2026-03-02T09:00:00+08:00');
 const ctx = context(Date.parse('2026-04-01T00:00:00+08:00'));
 
@@ -102,6 +105,16 @@ describe('implausible-durations detector', () => {
     expect(detector.evaluate(context(Date.parse('2026-03-31T23:00:00+08:00')))).toEqual([]);
   });
 
+  it('a month older than the retention window is no longer judged', () => {
+    const fast = Array.from({ length: 40 }, (_, i) => timed(i, 2_000));
+    const late = traceRecord({ durationMs: 60_000, occurredAt: MARCH + 500 * 86_400_000 });
+    const detector = createImplausibleDurationsDetector();
+    for (const r of [...fast, late]) detector.observe(r);
+    expect(detector.evaluate(context(MARCH + 600 * 86_400_000)).filter((o) => o.period.start === '2026-03-01')).toEqual(
+      [],
+    );
+  });
+
   it('never throws and gives the same outcomes in any order or split (property)', () => {
     const row = fc.record({
       actor: fc.integer({ min: 0, max: 3 }),
@@ -122,7 +135,7 @@ describe('implausible-durations detector', () => {
             occurredAt: Date.parse('2026-02-20T00:00:00+08:00') + r.hour * 3_600_000,
           }),
         );
-        const options = { minRecords: 10, minActorRecords: 5 };
+        const options = { minRecords: 10, minActorRecords: 5, retentionDays: retentionFor(seed) };
         const once = plain(run(records, options));
         const detector = createImplausibleDurationsDetector(options);
         const mixed = shuffled(records, mulberry32(seed));

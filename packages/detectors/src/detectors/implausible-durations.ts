@@ -14,14 +14,18 @@
  * Accounts with role 'system' are left out (automation is expected to be fast and even).
  *
  * Memory: at most 50,000 (option maxRecordsPerOrgMonth) latest records with a duration per org
- * and month; a replayed event counts once. Months are judged once they have ended.
+ * and month; a replayed event counts once. Months are judged once they have ended. Records older than 400
+ * days (option retentionDays) before the latest day seen are dropped, and a month reaching back
+ * past that cutoff is no longer judged.
  */
+
+import { RetentionWindow } from '../retention.js';
 import { binomialSf } from '../stats/index.js';
-import { DEFAULT_UTC_OFFSET_MINUTES, localDayNumber } from '../time.js';
+import { DEFAULT_UTC_OFFSET_MINUTES, isoToDayNumber, localDayNumber } from '../time.js';
 import type { Detector, EvaluateContext, Period, Scope, TestOutcome, TraceRecord } from '../types.js';
 import { num, pct, prob, qSuffix } from './support/format.js';
 import { type KeepHighest, keepLatest } from './support/keep-highest.js';
-import { monthOfDay, monthPeriod, periodEnded } from './support/periods.js';
+import { monthOfDay, monthPeriod, periodEnded, startsBefore } from './support/periods.js';
 
 export interface ImplausibleDurationsOptions {
   /** Fastest plausible duration per action, ms; actions not listed have no floor rule. */
@@ -42,6 +46,8 @@ export interface ImplausibleDurationsOptions {
   qThreshold: number;
   /** Latest records kept per org and month (memory bound). */
   maxRecordsPerOrgMonth: number;
+  /** Days of history kept before the latest day seen; older records are dropped (bounds memory over time). */
+  retentionDays: number;
   utcOffsetMinutes: number;
 }
 
@@ -55,6 +61,7 @@ export const DEFAULT_IMPLAUSIBLE_DURATIONS_OPTIONS: ImplausibleDurationsOptions 
   maxCoefficientOfVariation: 0.05,
   qThreshold: 0.01,
   maxRecordsPerOrgMonth: 50_000,
+  retentionDays: 400,
   utcOffsetMinutes: DEFAULT_UTC_OFFSET_MINUTES,
 };
 
@@ -104,10 +111,13 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
 export function createImplausibleDurationsDetector(options: Partial<ImplausibleDurationsOptions> = {}): Detector {
   const opts = { ...DEFAULT_IMPLAUSIBLE_DURATIONS_OPTIONS, ...options };
   const groups = new Map<string, OrgMonth>();
+  const retention = new RetentionWindow(opts.retentionDays);
 
   function observe(record: TraceRecord): void {
     if (record.durationMs === undefined || record.actorRole === 'system' || !Number.isFinite(record.durationMs)) return;
-    const month = monthOfDay(localDayNumber(record.occurredAt, opts.utcOffsetMinutes));
+    const day = localDayNumber(record.occurredAt, opts.utcOffsetMinutes);
+    if (!retention.admit(day)) return;
+    const month = monthOfDay(day);
     const key = JSON.stringify([record.platformId, record.orgId, month]);
     let group = groups.get(key);
     if (group === undefined) {
@@ -133,7 +143,11 @@ export function createImplausibleDurationsDetector(options: Partial<ImplausibleD
     for (const key of [...groups.keys()].sort()) {
       const group = groups.get(key)!;
       const period = monthPeriod(group.month);
-      if (!periodEnded(period, ctx.asOf, opts.utcOffsetMinutes)) continue;
+      if (isoToDayNumber(period.end) < retention.cutoff()) {
+        groups.delete(key); // wholly older than the retention window
+        continue;
+      }
+      if (startsBefore(period, retention.cutoff()) || !periodEnded(period, ctx.asOf, opts.utcOffsetMinutes)) continue;
       const records = group.records.sorted();
       const byAction = groupBy(records, (r) => r.action);
       for (const action of [...byAction.keys()].sort()) {

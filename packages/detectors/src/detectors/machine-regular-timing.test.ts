@@ -183,12 +183,19 @@ describe('machine-regular timing detector', () => {
       }),
     );
 
+  it('forgets actions older than the retention window (400 days before the latest seen)', () => {
+    const late = traceRecord({ actorId: 'h9', occurredAt: START + 500 * 86_400_000 });
+    expect(find(run([...botRecords(), late]), 'regular-gaps')).toBeUndefined();
+    expect(find(run([...botRecords(), late], { retentionDays: 600 }), 'regular-gaps')).toBeDefined();
+  });
+
   it('never throws and gives the same outcomes in any order or split (property)', () => {
     fc.assert(
       fc.property(arbitraryRecords, fc.integer(), (rows, seed) => {
         const records = toRecords(rows);
-        const once = plain(run(records));
-        const detector = createMachineRegularTimingDetector();
+        const options = { retentionDays: seed % 2 === 0 ? 400 : Math.abs(seed) % 3 };
+        const once = plain(run(records, options));
+        const detector = createMachineRegularTimingDetector(options);
         const mixed = shuffled(records, mulberry32(seed));
         const half = Math.floor(mixed.length / 2);
         for (const r of mixed.slice(0, half)) detector.observe(r);

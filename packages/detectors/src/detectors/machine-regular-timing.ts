@@ -26,7 +26,10 @@
  * Memory: at most 4096 (option maxTimestampsPerActor) latest timestamps per actor (the store
  * holds up to twice that between trims), a replayed event counted once. 4096 covers months of
  * a busy person's work; the latest are kept because the newest behaviour is what is reported.
+ * Records older than 400 days (option retentionDays) before the latest day seen are dropped and
+ * actors with nothing newer are forgotten, as in the other detectors (RetentionWindow).
  */
+import { RetentionWindow } from '../retention.js';
 import { chiSquareSf } from '../stats/index.js';
 import { DEFAULT_UTC_OFFSET_MINUTES, localDayNumber } from '../time.js';
 import type { Detector, EvaluateContext, Scope, TestOutcome, TraceRecord } from '../types.js';
@@ -59,6 +62,8 @@ export interface MachineRegularTimingOptions {
   qThreshold: number;
   /** Fewer org peers than this: percentile among the platform's actors instead. */
   minOrgPeers: number;
+  /** Days of history kept before the latest day seen; older records are dropped (bounds memory over time). */
+  retentionDays: number;
   utcOffsetMinutes: number;
 }
 
@@ -75,6 +80,7 @@ export const DEFAULT_MACHINE_REGULAR_TIMING_OPTIONS: MachineRegularTimingOptions
   minTopSecondShare: 1 / 20,
   qThreshold: 0.01,
   minOrgPeers: 5,
+  retentionDays: 400,
   utcOffsetMinutes: DEFAULT_UTC_OFFSET_MINUTES,
 };
 
@@ -169,9 +175,11 @@ interface ActorSummary {
 export function createMachineRegularTimingDetector(options: Partial<MachineRegularTimingOptions> = {}): Detector {
   const opts = { ...DEFAULT_MACHINE_REGULAR_TIMING_OPTIONS, ...options };
   const actors = new Map<string, ActorState>();
+  const retention = new RetentionWindow(opts.retentionDays);
 
   function observe(record: TraceRecord): void {
     if (record.actorRole === 'system') return;
+    if (!retention.admit(localDayNumber(record.occurredAt, opts.utcOffsetMinutes))) return;
     const key = JSON.stringify([record.platformId, record.orgId, record.actorId]);
     let state = actors.get(key);
     if (state === undefined) {
@@ -186,8 +194,11 @@ export function createMachineRegularTimingDetector(options: Partial<MachineRegul
     state.stamps.add({ id: record.id, t: record.occurredAt });
   }
 
-  function summarize(state: ActorState): ActorSummary {
-    const stamps = state.stamps.sorted().map((s) => s.t);
+  function summarize(state: ActorState, cutoff: number): ActorSummary {
+    const stamps = state.stamps
+      .sorted()
+      .map((s) => s.t)
+      .filter((t) => localDayNumber(t, opts.utcOffsetMinutes) >= cutoff);
     const gaps: number[] = [];
     for (let i = 1; i < stamps.length; i++) {
       const gap = stamps[i]! - stamps[i - 1]!;
@@ -203,8 +214,14 @@ export function createMachineRegularTimingDetector(options: Partial<MachineRegul
   }
 
   function evaluate(_ctx: EvaluateContext): TestOutcome[] {
-    const keys = [...actors.keys()].sort();
-    const summaries = keys.map((k) => summarize(actors.get(k)!));
+    const cutoff = retention.cutoff();
+    const summaries: ActorSummary[] = [];
+    for (const key of [...actors.keys()].sort()) {
+      const summary = summarize(actors.get(key)!, cutoff);
+      if (summary.stamps.length === 0)
+        actors.delete(key); // all older than the retention window
+      else summaries.push(summary);
+    }
     const byOrg = new Map<string, number[]>();
     const byPlatform = new Map<string, number[]>();
     const platformSeconds = new Map<string, { zero: number; total: number }>();

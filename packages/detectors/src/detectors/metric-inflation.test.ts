@@ -7,6 +7,9 @@ import { createMetricInflationDetector, isInflated } from './metric-inflation.js
 import { context, plain, shuffled, traceRecord } from './support/fixtures.js';
 import { mulberry32 } from './support/prng.js';
 
+/** Half the property runs keep everything, half a short retention window (1–40 days). */
+const retentionFor = (seed: number) => (seed % 2 === 0 ? 400 : 1 + (Math.abs(seed) % 40));
+
 const DAY_MS = 86_400_000;
 const MARCH_1 = Date.parse('2026-03-01T09:00:00+08:00');
 const AFTER = Date.parse('2026-04-02T00:00:00+08:00');
@@ -96,6 +99,13 @@ describe('metric-inflation detector', () => {
     expect(custom!.effectMet).toBe(true);
   });
 
+  it('a period older than the retention window is not covered, so not judged', () => {
+    const late = traceRecord({ action: 'login', occurredAt: MARCH_1 + 500 * DAY_MS });
+    const later = MARCH_1 + 600 * DAY_MS;
+    expect(run([...closures(100), late], [metric(412)], later)).toEqual([]);
+    expect(run([...closures(100), late], [metric(412)], later, { retentionDays: 600 })).toHaveLength(1);
+  });
+
   it('never throws and gives the same outcomes in any order or split (property)', () => {
     const row = fc.record({
       day: fc.integer({ min: 0, max: 45 }),
@@ -117,8 +127,9 @@ describe('metric-inflation detector', () => {
             }),
           );
           const metrics = [metric(value), metric(value, { id: 'm3', orgId: 'o0', metric: 'visits.recorded' })];
-          const once = plain(run(records, metrics, Date.parse('2026-05-01T00:00:00+08:00')));
-          const detector = createMetricInflationDetector();
+          const options = { retentionDays: retentionFor(seed) };
+          const once = plain(run(records, metrics, Date.parse('2026-05-01T00:00:00+08:00'), options));
+          const detector = createMetricInflationDetector(options);
           const mixed = shuffled(records, mulberry32(seed));
           const ctx = context(Date.parse('2026-05-01T00:00:00+08:00'), { metrics: [...metrics].reverse() });
           for (const r of mixed.slice(0, 50)) detector.observe(r);

@@ -18,9 +18,11 @@
  *
  * Memory: per org, mapped action and local day one distinct-count sketch of trace ids, exact
  * up to 4096 traces a day (option dailySketchSize) and estimated beyond (≈1.6 % error); a
- * replayed event counts once.
+ * replayed event counts once. Days older than 400 (option retentionDays) before the latest day
+ * seen are dropped (a period reaching back past them is then not covered, so not judged).
  */
 import type { ReportedMetric } from '@tracewatch/schema';
+import { pruneDays, RetentionWindow } from '../retention.js';
 import { poissonSf } from '../stats/index.js';
 import { DEFAULT_UTC_OFFSET_MINUTES, isoToDayNumber, localDayNumber } from '../time.js';
 import type { Detector, EvaluateContext, Scope, TestOutcome, TraceRecord } from '../types.js';
@@ -38,6 +40,8 @@ export interface MetricInflationOptions {
   margin: number;
   /** Sketch size per org, action and day (exact counts up to this many traces a day). */
   dailySketchSize: number;
+  /** Days of history kept before the latest day seen; older records are dropped (bounds memory over time). */
+  retentionDays: number;
   utcOffsetMinutes: number;
 }
 
@@ -51,6 +55,7 @@ export const DEFAULT_METRIC_INFLATION_OPTIONS: MetricInflationOptions = {
   sigmas: 2,
   margin: 5,
   dailySketchSize: 4096,
+  retentionDays: 400,
   utcOffsetMinutes: DEFAULT_UTC_OFFSET_MINUTES,
 };
 
@@ -85,31 +90,45 @@ const DETECTOR = 'metric-inflation' as const;
 export function createMetricInflationDetector(options: Partial<MetricInflationOptions> = {}): Detector {
   const opts = { ...DEFAULT_METRIC_INFLATION_OPTIONS, ...options };
   const mappedActions = new Set(Object.values(opts.metricActions).flat());
-  const counters = new Map<string, DistinctCounter>();
-  const coverage = new Map<string, { first: number; last: number }>();
-  const counterKey = (platformId: string, orgId: string, action: string, day: number) =>
-    JSON.stringify([platformId, orgId, action, day]);
+  /** day → (platform, org, action) → sketch of trace ids */
+  const counters = new Map<number, Map<string, DistinctCounter>>();
+  /** platform → first and last day of its traces, and whether older ones were dropped */
+  const coverage = new Map<string, { first: number; last: number; reachesBack: boolean }>();
+  const retention = new RetentionWindow(opts.retentionDays);
+  const counterKey = (platformId: string, orgId: string, action: string) => JSON.stringify([platformId, orgId, action]);
 
   function observe(record: TraceRecord): void {
     const day = localDayNumber(record.occurredAt, opts.utcOffsetMinutes);
-    const span = coverage.get(record.platformId);
-    if (span === undefined) coverage.set(record.platformId, { first: day, last: day });
-    else {
-      span.first = Math.min(span.first, day);
-      span.last = Math.max(span.last, day);
+    let span = coverage.get(record.platformId);
+    if (span === undefined) {
+      span = { first: day, last: day, reachesBack: false };
+      coverage.set(record.platformId, span);
     }
+    if (!retention.admit(day)) {
+      span.reachesBack = true;
+      return;
+    }
+    span.first = Math.min(span.first, day);
+    span.last = Math.max(span.last, day);
     if (!mappedActions.has(record.action)) return;
-    const key = counterKey(record.platformId, record.orgId, record.action, day);
-    let counter = counters.get(key);
+    let daily = counters.get(day);
+    if (daily === undefined) {
+      daily = new Map();
+      counters.set(day, daily);
+    }
+    const key = counterKey(record.platformId, record.orgId, record.action);
+    let counter = daily.get(key);
     if (counter === undefined) {
       counter = new DistinctCounter(opts.dailySketchSize);
-      counters.set(key, counter);
+      daily.set(key, counter);
     }
     counter.add(record.id);
   }
 
   function evaluate(ctx: EvaluateContext): TestOutcome[] {
     const outcomes: TestOutcome[] = [];
+    const cutoff = retention.cutoff();
+    pruneDays(counters, cutoff);
     for (const m of latestReports(ctx.metrics)) {
       const actions = opts.metricActions[m.metric];
       if (actions === undefined) continue;
@@ -117,13 +136,17 @@ export function createMetricInflationDetector(options: Partial<MetricInflationOp
       if (!periodEnded(period, ctx.asOf, opts.utcOffsetMinutes)) continue;
       const first = isoToDayNumber(m.periodStart);
       const last = isoToDayNumber(m.periodEnd);
+      // Covered from the first trace, or from the cutoff when older traces were seen (kept or
+      // dropped): the same whatever the order of arrival, and never reaching past the cutoff.
       const span = coverage.get(m.platformId);
-      if (span === undefined || span.first > first || span.last < last) continue;
+      if (span === undefined) continue;
+      const coveredFrom = span.reachesBack || span.first < cutoff ? cutoff : span.first;
+      if (coveredFrom > first || span.last < last) continue;
       let counted = 0;
       let estimated = false;
       for (const action of actions) {
         for (let day = first; day <= last; day++) {
-          const counter = counters.get(counterKey(m.platformId, m.orgId, action, day));
+          const counter = counters.get(day)?.get(counterKey(m.platformId, m.orgId, action));
           if (counter === undefined) continue;
           counted += counter.count();
           estimated ||= !counter.exact;

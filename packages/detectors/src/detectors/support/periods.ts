@@ -51,3 +51,11 @@ export function periodEnded(period: Period, asOf: number, offsetMinutes: number)
   const nextMidnight = (isoToDayNumber(period.end) + 1) * DAY_MS - offsetMinutes * 60_000;
   return nextMidnight <= asOf;
 }
+
+/**
+ * Whether a period starts before a retention cutoff (a local day number). Such a period may have
+ * lost records to retention, and which ones depends on arrival order, so it is not judged.
+ */
+export function startsBefore(period: Period, cutoffDay: number): boolean {
+  return isoToDayNumber(period.start) < cutoffDay;
+}
