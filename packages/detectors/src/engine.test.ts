@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AVAILABLE_DETECTORS, DetectionEngine } from './engine.js';
 import { dayRecords, localMs } from './testing/records.js';
 import { dayNumberToIso, isoToDayNumber } from './time.js';
-import { DETECTOR_NAMES, type EvaluateContext, type TraceRecord } from './types.js';
+import { DETECTOR_NAMES, type DetectorName, type EvaluateContext, type TraceRecord } from './types.js';
 
 /**
  * Unit o1: 10 traces a day from 2024-06-01; in the week before the evaluation of 2024-08-26
@@ -68,8 +68,11 @@ describe('DetectionEngine', () => {
     });
     for (const r of scenario()) strict.observe(r);
     expect(strict.findings(ctx)).toHaveLength(0); // RR 4 < 5
-    const missing = DETECTOR_NAMES.find((name) => !AVAILABLE_DETECTORS.includes(name));
-    if (missing) expect(() => new DetectionEngine({ enabled: [missing] })).toThrow(/not available/);
+    expect(() => new DetectionEngine({ enabled: ['no-such-detector' as DetectorName] })).toThrow(/not available/);
+  });
+
+  it('registers all eleven detectors', () => {
+    expect([...AVAILABLE_DETECTORS]).toEqual([...DETECTOR_NAMES]);
   });
 
   it('observeEvent parses the wire event the same way as observe', () => {

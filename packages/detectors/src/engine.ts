@@ -10,11 +10,19 @@ import {
   createBurstBeforeEvaluationDetector,
 } from './detectors/burst-before-evaluation.js';
 import { type CrossUnitSamenessOptions, createCrossUnitSamenessDetector } from './detectors/cross-unit-sameness.js';
+import { createDeadlineCrunchDetector, type DeadlineCrunchOptions } from './detectors/deadline-crunch.js';
 import { createDigitPreferenceDetector, type DigitPreferenceOptions } from './detectors/digit-preference.js';
+import { createDuplicateContentDetector, type DuplicateContentOptions } from './detectors/duplicate-content.js';
+import { createIdlePlatformDetector, type IdlePlatformOptions } from './detectors/idle-platform.js';
+import {
+  createImplausibleDurationsDetector,
+  type ImplausibleDurationsOptions,
+} from './detectors/implausible-durations.js';
 import {
   createMachineRegularTimingDetector,
   type MachineRegularTimingOptions,
 } from './detectors/machine-regular-timing.js';
+import { createMetricInflationDetector, type MetricInflationOptions } from './detectors/metric-inflation.js';
 import { createUnderDispersionDetector, type UnderDispersionOptions } from './detectors/under-dispersion.js';
 import { toTraceRecord } from './record.js';
 import { type RunOptions, runDetectors } from './runner.js';
@@ -43,11 +51,7 @@ function given(shared: SharedOptions, keys: readonly (keyof SharedOptions)[]): S
 const WITH_CALENDAR = ['utcOffsetMinutes', 'calendar'] as const;
 const WITHOUT_CALENDAR = ['utcOffsetMinutes'] as const;
 
-/**
- * The detectors of this build, by name. Still missing (helper B's modules, not yet written when
- * the engine was wired): duplicate-content, implausible-durations, deadline-crunch,
- * idle-platform, metric-inflation — add each here with its factory once it exists.
- */
+/** The detectors of this build, by name: each factory gets the shared settings it accepts. */
 const FACTORIES = {
   'burst-before-evaluation': (s: SharedOptions, own?: Partial<BurstBeforeEvaluationOptions>) =>
     createBurstBeforeEvaluationDetector({ ...given(s, WITH_CALENDAR), ...own }),
@@ -61,7 +65,17 @@ const FACTORIES = {
     createDigitPreferenceDetector({ ...given(s, WITHOUT_CALENDAR), ...own }),
   'cross-unit-sameness': (s: SharedOptions, own?: Partial<CrossUnitSamenessOptions>) =>
     createCrossUnitSamenessDetector({ ...given(s, WITHOUT_CALENDAR), ...own }),
-} satisfies Partial<Record<DetectorName, (shared: SharedOptions, own?: never) => Detector>>;
+  'duplicate-content': (s: SharedOptions, own?: Partial<DuplicateContentOptions>) =>
+    createDuplicateContentDetector({ ...given(s, WITHOUT_CALENDAR), ...own }),
+  'implausible-durations': (s: SharedOptions, own?: Partial<ImplausibleDurationsOptions>) =>
+    createImplausibleDurationsDetector({ ...given(s, WITHOUT_CALENDAR), ...own }),
+  'deadline-crunch': (s: SharedOptions, own?: Partial<DeadlineCrunchOptions>) =>
+    createDeadlineCrunchDetector({ ...given(s, WITHOUT_CALENDAR), ...own }),
+  'idle-platform': (s: SharedOptions, own?: Partial<IdlePlatformOptions>) =>
+    createIdlePlatformDetector({ ...given(s, WITHOUT_CALENDAR), ...own }),
+  'metric-inflation': (s: SharedOptions, own?: Partial<MetricInflationOptions>) =>
+    createMetricInflationDetector({ ...given(s, WITHOUT_CALENDAR), ...own }),
+} satisfies Record<DetectorName, (shared: SharedOptions, own?: never) => Detector>;
 
 type AvailableName = keyof typeof FACTORIES;
 

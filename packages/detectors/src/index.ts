@@ -6,11 +6,19 @@ export {
   createBurstBeforeEvaluationDetector,
 } from './detectors/burst-before-evaluation.js';
 export { type CrossUnitSamenessOptions, createCrossUnitSamenessDetector } from './detectors/cross-unit-sameness.js';
+export { createDeadlineCrunchDetector, type DeadlineCrunchOptions } from './detectors/deadline-crunch.js';
 export { createDigitPreferenceDetector, type DigitPreferenceOptions } from './detectors/digit-preference.js';
+export { createDuplicateContentDetector, type DuplicateContentOptions } from './detectors/duplicate-content.js';
+export { createIdlePlatformDetector, type IdlePlatformOptions } from './detectors/idle-platform.js';
+export {
+  createImplausibleDurationsDetector,
+  type ImplausibleDurationsOptions,
+} from './detectors/implausible-durations.js';
 export {
   createMachineRegularTimingDetector,
   type MachineRegularTimingOptions,
 } from './detectors/machine-regular-timing.js';
+export { createMetricInflationDetector, type MetricInflationOptions } from './detectors/metric-inflation.js';
 export {
   createUnderDispersionDetector,
   UNDER_DISPERSION_DEFAULTS,
