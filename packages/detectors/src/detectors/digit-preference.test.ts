@@ -138,6 +138,12 @@ describe('digit-preference detector', () => {
     expect(run(values(honest)).length).toBe(4);
     // honest small counts just above 10 (median < 20): last digits are not free, no test
     expect(run(values(honestCounts(400, 4, 0.3, 14)))).toEqual([]);
+    // one actor reporting counts around 12 is left out, the others are tested
+    const low = honestCounts(120, 5, 0.15, 12).map((value, i) =>
+      traceRecord({ value, actorId: 'low', occurredAt: MARCH + i * 60_000 }),
+    );
+    const outcomes = run([...values(honest), ...low]);
+    expect(outcomes.find((o) => o.rule === 'last-digit')!.statistics.n).toBe(50);
     // a month still in progress is not judged
     expect(run(values(honest), context(Date.parse('2026-03-31T12:00:00+08:00')))).toEqual([]);
   });
@@ -179,6 +185,9 @@ describe('digit-preference detector', () => {
     expect(benford.pValue).toBeNull();
     const narrow = uniformDigits.map((v) => 1000 + (v % 9000));
     expect(run(values(narrow)).find((o) => o.rule === 'benford')).toBeUndefined();
+    // max/min ≥ 100 from two outliers is not a spread: P90/P10 < 100, not performed
+    const outliers = [...honestCounts(400, 12), 1, 5000];
+    expect(run(values(outliers)).find((o) => o.rule === 'benford')).toBeUndefined();
     expect(run(values(uniformDigits.slice(0, 299))).find((o) => o.rule === 'benford')).toBeUndefined();
     const broad = honestCounts(3000, 9, 2.5, 500);
     const honest = run(values(broad)).find((o) => o.rule === 'benford')!;

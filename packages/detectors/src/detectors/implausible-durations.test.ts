@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TestOutcome, TraceRecord } from '../types.js';
-import { coefficientOfVariation, createImplausibleDurationsDetector } from './implausible-durations.js';
+import {
+  coefficientOfVariation,
+  createImplausibleDurationsDetector,
+  lowestWindowCoefficientOfVariation,
+} from './implausible-durations.js';
 import { context, plain, shuffled, traceRecord } from './support/fixtures.js';
 import { mulberry32 } from './support/prng.js';
 
@@ -50,6 +54,15 @@ describe('coefficientOfVariation', () => {
   });
 });
 
+describe('lowestWindowCoefficientOfVariation', () => {
+  it('finds the steadiest run of consecutive values', () => {
+    // windows of 3: [10,12,14] CV 1/6; [12,14,7] ≫; [14,7,7] ≫; [7,7,7] 0 at index 3
+    expect(lowestWindowCoefficientOfVariation([10, 12, 14, 7, 7, 7], 3)).toEqual({ cv: 0, start: 3 });
+    expect(lowestWindowCoefficientOfVariation([10, 12, 14], 3).cv).toBeCloseTo(1 / 6, 15);
+    expect(lowestWindowCoefficientOfVariation([10, 12], 3)).toEqual({ cv: Number.NaN, start: -1 });
+  });
+});
+
 describe('implausible-durations detector', () => {
   it('fires when 10 of 100 forms take 3 s (binomial tail by hand)', () => {
     const human = humanDurations(90, 1).map((d) => Math.max(d, 15_000));
@@ -73,10 +86,24 @@ describe('implausible-durations detector', () => {
     // s = 509.90 → CV = 509.90/29,980 = 0.017008
     const records = Array.from({ length: 25 }, (_, i) => timed(i, i % 2 === 0 ? 29_500 : 30_500, 'bot'));
     const outcome = run(records).find((o) => o.rule === 'identical-durations:form.submit')!;
-    expect(outcome.statistics.coefficientOfVariation).toBeCloseTo(0.017008, 6);
+    expect(outcome.statistics.monthCv).toBeCloseTo(0.017008, 6);
+    expect(outcome.statistics.lowestWindowCv).toBeLessThan(0.02);
     expect(outcome.effectMet).toBe(true);
     expect(outcome.scope.actorId).toBe('bot');
     expect(outcome.pValue).toBeNull();
+  });
+
+  it('a script used for part of the month is found in its window', () => {
+    // 40 honest fills, then 20 at 60 s ± 0.25 s, then 40 honest: the month's CV stays high
+    const human = humanDurations(80, 9);
+    const script = Array.from({ length: 20 }, (_, i) => 60_000 + (i % 3) * 250 - 250);
+    const series = [...human.slice(0, 40), ...script, ...human.slice(40)];
+    const outcome = run(series.map((d, i) => timed(i, d, 'mixed'))).find((o) => o.scope.actorId === 'mixed')!;
+    expect(outcome.statistics.monthCv).toBeGreaterThan(0.3);
+    // the script window: 7 × 59,750, 7 × 60,000, 6 × 60,250 ms; mean 1,199,750/20 = 59,987.5;
+    // SS = 7·237.5² + 7·12.5² + 6·262.5² = 809,375; s = √(809,375/19) = 206.39 → CV = 0.0034406
+    expect(outcome.statistics.lowestWindowCv).toBeCloseTo(0.0034406, 6);
+    expect(outcome.effectMet).toBe(true);
   });
 
   it('stays silent on human fill times', () => {

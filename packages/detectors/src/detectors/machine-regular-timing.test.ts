@@ -84,7 +84,7 @@ describe('machine-regular timing detector', () => {
     expect(gaps.statistics.burstiness).toBeCloseTo(-0.96987, 4);
     expect(gaps.effectMet).toBe(true);
     expect(gaps.pValue).toBeNull();
-    expect(gaps.period).toEqual({ start: '2026-03-02', end: '2026-03-02' });
+    expect(gaps.period).toEqual({ start: '2026-03-02', end: '2026-03-08' }); // the ISO week
     expect(gaps.evidence.peerPercentile).toBe(0); // below both people
     expect(gaps.evidence.peerScope).toBe('platform'); // 2 org peers < 5
     const modal = find(outcomes, 'modal-gap')!;
@@ -156,8 +156,30 @@ describe('machine-regular timing detector', () => {
     }
   });
 
-  it('keeps only the latest timestamps per actor (bounded memory)', () => {
-    const outcomes = run(botRecords(), { maxTimestampsPerActor: 40 });
+  it('judges each ISO week on its own, once it has ended', () => {
+    const WEEK = 7 * 86_400_000;
+    // the script runs in the second week only; the person works in both
+    const records = [
+      ...humanRecords('bot', 150, 31),
+      ...botRecords().map((r) => ({ ...r, occurredAt: r.occurredAt + WEEK })),
+      ...humanRecords('h1', 150, 32),
+      ...humanRecords('h2', 150, 33),
+    ];
+    const outcomes = run(records);
+    const bot = outcomes.filter((o) => o.rule === 'regular-gaps' && o.scope.actorId === 'bot');
+    expect(bot.map((o) => [o.period.start, o.effectMet])).toEqual([
+      ['2026-03-02', false],
+      ['2026-03-09', true],
+    ]);
+    // the second week is not over on Sunday evening: not judged yet
+    const detector = createMachineRegularTimingDetector();
+    for (const r of records) detector.observe(r);
+    const sunday = detector.evaluate(context(Date.parse('2026-03-15T20:00:00+08:00')));
+    expect(sunday.filter((o) => o.period.start === '2026-03-09')).toEqual([]);
+  });
+
+  it('keeps only the latest timestamps per actor and week (bounded memory)', () => {
+    const outcomes = run(botRecords(), { maxTimestampsPerActorWeek: 40 });
     expect(find(outcomes, 'regular-gaps')!.statistics.gaps).toBe(39);
     expect(find(outcomes, 'regular-gaps')!.evidence.truncated).toBe(true);
   });
@@ -167,7 +189,7 @@ describe('machine-regular timing detector', () => {
       actor: fc.integer({ min: 0, max: 3 }),
       org: fc.integer({ min: 0, max: 1 }),
       role: fc.constantFrom('staff', 'public', 'system'),
-      offset: fc.integer({ min: 0, max: 3 * 86_400_000 }),
+      offset: fc.integer({ min: 0, max: 10 * 86_400_000 }),
       repeatEvery: fc.constantFrom(0, 60_000),
     }),
     { maxLength: 150 },

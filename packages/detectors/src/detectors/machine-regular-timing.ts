@@ -2,14 +2,18 @@
  * machine-regular timing — actions of one actor spaced too evenly, or stamped on round seconds,
  * to be a person at work.
  *
- * Tests (per actor; the period is the local days its kept timestamps cover):
+ * Tests per actor and ISO week (Monday–Sunday, local days; the period is the week). A week,
+ * not the actor's whole history: a script that runs for three weeks in four months of honest
+ * work is diluted below every threshold over the whole history (measured on the simulator:
+ * modal-gap share 29 % instead of ~100 %), and a fixed window gives findings stable
+ * fingerprints. A working week of a person holds 100+ actions, enough for every rule.
  * - 'regular-gaps' (score rule): burstiness of the gaps between consecutive actions
  *   (Goh & Barabási, EPL 81:48002, 2008), in the finite-size form of Kim & Jo (PRE 94:032311,
  *   2016): A_n = (√(n+1)·r − √(n−1)) / ((√(n+1) − 2)·r + √(n−1)), r = σ/μ of the n gaps
  *   (population σ). People work in bursts (A_n > 0), a Poisson stream gives A_n ≈ 0, a timer
  *   gives −1. Fires when n ≥ 30 gaps and A_n ≤ −0.5. The evidence gives the actor's percentile
- *   of A_n among its peers (the other actors of its org with enough gaps, or of its platform
- *   when the org has fewer than 5).
+ *   of A_n among its peers in the same week (the other actors of its org with enough gaps, or
+ *   of its platform when the org has fewer than 5).
  * - 'modal-gap' (score rule): share of gaps within ±1 s of the modal gap (gaps rounded to whole
  *   seconds); fires at ≥ 50 % over n ≥ 30 gaps: a person does not repeat the same pause.
  * - 'second-heaping': second-of-minute of the timestamps. With n ≥ 100 timestamps, Pearson's χ²
@@ -17,29 +21,30 @@
  *   one-sided (upper tail), fires when q ≤ 0.01 and one second holds ≥ 3× its fair share
  *   (1/20 of the events) or ≥ 50 % fall on :00. With 30 ≤ n < 100 it is a score rule: ≥ 50 %
  *   on :00. Not judged (effect never met) when the actor's platform puts ≥ 50 % of all its
- *   timestamps on :00 — that platform records minutes only, which says nothing about the actor.
+ *   timestamps of the week on :00 — it records minutes only, which says nothing about the actor.
  *
  * Gaps over 8 h are left out: they separate working sessions, not actions. Accounts with role
  * 'system' are left out: automation is their job. Gaps are taken by occurredAt after sorting,
  * so the order of observation does not matter.
  *
- * Memory: at most 4096 (option maxTimestampsPerActor) latest timestamps per actor (the store
- * holds up to twice that between trims), a replayed event counted once. 4096 covers months of
- * a busy person's work; the latest are kept because the newest behaviour is what is reported.
- * Records older than 400 days (option retentionDays) before the latest day seen are dropped and
- * actors with nothing newer are forgotten, as in the other detectors (RetentionWindow).
+ * Memory: at most 4096 (option maxTimestampsPerActorWeek) latest timestamps per actor and week
+ * (the store holds up to twice that between trims), a replayed event counted once; 4096 is
+ * ten times a busy person's week, a script beyond it is judged on its last 4096 actions.
+ * Records older than 400 days (option retentionDays) before the latest day seen are dropped, as
+ * in the other detectors (RetentionWindow); a week reaching back past that cutoff is not judged.
+ * Weeks are judged once they have ended (asOf).
  */
 import { RetentionWindow } from '../retention.js';
 import { chiSquareSf } from '../stats/index.js';
-import { DEFAULT_UTC_OFFSET_MINUTES, localDayNumber } from '../time.js';
+import { DEFAULT_UTC_OFFSET_MINUTES, dayNumberToIso, isoWeekday, localDayNumber } from '../time.js';
 import type { Detector, EvaluateContext, Scope, TestOutcome, TraceRecord } from '../types.js';
 import { num, pct, prob, qSuffix } from './support/format.js';
 import { type KeepHighest, keepLatest, type Timed } from './support/keep-highest.js';
-import { spanPeriod } from './support/periods.js';
+import { periodEnded } from './support/periods.js';
 
 export interface MachineRegularTimingOptions {
-  /** Latest timestamps kept per actor (memory bound). */
-  maxTimestampsPerActor: number;
+  /** Latest timestamps kept per actor and week (memory bound). */
+  maxTimestampsPerActorWeek: number;
   /** Gaps longer than this separate sessions and are left out (8 h: a night or a day off). */
   sessionBreakMs: number;
   /** Minimum number of in-session gaps for the gap rules (30: A_n and the mode are stable). */
@@ -68,7 +73,7 @@ export interface MachineRegularTimingOptions {
 }
 
 export const DEFAULT_MACHINE_REGULAR_TIMING_OPTIONS: MachineRegularTimingOptions = {
-  maxTimestampsPerActor: 4096,
+  maxTimestampsPerActorWeek: 4096,
   sessionBreakMs: 8 * 3_600_000,
   minGaps: 30,
   maxBurstiness: -0.5,
@@ -157,15 +162,17 @@ function pushTo(map: Map<string, number[]>, key: string, value: number): void {
   else list.push(value);
 }
 
-interface ActorState {
+interface ActorWeek {
   platformId: string;
   orgId: string;
   actorId: string;
+  /** Local day number of the week's Monday. */
+  monday: number;
   stamps: KeepHighest<Timed>;
 }
 
 interface ActorSummary {
-  state: ActorState;
+  state: ActorWeek;
   scope: Scope;
   stamps: number[];
   gaps: number[];
@@ -174,31 +181,32 @@ interface ActorSummary {
 
 export function createMachineRegularTimingDetector(options: Partial<MachineRegularTimingOptions> = {}): Detector {
   const opts = { ...DEFAULT_MACHINE_REGULAR_TIMING_OPTIONS, ...options };
-  const actors = new Map<string, ActorState>();
+  const weeks = new Map<string, ActorWeek>();
   const retention = new RetentionWindow(opts.retentionDays);
 
   function observe(record: TraceRecord): void {
     if (record.actorRole === 'system') return;
-    if (!retention.admit(localDayNumber(record.occurredAt, opts.utcOffsetMinutes))) return;
-    const key = JSON.stringify([record.platformId, record.orgId, record.actorId]);
-    let state = actors.get(key);
+    const day = localDayNumber(record.occurredAt, opts.utcOffsetMinutes);
+    if (!retention.admit(day)) return;
+    const monday = day - isoWeekday(day) + 1;
+    // monday first, so sorted keys run week by week
+    const key = JSON.stringify([monday, record.platformId, record.orgId, record.actorId]);
+    let state = weeks.get(key);
     if (state === undefined) {
       state = {
         platformId: record.platformId,
         orgId: record.orgId,
         actorId: record.actorId,
-        stamps: keepLatest<Timed>(opts.maxTimestampsPerActor),
+        monday,
+        stamps: keepLatest<Timed>(opts.maxTimestampsPerActorWeek),
       };
-      actors.set(key, state);
+      weeks.set(key, state);
     }
     state.stamps.add({ id: record.id, t: record.occurredAt });
   }
 
-  function summarize(state: ActorState, cutoff: number): ActorSummary {
-    const stamps = state.stamps
-      .sorted()
-      .map((s) => s.t)
-      .filter((t) => localDayNumber(t, opts.utcOffsetMinutes) >= cutoff);
+  function summarize(state: ActorWeek): ActorSummary {
+    const stamps = state.stamps.sorted().map((s) => s.t);
     const gaps: number[] = [];
     for (let i = 1; i < stamps.length; i++) {
       const gap = stamps[i]! - stamps[i - 1]!;
@@ -213,44 +221,51 @@ export function createMachineRegularTimingDetector(options: Partial<MachineRegul
     };
   }
 
-  function evaluate(_ctx: EvaluateContext): TestOutcome[] {
+  function evaluate(ctx: EvaluateContext): TestOutcome[] {
     const cutoff = retention.cutoff();
     const summaries: ActorSummary[] = [];
-    for (const key of [...actors.keys()].sort()) {
-      const summary = summarize(actors.get(key)!, cutoff);
-      if (summary.stamps.length === 0)
-        actors.delete(key); // all older than the retention window
-      else summaries.push(summary);
+    for (const key of [...weeks.keys()].sort()) {
+      const state = weeks.get(key)!;
+      if (state.monday + 6 < cutoff) {
+        weeks.delete(key); // wholly older than the retention window
+        continue;
+      }
+      const period = { start: dayNumberToIso(state.monday), end: dayNumberToIso(state.monday + 6) };
+      if (state.monday < cutoff || !periodEnded(period, ctx.asOf, opts.utcOffsetMinutes)) continue;
+      summaries.push(summarize(state));
     }
+    // Peers and the platform's clock are taken within the same week.
     const byOrg = new Map<string, number[]>();
     const byPlatform = new Map<string, number[]>();
     const platformSeconds = new Map<string, { zero: number; total: number }>();
     for (const s of summaries) {
-      const seconds = platformSeconds.get(s.state.platformId) ?? { zero: 0, total: 0 };
+      const platformKey = JSON.stringify([s.state.monday, s.state.platformId]);
+      const seconds = platformSeconds.get(platformKey) ?? { zero: 0, total: 0 };
       for (const t of s.stamps) if (secondOfMinute(t) === 0) seconds.zero++;
       seconds.total += s.stamps.length;
-      platformSeconds.set(s.state.platformId, seconds);
+      platformSeconds.set(platformKey, seconds);
       if (s.burstiness === null) continue;
-      pushTo(byOrg, JSON.stringify([s.state.platformId, s.state.orgId]), s.burstiness);
-      pushTo(byPlatform, s.state.platformId, s.burstiness);
+      pushTo(byOrg, JSON.stringify([s.state.monday, s.state.platformId, s.state.orgId]), s.burstiness);
+      pushTo(byPlatform, platformKey, s.burstiness);
     }
 
     const outcomes: TestOutcome[] = [];
     for (const s of summaries) {
       if (s.stamps.length < 2) continue;
-      const period = spanPeriod(s.stamps.map((t) => localDayNumber(t, opts.utcOffsetMinutes)));
+      const period = { start: dayNumberToIso(s.state.monday), end: dayNumberToIso(s.state.monday + 6) };
+      const platformKey = JSON.stringify([s.state.monday, s.state.platformId]);
       const who = {
         zh: `账号 ${s.state.actorId}（单位 ${s.state.orgId}）`,
         en: `actor ${s.state.actorId} (org ${s.state.orgId})`,
       };
       if (s.burstiness !== null) {
-        const orgPeers = byOrg.get(JSON.stringify([s.state.platformId, s.state.orgId]))!;
+        const orgPeers = byOrg.get(JSON.stringify([s.state.monday, s.state.platformId, s.state.orgId]))!;
         const useOrg = orgPeers.length - 1 >= opts.minOrgPeers;
-        const peers = useOrg ? orgPeers : byPlatform.get(s.state.platformId)!;
+        const peers = useOrg ? orgPeers : byPlatform.get(platformKey)!;
         outcomes.push(regularGapsOutcome(s, s.burstiness, peers, useOrg ? 'org' : 'platform', period, who));
         outcomes.push(modalGapOutcome(s, period, who));
       }
-      const platform = platformSeconds.get(s.state.platformId)!;
+      const platform = platformSeconds.get(platformKey)!;
       const heaping = heapingOutcome(s, platform.zero / platform.total, period, who);
       if (heaping !== null) outcomes.push(heaping);
     }
