@@ -2,10 +2,11 @@
  * The ingest service against the real Kafka and the real ClickHouse: exactly-once counts
  * over at-least-once delivery, dead letters with reasons, outages and crashes.
  */
+
+import { spawnSync } from 'node:child_process';
 import { readDeadLetterHeaders } from '@tracewatch/bus';
 import { TOPICS } from '@tracewatch/schema';
-import { countTraceEvents, selectRows, type Store } from '@tracewatch/store';
-import { spawnSync } from 'node:child_process';
+import { countTraceEvents, type Store, selectRows } from '@tracewatch/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEvent } from './support/events.js';
 import {
@@ -29,7 +30,10 @@ async function allCounts(store: Store) {
   const [distinct] = await Promise.all([countTraceEvents(store)]);
   const final = await selectRows<{ n: string }>(store, 'SELECT count() AS n FROM {db}.trace_events FINAL');
   const hourly = await selectRows<{ n: string }>(store, 'SELECT uniqExactMerge(events) AS n FROM {db}.trace_hourly');
-  const recorded = await selectRows<{ n: string }>(store, 'SELECT uniqExactMerge(events) AS n FROM {db}.trace_hourly_recorded');
+  const recorded = await selectRows<{ n: string }>(
+    store,
+    'SELECT uniqExactMerge(events) AS n FROM {db}.trace_hourly_recorded',
+  );
   const perHourSum = await selectRows<{ n: string }>(
     store,
     'SELECT sum(c) AS n FROM (SELECT hour, org_id, uniqExactMerge(events) AS c FROM {db}.trace_hourly GROUP BY hour, org_id)',
@@ -75,7 +79,13 @@ describe('ingest: exactly-once counts over at-least-once delivery', () => {
     await produceRaw(kafka, topic, eventsMessages(0, N)); // a replay: the same ids again
     await produceRaw(kafka, topic, eventsMessages(N, N + 1)); // a marker behind the replay
     await waitFor('the marker stored', async () => (await countTraceEvents(store)) === N + 1);
-    expect(await allCounts(store)).toEqual({ distinct: N + 1, final: N + 1, hourly: N + 1, recorded: N + 1, perHourSum: N + 1 });
+    expect(await allCounts(store)).toEqual({
+      distinct: N + 1,
+      final: N + 1,
+      hourly: N + 1,
+      recorded: N + 1,
+      perHourSum: N + 1,
+    });
   });
 
   it('serves Prometheus metrics with what it consumed and inserted', async () => {
@@ -113,9 +123,24 @@ describe('ingest: invalid input goes to the dead-letter topic with its reason', 
       { key: 'org-001', value: '{not json', expect: /not JSON/ },
       { key: null, value: null, expect: /empty message/ },
       { key: 'org-001', value: JSON.stringify({ hello: 'world' }), expect: /specversion/ },
-      { key: 'org-001', value: JSON.stringify({ ...makeEvent(2, { idPrefix: 'bad' }), id: "x'; DROP TABLE trace_events; --" }), expect: /id/ },
-      { key: 'org-001', value: JSON.stringify({ ...makeEvent(3, { idPrefix: 'bad' }), data: { ...makeEvent(3).data, actorRole: 'root' } }), expect: /actorRole/ },
-      { key: 'org-001', value: JSON.stringify({ ...makeEvent(4, { idPrefix: 'bad' }), subject: 'x'.repeat(5000) }), expect: /bytes, the limit is 4096/ },
+      {
+        key: 'org-001',
+        value: JSON.stringify({ ...makeEvent(2, { idPrefix: 'bad' }), id: "x'; DROP TABLE trace_events; --" }),
+        expect: /id/,
+      },
+      {
+        key: 'org-001',
+        value: JSON.stringify({
+          ...makeEvent(3, { idPrefix: 'bad' }),
+          data: { ...makeEvent(3).data, actorRole: 'root' },
+        }),
+        expect: /actorRole/,
+      },
+      {
+        key: 'org-001',
+        value: JSON.stringify({ ...makeEvent(4, { idPrefix: 'bad' }), subject: 'x'.repeat(5000) }),
+        expect: /bytes, the limit is 4096/,
+      },
       { key: 'org-001', value: JSON.stringify(future), expect: /in the future/ },
       { key: 'org-001', value: '\u0000\u0001binary', expect: /not JSON/ },
     ];
@@ -142,10 +167,30 @@ describe('ingest: invalid input goes to the dead-letter topic with its reason', 
   });
 
   it('ingests evaluations and reported metrics from their own topics', async () => {
-    const evaluation = { id: 'ev-1', name: '季度考核 Q1', kind: 'assessment', platformId: 'zwfw', start: '2026-03-31T00:00:00+08:00', end: '2026-04-01T00:00:00+08:00' };
-    const metric = { id: 'm-1', platformId: 'zwfw', orgId: 'org-001', metric: 'cases.handled', periodStart: '2026-02-01', periodEnd: '2026-02-28', value: 412, reportedAt: '2026-03-01T09:00:00+08:00' };
-    await produceRaw(kafka, `${scope.topicPrefix}${TOPICS.evaluations}`, [{ key: null, value: JSON.stringify(evaluation) }]);
-    await produceRaw(kafka, `${scope.topicPrefix}${TOPICS.reportedMetrics}`, [{ key: 'org-001', value: JSON.stringify(metric) }]);
+    const evaluation = {
+      id: 'ev-1',
+      name: '季度考核 Q1',
+      kind: 'assessment',
+      platformId: 'zwfw',
+      start: '2026-03-31T00:00:00+08:00',
+      end: '2026-04-01T00:00:00+08:00',
+    };
+    const metric = {
+      id: 'm-1',
+      platformId: 'zwfw',
+      orgId: 'org-001',
+      metric: 'cases.handled',
+      periodStart: '2026-02-01',
+      periodEnd: '2026-02-28',
+      value: 412,
+      reportedAt: '2026-03-01T09:00:00+08:00',
+    };
+    await produceRaw(kafka, `${scope.topicPrefix}${TOPICS.evaluations}`, [
+      { key: null, value: JSON.stringify(evaluation) },
+    ]);
+    await produceRaw(kafka, `${scope.topicPrefix}${TOPICS.reportedMetrics}`, [
+      { key: 'org-001', value: JSON.stringify(metric) },
+    ]);
     await waitFor('evaluation and metric stored', async () => {
       const e = await selectRows<{ name: string }>(store, 'SELECT name FROM {db}.evaluations FINAL');
       const m = await selectRows<{ value: number }>(store, 'SELECT value FROM {db}.reported_metrics FINAL');
@@ -167,17 +212,27 @@ describe('ingest: faults', () => {
       localClickhouse('stop');
       try {
         await produceRaw(kafka, topic, eventsMessages(2_000, 6_000));
-        await waitFor('readyz reports ClickHouse down', async () => {
-          const r = await ingest.readyz();
-          return r.status === 503 && r.body.includes('ClickHouse unavailable');
-        }, 30_000);
+        await waitFor(
+          'readyz reports ClickHouse down',
+          async () => {
+            const r = await ingest.readyz();
+            return r.status === 503 && r.body.includes('ClickHouse unavailable');
+          },
+          30_000,
+        );
       } finally {
         localClickhouse('start');
       }
       await produceRaw(kafka, topic, eventsMessages(0, 500)); // replays after the outage, too
       await waitFor('all 6000 stored after the outage', async () => (await countTraceEvents(store)) === 6_000, 90_000);
       await waitFor('ready again', async () => (await ingest.readyz()).status === 200, 30_000);
-      expect(await allCounts(store)).toEqual({ distinct: 6_000, final: 6_000, hourly: 6_000, recorded: 6_000, perHourSum: 6_000 });
+      expect(await allCounts(store)).toEqual({
+        distinct: 6_000,
+        final: 6_000,
+        hourly: 6_000,
+        recorded: 6_000,
+        perHourSum: 6_000,
+      });
     } finally {
       await ingest.stop();
       await store.close();

@@ -20,7 +20,7 @@ export function makeEvent(i: number, opts: { orgs?: number; idPrefix?: string; b
       occurredAt: occurred.toISOString(),
       value: i % 200,
       durationMs: 30_000 + (i % 50) * 1000,
-      contentHash: (i.toString(16).padStart(8, '0')).repeat(8),
+      contentHash: i.toString(16).padStart(8, '0').repeat(8),
     },
   };
 }

@@ -37,7 +37,12 @@ export async function freePort(): Promise<number> {
 }
 
 /** Polls `check` until it returns true; fails with `what` and the last value seen. */
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000, everyMs = 250): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 60_000,
+  everyMs = 250,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < until) {
@@ -48,7 +53,9 @@ export async function waitFor(what: string, check: () => Promise<boolean>, timeo
     }
     await new Promise((r) => setTimeout(r, everyMs));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`,
+  );
 }
 
 export interface IngestProcess {
@@ -63,7 +70,10 @@ export interface IngestProcess {
 }
 
 /** Starts the built ingest service (services/ingest/dist) as a child process. */
-export async function startIngest(scope: ReturnType<typeof uniqueScope>, extraEnv: Record<string, string> = {}): Promise<IngestProcess> {
+export async function startIngest(
+  scope: ReturnType<typeof uniqueScope>,
+  extraEnv: Record<string, string> = {},
+): Promise<IngestProcess> {
   const port = await freePort();
   let out = '';
   const proc = spawn(process.execPath, [`${REPO_ROOT}services/ingest/dist/main.js`], {
@@ -77,6 +87,7 @@ export async function startIngest(scope: ReturnType<typeof uniqueScope>, extraEn
       HTTP_PORT: String(port),
       LOG_LEVEL: 'info',
       INGEST_BATCH_MAX_WAIT_MS: '100',
+      KAFKA_SESSION_TIMEOUT_MS: '8000',
       ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -114,12 +125,23 @@ export async function startIngest(scope: ReturnType<typeof uniqueScope>, extraEn
 }
 
 /** Produces raw values with keys, in chunks, acks from all replicas. */
-export async function produceRaw(kafka: Kafka, topic: string, messages: Array<{ key?: string | null; value: string | Buffer | null }>): Promise<void> {
-  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+export async function produceRaw(
+  kafka: Kafka,
+  topic: string,
+  messages: Array<{ key?: string | null; value: string | Buffer | null }>,
+): Promise<void> {
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   try {
     for (let i = 0; i < messages.length; i += 2000) {
-      await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 2000).map((m) => ({ key: m.key ?? null, value: m.value })) });
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: messages.slice(i, i + 2000).map((m) => ({ key: m.key ?? null, value: m.value })),
+      });
     }
   } finally {
     await producer.disconnect();
@@ -127,7 +149,12 @@ export async function produceRaw(kafka: Kafka, topic: string, messages: Array<{ 
 }
 
 /** Reads every message of a topic from the beginning until `count` arrived (or times out). */
-export async function readTopic(kafka: Kafka, topic: string, count: number, timeoutMs = 60_000): Promise<KafkaMessage[]> {
+export async function readTopic(
+  kafka: Kafka,
+  topic: string,
+  count: number,
+  timeoutMs = 60_000,
+): Promise<KafkaMessage[]> {
   const consumer = kafka.consumer({ groupId: `reader_${randomBytes(4).toString('hex')}` });
   const got: KafkaMessage[] = [];
   await consumer.connect();

@@ -63,7 +63,12 @@ function fromLocalStack(): Servers {
 export async function acquireServers(): Promise<Servers> {
   const { KAFKA_BROKERS, CLICKHOUSE_URL } = process.env;
   if (KAFKA_BROKERS && CLICKHOUSE_URL) {
-    return { kafkaBrokers: KAFKA_BROKERS.split(','), clickhouseUrl: CLICKHOUSE_URL, origin: 'env', stop: async () => undefined };
+    return {
+      kafkaBrokers: KAFKA_BROKERS.split(','),
+      clickhouseUrl: CLICKHOUSE_URL,
+      origin: 'env',
+      stop: async () => undefined,
+    };
   }
   if (await dockerAnswers()) return fromTestcontainers();
   return fromLocalStack();

@@ -26,10 +26,17 @@ export interface ConsumerRunnerOptions {
   groupId: string;
   topics: string[];
   fromBeginning?: boolean;
-  /** Partitions handled at once; with maxBytesPerPartition it bounds the work in flight. */
+  /** Partitions handled at once. */
   partitionsConsumedConcurrently?: number;
   maxBytesPerPartition?: number;
+  /** Messages read but not yet durably handled; at the bound the loop waits (backpressure). */
+  maxInFlightMessages?: number;
   sessionTimeoutMs?: number;
+  /**
+   * Handles one batch. Its synchronous part runs in the fetch loop; the promise settles when
+   * every message is durably handled ('done') or given up ('abandoned'). Batches of one
+   * partition must settle in the order they were handed over.
+   */
   handle: (batch: PartitionBatch, ctx: BatchContext) => Promise<BatchOutcome>;
   log: BusLogger;
 }
@@ -37,10 +44,16 @@ export interface ConsumerRunnerOptions {
 const HEARTBEAT_EVERY_MS = 3_000;
 
 /**
- * A consumer-group loop on eachBatch with manual offsets: kafkajs' auto-resolve and
- * auto-commit are off (kafkajs would otherwise resolve a batch's last offset as soon as
- * eachBatch returns, and commit offsets resolved before a throw). An offset is resolved and
- * committed only after the handler said the whole batch is done.
+ * A consumer-group loop on eachBatch with manual offsets, pipelined: while the rows of one
+ * fetch are being stored, the next fetch is already decoded.
+ *
+ * kafkajs keeps two offsets per partition: the fetch position (moved by resolveOffset) and
+ * the committed offset. Auto-commit is off, so kafkajs never commits on its own (runner.js
+ * commits resolved offsets only when autoCommit is on, also on errors and shutdown). So the
+ * fetch position may run ahead, and the *commit* of `last + 1` is sent by us only after the
+ * handler's promise for that batch, and for every earlier batch of the partition, said
+ * 'done'. A crash or an abandoned batch leaves the committed offset behind: the messages
+ * are read again (at-least-once; the store is idempotent by event id).
  */
 export class ConsumerRunner {
   private consumer: Consumer | undefined;
@@ -48,6 +61,10 @@ export class ConsumerRunner {
   private connected = false;
   private crashed: string | undefined;
   private lastBatchAt = 0;
+  private inFlight = 0;
+  private readonly settled: Array<() => void> = [];
+  /** Per topic-partition: the chain of pending commits, in hand-over order. */
+  private readonly chains = new Map<string, Promise<void>>();
 
   constructor(private readonly opts: ConsumerRunnerOptions) {}
 
@@ -79,49 +96,77 @@ export class ConsumerRunner {
     for (const topic of this.opts.topics) {
       await consumer.subscribe({ topic, fromBeginning: this.opts.fromBeginning ?? true });
     }
+    const maxInFlight = this.opts.maxInFlightMessages ?? 200_000;
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? 3,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
-        if (batch.messages.length === 0 || !isRunning() || isStale()) return;
-        const beat = setInterval(() => {
-          heartbeat().catch(() => undefined); // a failed heartbeat shows up as a rebalance later
-        }, HEARTBEAT_EVERY_MS);
-        let outcome: BatchOutcome;
-        try {
-          outcome = await this.opts.handle(
-            {
-              topic: batch.topic,
-              partition: batch.partition,
-              messages: batch.messages,
-              lag: Number(batch.offsetLagLow()),
-            },
-            { signal: this.abort.signal },
-          );
-        } finally {
-          clearInterval(beat);
-        }
-        if (outcome !== 'done') return;
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        if (batch.messages.length === 0 || !isRunning() || isStale() || this.abort.signal.aborted) return;
+        const count = batch.messages.length;
         const last = batch.lastOffset();
-        resolveOffset(last);
-        await commitOffsetsIfNecessary({
-          topics: [
-            { topic: batch.topic, partitions: [{ partition: batch.partition, offset: String(BigInt(last) + 1n) }] },
-          ],
+        const key = `${batch.topic}\u0000${batch.partition}`;
+        const outcome = this.opts.handle(
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            messages: batch.messages,
+            lag: Number(batch.offsetLagLow()),
+          },
+          { signal: this.abort.signal },
+        );
+        this.inFlight += count;
+        const previous = this.chains.get(key) ?? Promise.resolve();
+        const chained = previous.then(async () => {
+          try {
+            if ((await outcome) !== 'done') return;
+            await consumer.commitOffsets([
+              { topic: batch.topic, partition: batch.partition, offset: String(BigInt(last) + 1n) },
+            ]);
+            this.lastBatchAt = Date.now();
+          } catch (err) {
+            // Not committed: the messages will be read again after a restart or rebalance.
+            log.warn(
+              { err: (err as Error).message, topic: batch.topic, partition: batch.partition },
+              'offset commit failed',
+            );
+          } finally {
+            this.inFlight -= count;
+            this.settled.shift()?.();
+          }
         });
-        this.lastBatchAt = Date.now();
+        this.chains.set(key, chained);
+        resolveOffset(last); // moves the fetch position only (see the class comment)
+        if (this.inFlight > maxInFlight) await this.waitForRoom(maxInFlight, heartbeat);
       },
     });
   }
 
-  /** Abandons the batch in hand (uncommitted) and leaves the group. */
+  /** Backpressure: hold the fetch loop (heartbeating) until enough in-flight work settles. */
+  private async waitForRoom(maxInFlight: number, heartbeat: () => Promise<void>): Promise<void> {
+    const beat = setInterval(() => {
+      heartbeat().catch(() => undefined); // a failed heartbeat shows up as a rebalance later
+    }, HEARTBEAT_EVERY_MS);
+    try {
+      while (this.inFlight > maxInFlight && !this.abort.signal.aborted) {
+        await new Promise<void>((resolve) => {
+          this.settled.push(resolve);
+          setTimeout(resolve, 1_000);
+        });
+      }
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  /** Abandons the work in hand (uncommitted), waits for pending commits, leaves the group. */
   async stop(): Promise<void> {
     this.abort.abort();
+    await Promise.allSettled([...this.chains.values()]);
     await this.consumer?.disconnect();
   }
 
   get status() {
-    return { connected: this.connected, crashed: this.crashed, lastBatchAt: this.lastBatchAt };
+    return { connected: this.connected, crashed: this.crashed, lastBatchAt: this.lastBatchAt, inFlight: this.inFlight };
   }
 }

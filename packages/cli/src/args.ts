@@ -41,12 +41,14 @@ export function intFlag(args: ParsedArgs, name: string, def: number, min = 0): n
   const raw = stringFlag(args, name);
   if (raw === undefined) return def;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be a whole number ≥ ${min}, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(n) || n < min)
+    throw new UsageError(`--${name} must be a whole number ≥ ${min}, got ${JSON.stringify(raw)}`);
   return n;
 }
 
 export function rejectUnknownFlags(args: ParsedArgs, known: readonly string[]): void {
   for (const k of args.flags.keys()) {
-    if (!known.includes(k)) throw new UsageError(`unknown option --${k} (known: ${known.map((x) => `--${x}`).join(', ') || 'none'})`);
+    if (!known.includes(k))
+      throw new UsageError(`unknown option --${k} (known: ${known.map((x) => `--${x}`).join(', ') || 'none'})`);
   }
 }

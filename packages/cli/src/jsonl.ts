@@ -15,7 +15,10 @@ export async function* readJsonlLines(path: string): AsyncGenerator<JsonlLine> {
   } catch {
     throw new UsageError(`cannot read ${path}: no such file`);
   }
-  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Number.POSITIVE_INFINITY });
+  const rl = createInterface({
+    input: createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 }),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
   let lineNo = 0;
   for await (const text of rl) {
     lineNo++;

@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const ingestConfigSchema = z.object({
   KAFKA_BROKERS: envTypes.brokers,
   KAFKA_GROUP_ID: z.string().min(1).default('tracewatch-ingest'),
+  // A crashed member's partitions move to the others after this long without heartbeats.
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
   TOPIC_PREFIX: z
     .string()
     .regex(/^[a-zA-Z0-9._-]*$/, 'only letters, digits, . _ -')
@@ -20,6 +22,8 @@ export const ingestConfigSchema = z.object({
   INGEST_PARTITIONS_CONCURRENTLY: envTypes.positiveInt(6),
   INGEST_MAX_BYTES_PER_PARTITION: envTypes.positiveInt(4 * 1024 * 1024),
   INGEST_MAX_MESSAGE_BYTES: envTypes.positiveInt(16 * 1024),
+  // Messages read but not yet stored; at the bound consumption waits (backpressure).
+  INGEST_MAX_IN_FLIGHT: envTypes.positiveInt(200_000),
 });
 
 export type IngestConfig = z.infer<typeof ingestConfigSchema>;

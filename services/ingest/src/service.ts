@@ -97,6 +97,8 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
       topics: [...routes.keys()],
       partitionsConsumedConcurrently: config.INGEST_PARTITIONS_CONCURRENTLY,
       maxBytesPerPartition: config.INGEST_MAX_BYTES_PER_PARTITION,
+      maxInFlightMessages: config.INGEST_MAX_IN_FLIGHT,
+      sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
       handle: handler.handle,
       log,
     });

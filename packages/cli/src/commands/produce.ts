@@ -1,6 +1,6 @@
 import { createKafka } from '@tracewatch/bus';
+import { type Decoded, decodeEvaluation, decodeReportedMetric, decodeTraceEvent, TOPICS } from '@tracewatch/schema';
 import { Partitioners } from 'kafkajs';
-import { decodeEvaluation, decodeReportedMetric, decodeTraceEvent, type Decoded, TOPICS } from '@tracewatch/schema';
 import { intFlag, parseArgs, rejectUnknownFlags, stringFlag, UsageError } from '../args.js';
 import { progressReporter, readJsonlLines } from '../jsonl.js';
 
@@ -41,7 +41,13 @@ export async function produceCommand(argv: string[]): Promise<number> {
   const topic = `${stringFlag(args, 'topic-prefix') ?? process.env.TOPIC_PREFIX ?? ''}${topicName}`;
 
   const kafka = createKafka({ brokers, clientId: 'tracewatch-cli', retries: 5 });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner, retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5_000 } });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5_000 },
+  });
   await producer.connect();
   const progress = progressReporter('produced');
   let sent = 0;
@@ -71,6 +77,8 @@ export async function produceCommand(argv: string[]): Promise<number> {
   } finally {
     await producer.disconnect();
   }
-  process.stderr.write(`sent ${sent} message(s) to ${topic}${refused ? `; ${refused} invalid line(s) not sent` : ''}\n`);
+  process.stderr.write(
+    `sent ${sent} message(s) to ${topic}${refused ? `; ${refused} invalid line(s) not sent` : ''}\n`,
+  );
   return refused > 0 ? 2 : 0;
 }

@@ -1,0 +1,281 @@
+/**
+ * bench:ingest — end-to-end ingest throughput on the real Kafka and ClickHouse.
+ *
+ *   npm run bench:ingest [-- --events 1000000]
+ *
+ * 1. Produces N trace events (~250 bytes) to a fresh trace-events topic while the ingest
+ *    service (built, a child process) consumes it; prints events/s from the first produce to
+ *    the last row visible in ClickHouse, and ingest's peak RSS.
+ * 2. Baseline on the same topic data: ClickHouse consuming the topic itself through its
+ *    Kafka table engine and a materialized view (no validation). If that engine cannot talk
+ *    to this Kafka, says why and measures a clickhouse-client bulk insert of the same events.
+ * Traffic goes to 127.0.0.1 only and is bounded by N and by timeouts.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createKafka, ensureTopics } from '@tracewatch/bus';
+import { TOPICS } from '@tracewatch/schema';
+import { countTraceEvents, createStore, type Store } from '@tracewatch/store';
+import { Partitioners } from 'kafkajs';
+import { REPO_ROOT } from '../support/servers.js';
+
+const argN = process.argv.indexOf('--events');
+const N = argN > 0 ? Number(process.argv[argN + 1]) : 1_000_000;
+const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const clickhouseUrl = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
+const runId = Date.now().toString(36);
+const prefix = `bench_${runId}.`;
+const database = `tw_bench_${runId}`;
+const topic = `${prefix}${TOPICS.traceEvents}`;
+const TIMEOUT_MS = 15 * 60_000;
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A valid event of about 250 bytes, spread over 200 orgs and 5,000 actors. */
+function benchEvent(i: number): { key: string; value: string } {
+  const occurred = Date.UTC(2026, 2, 2) + i * 37;
+  const org = `org-${String(i % 200).padStart(3, '0')}`;
+  const e = {
+    specversion: '1.0',
+    id: `b${runId}-${i}`,
+    source: 'platform/zwfw',
+    type: 'gov.trace.v1',
+    time: new Date(occurred + 1500).toISOString(),
+    data: {
+      platformId: 'zwfw',
+      orgId: org,
+      actorId: `a-${i % 5000}`,
+      actorRole: 'staff',
+      action: 'form.submit',
+      occurredAt: new Date(occurred).toISOString(),
+      value: i % 1000,
+    },
+  };
+  return { key: org, value: JSON.stringify(e) };
+}
+
+async function produceAll(): Promise<{ ms: number; bytes: number }> {
+  const kafka = createKafka({ brokers, clientId: 'bench-producer' });
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  await producer.connect();
+  const started = Date.now();
+  let bytes = 0;
+  const CHUNK = 20_000;
+  const inFlight: Promise<unknown>[] = [];
+  for (let i = 0; i < N; i += CHUNK) {
+    const messages = [];
+    for (let j = i; j < Math.min(N, i + CHUNK); j++) {
+      const m = benchEvent(j);
+      bytes += m.value.length;
+      messages.push(m);
+    }
+    inFlight.push(producer.send({ topic, messages, acks: 1 }));
+    if (inFlight.length >= 4) await inFlight.shift();
+  }
+  await Promise.all(inFlight);
+  await producer.disconnect();
+  return { ms: Date.now() - started, bytes };
+}
+
+async function waitForCount(what: string, count: () => Promise<number>, target: number): Promise<number> {
+  const until = Date.now() + TIMEOUT_MS;
+  let last = -1;
+  let lastReport = 0;
+  while (Date.now() < until) {
+    last = await count().catch(() => last);
+    if (last >= target) return Date.now();
+    if (Date.now() - lastReport > 5_000) {
+      process.stderr.write(`  ${what}: ${fmt(last)} / ${fmt(target)}\n`);
+      lastReport = Date.now();
+    }
+    await sleep(100);
+  }
+  throw new Error(`${what}: only ${last} of ${target} after ${TIMEOUT_MS / 1000}s`);
+}
+
+function peakRssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function runIngest(store: Store) {
+  const ingest = spawn(process.execPath, [`${REPO_ROOT}services/ingest/dist/main.js`], {
+    env: {
+      ...process.env,
+      KAFKA_BROKERS: brokers.join(','),
+      CLICKHOUSE_URL: clickhouseUrl,
+      CLICKHOUSE_DATABASE: database,
+      TOPIC_PREFIX: prefix,
+      KAFKA_GROUP_ID: `bench-ingest-${runId}`,
+      HTTP_PORT: '18190',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const until = Date.now() + 120_000;
+  while (Date.now() < until) {
+    const ok = await fetch('http://127.0.0.1:18190/readyz').then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ok) break;
+    await sleep(200);
+  }
+  const t0 = Date.now();
+  let peak = 0;
+  const sampler = setInterval(() => {
+    try {
+      peak = Math.max(peak, peakRssMb(ingest.pid!));
+    } catch {}
+  }, 500);
+  const produced = await produceAll();
+  const t1 = await waitForCount('ingest', () => countTraceEvents(store), N);
+  peak = Math.max(peak, peakRssMb(ingest.pid!));
+  clearInterval(sampler);
+  ingest.kill('SIGTERM');
+  await new Promise((r) => ingest.on('exit', r));
+  return { ms: t1 - t0, produced, peakRssMb: peak };
+}
+
+/** ClickHouse's own Kafka engine + MV into a plain MergeTree, reading the same topic. */
+async function runKafkaEngineBaseline(store: Store): Promise<{ ms: number } | { failed: string }> {
+  const db = database;
+  const c = store.client;
+  await c.command({
+    query: `CREATE TABLE ${db}.baseline_events (event_id String, org_id String, actor_id String, action String, occurred_at DateTime('UTC'))
+            ENGINE = MergeTree ORDER BY (org_id, occurred_at, event_id)`,
+  });
+  // 18.16 cannot read nested JSON with JSONEachRow: take each message as one string and
+  // extract the fields in the view (the same parsing work, minus the validation).
+  await c.command({
+    query: `CREATE TABLE ${db}.baseline_queue (raw String) ENGINE = Kafka
+            SETTINGS kafka_broker_list = '${brokers.join(',')}', kafka_topic_list = '${topic}',
+                     kafka_group_name = 'bench-ch-${runId}', kafka_format = 'TabSeparated', kafka_num_consumers = 1`,
+  });
+  const t0 = Date.now();
+  await c.command({
+    query: `CREATE MATERIALIZED VIEW ${db}.baseline_mv TO ${db}.baseline_events AS
+            SELECT visitParamExtractString(raw, 'id') AS event_id,
+                   visitParamExtractString(raw, 'orgId') AS org_id,
+                   visitParamExtractString(raw, 'actorId') AS actor_id,
+                   visitParamExtractString(raw, 'action') AS action,
+                   parseDateTimeBestEffort(visitParamExtractString(raw, 'occurredAt')) AS occurred_at
+            FROM ${db}.baseline_queue`,
+  });
+  const count = async () => {
+    const rs = await c.query({ query: `SELECT count() AS n FROM ${db}.baseline_events`, format: 'JSONEachRow' });
+    return Number((await rs.json<{ n: string }>())[0]?.n ?? 0);
+  };
+  // No progress at all within 60 s means the engine cannot consume from this Kafka.
+  const probeUntil = Date.now() + 60_000;
+  while (Date.now() < probeUntil && (await count()) === 0) await sleep(500);
+  if ((await count()) === 0) {
+    const log = (() => {
+      try {
+        return execFileSync(
+          'bash',
+          ['-c', `grep -i -E 'rdkafka|kafka' ${REPO_ROOT}.stack/clickhouse/log/*.err.log | tail -3`],
+          { encoding: 'utf8' },
+        );
+      } catch {
+        return '';
+      }
+    })();
+    await c.command({ query: `DROP TABLE ${db}.baseline_mv` });
+    await c.command({ query: `DROP TABLE ${db}.baseline_queue` });
+    return { failed: `no row consumed within 60 s${log ? `; server log: ${log.trim()}` : ''}` };
+  }
+  const t1 = await waitForCount('kafka engine', count, N);
+  await c.command({ query: `DROP TABLE ${db}.baseline_mv` });
+  await c.command({ query: `DROP TABLE ${db}.baseline_queue` });
+  return { ms: t1 - t0 };
+}
+
+/** Fallback baseline: the same events through clickhouse-client as one bulk JSONEachRow insert. */
+function runClientBulkBaseline(): { ms: number } {
+  const file = `${tmpdir()}/tw-bench-${runId}.jsonl`;
+  const lines: string[] = [];
+  for (let i = 0; i < N; i++) {
+    const e = JSON.parse(benchEvent(i).value);
+    lines.push(
+      JSON.stringify({
+        event_id: e.id,
+        org_id: e.data.orgId,
+        actor_id: e.data.actorId,
+        action: e.data.action,
+        occurred_at: Math.floor(Date.parse(e.data.occurredAt) / 1000),
+      }),
+    );
+  }
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  const t0 = Date.now();
+  execFileSync('bash', [
+    '-c',
+    `clickhouse-client --port 19000 --query "INSERT INTO ${database}.baseline_events FORMAT JSONEachRow" < ${file}`,
+  ]);
+  return { ms: Date.now() - t0 };
+}
+
+async function main() {
+  const store = createStore({ url: clickhouseUrl, database });
+  const kafka = createKafka({ brokers, clientId: 'bench-admin' });
+  await ensureTopics(kafka, [{ topic, numPartitions: 6 }]);
+  console.log(`bench:ingest — ${fmt(N)} events, topic ${topic}, database ${database}, ${new Date().toISOString()}`);
+
+  const ingest = await runIngest(store);
+  const ingestRate = N / (ingest.ms / 1000);
+  console.log(
+    `producer alone:     ${fmt(N / (ingest.produced.ms / 1000))} events/s (${fmt(ingest.produced.bytes / N)} bytes/event avg, ${(ingest.produced.bytes / 1e6).toFixed(0)} MB)`,
+  );
+  console.log(
+    `tracewatch ingest:  ${fmt(ingestRate)} events/s end to end (first produce → last row visible, ${(ingest.ms / 1000).toFixed(1)} s), validation included; peak RSS ${ingest.peakRssMb.toFixed(0)} MB`,
+  );
+
+  const baseline = await runKafkaEngineBaseline(store);
+  let baselineRate: number;
+  let baselineName: string;
+  if ('failed' in baseline) {
+    console.log(`ClickHouse Kafka engine could not consume this topic: ${baseline.failed}`);
+    const bulk = runClientBulkBaseline();
+    baselineRate = N / (bulk.ms / 1000);
+    baselineName = 'clickhouse-client bulk insert';
+  } else {
+    baselineRate = N / (baseline.ms / 1000);
+    baselineName = 'ClickHouse Kafka engine + MV (same topic data, no validation)';
+  }
+  console.log(`baseline (${baselineName}): ${fmt(baselineRate)} events/s`);
+  console.log(`ratio tracewatch / baseline: ${(ingestRate / baselineRate).toFixed(2)}`);
+  console.log(
+    `target ≥ 100,000 events/s: ${ingestRate >= 100_000 ? 'met' : 'NOT met'}; not slower than baseline: ${ingestRate >= baselineRate ? 'met' : 'NOT met'}`,
+  );
+  if (!process.env.BENCH_KEEP) {
+    await store.client.command({ query: `DROP DATABASE IF EXISTS ${database}` });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin
+      .deleteTopics({
+        topics: [
+          topic,
+          ...Object.values(TOPICS)
+            .filter((t) => t !== TOPICS.traceEvents)
+            .map((t) => `${prefix}${t}`),
+        ],
+      })
+      .catch(() => undefined);
+    await admin.disconnect();
+  }
+  await store.close();
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
