@@ -101,6 +101,21 @@ describe('deadline-crunch detector', () => {
     expect(outcome.effectMet).toBe(true);
   });
 
+  it('a month in which the whole platform finishes late is not one org’s fabrication', () => {
+    // both orgs: February ordinary (5 %); in March both put 22 of 60 in the last 5 %
+    const crunch = (orgId: string) =>
+      Array.from({ length: 60 }, (_, i) => completion(MAR + i * 3_600_000, i < 22 ? 0.97 : 0.5, `${orgId}-a`, orgId));
+    const records = [...ordinary(FEB, 100, 6, 'o1'), ...ordinary(FEB, 100, 7, 'o2'), ...crunch('o1'), ...crunch('o2')];
+    const o1 = run(records).find(
+      (o) => o.rule === 'last-moment' && o.scope.orgId === 'o1' && o.period.start === '2026-03-01',
+    )!;
+    // o1's own February: 5/100 → 6/102 = 0.059; o2 in March: 22/60 → 23/62 = 0.371, the higher one
+    expect(o1.evidence.baseline).toBe('platform-same-month');
+    expect(o1.statistics.baselineShare).toBeCloseTo(23 / 62, 15);
+    expect(o1.effectMet).toBe(false);
+    expect(o1.pValue!).toBeGreaterThan(0.3);
+  });
+
   it('stays silent when the org keeps its habits', () => {
     const outcomes = run([...ordinary(FEB, 120, 3), ...ordinary(MAR, 120, 4)]);
     const march = outcomes.find((o) => o.rule === 'last-moment' && o.period.start === '2026-03-01')!;

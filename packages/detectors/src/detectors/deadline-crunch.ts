@@ -10,7 +10,11 @@
  *   the last 5 % of the allowed time no more often than it used to. p0 = the org's own share
  *   over all previous months when they hold ≥ 50 completions, else the pooled share of the
  *   platform's other orgs (all months; ≥ 50 completions), Beta(1,1)-smoothed:
- *   p0 = (k0 + 1) / (n0 + 2). One-sided binomial test P(X ≥ k | n, p0). Finding when q ≤ 0.01,
+ *   p0 = (k0 + 1) / (n0 + 2) — raised to the share of the platform's other orgs in the same
+ *   month when that is larger (≥ 50 completions): a calendar effect that makes everyone finish
+ *   late (the surge after Spring Festival; measured on the simulator: a false finding at
+ *   11 % against an own January of 2.6 %) is not one org's fabrication, as for backfill.
+ *   One-sided binomial test P(X ≥ k | n, p0). Finding when q ≤ 0.01,
  *   k ≥ 10 and k/n ≥ 2·p0. Minimum sample n ≥ 30 and a baseline as above (else not tested).
  *   Late completions (p > 1) count in n, not in k.
  * - 'batch-completion' (actor scope, score rule): the most completions by one actor within any
@@ -102,6 +106,18 @@ export function maxInWindow(times: readonly number[], windowMs: number): { count
   return { count: best, start: bestStart };
 }
 
+/** Completions behind a reference share, and where they come from. */
+interface Baseline {
+  n: number;
+  k: number;
+  source: 'org-history' | 'platform' | 'platform-same-month';
+}
+
+/** Beta(1,1)-smoothed share (k + 1) / (n + 2): never 0 or 1, so one quiet history cannot make any k "impossible". */
+function smoothedShare(b: { n: number; k: number }): number {
+  return (b.k + 1) / (b.n + 2);
+}
+
 interface Completion {
   /** the task id: one completion per task */
   id: string;
@@ -163,9 +179,16 @@ export function createDeadlineCrunchDetector(options: Partial<DeadlineCrunchOpti
       }
       const orgIds = [...completionsByOrg.keys()];
       const totals = { n: 0, k: 0 };
+      const monthTotals = new Map<string, { n: number; k: number }>();
       for (const list of completionsByOrg.values()) {
         totals.n += list.length;
         totals.k += list.filter(isLastMoment).length;
+        for (const c of list) {
+          const m = monthTotals.get(monthOf(c)) ?? { n: 0, k: 0 };
+          m.n++;
+          if (isLastMoment(c)) m.k++;
+          monthTotals.set(monthOf(c), m);
+        }
       }
       for (const orgId of orgIds) {
         const all = completionsByOrg.get(orgId)!;
@@ -191,7 +214,18 @@ export function createDeadlineCrunchDetector(options: Partial<DeadlineCrunchOpti
                 : others.n >= opts.minBaseline
                   ? { ...others, source: 'platform' as const }
                   : null;
-            if (baseline !== null) outcomes.push(lastMomentOutcome(scope, period, completions, baseline));
+            const monthAll = monthTotals.get(month)!;
+            const monthOwnK = completions.filter(isLastMoment).length;
+            const peers = { n: monthAll.n - completions.length, k: monthAll.k - monthOwnK };
+            const peerBaseline =
+              peers.n >= opts.minBaseline ? { ...peers, source: 'platform-same-month' as const } : null;
+            if (baseline !== null) {
+              const chosen =
+                peerBaseline !== null && smoothedShare(peerBaseline) > smoothedShare(baseline)
+                  ? peerBaseline
+                  : baseline;
+              outcomes.push(lastMomentOutcome(scope, period, completions, chosen));
+            }
           }
           outcomes.push(...batchOutcomes(platformId, orgId, period, completions));
         }
@@ -204,25 +238,29 @@ export function createDeadlineCrunchDetector(options: Partial<DeadlineCrunchOpti
     scope: Scope,
     period: Period,
     completions: readonly Completion[],
-    baseline: { n: number; k: number; source: 'org-history' | 'platform' },
+    baseline: Baseline,
   ): TestOutcome {
     const n = completions.length;
     const k = completions.filter(isLastMoment).length;
     const late = completions.filter((c) => c.position > 1).length;
     const share = k / n;
-    const p0 = (baseline.k + 1) / (baseline.n + 2);
+    const p0 = smoothedShare(baseline);
     const pValue = binomialSf(k, n, p0);
     const from = opts.lastMomentPosition;
-    const source =
-      baseline.source === 'org-history'
-        ? {
-            zh: `该单位以往 ${baseline.n} 次完成中的比例`,
-            en: `the org's share over its ${baseline.n} earlier completions`,
-          }
-        : {
-            zh: `同平台其他单位 ${baseline.n} 次完成中的比例`,
-            en: `the share over ${baseline.n} completions of the platform's other orgs`,
-          };
+    const source = {
+      'org-history': {
+        zh: `该单位以往 ${baseline.n} 次完成中的比例`,
+        en: `the org's share over its ${baseline.n} earlier completions`,
+      },
+      platform: {
+        zh: `同平台其他单位 ${baseline.n} 次完成中的比例`,
+        en: `the share over ${baseline.n} completions of the platform's other orgs`,
+      },
+      'platform-same-month': {
+        zh: `同平台其他单位当月 ${baseline.n} 次完成中的比例（高于该单位以往，取其高者）`,
+        en: `the share over ${baseline.n} completions of the platform's other orgs in the same month (higher than the org's own history, so it is used)`,
+      },
+    }[baseline.source];
     return {
       detector: DETECTOR,
       rule: 'last-moment',
