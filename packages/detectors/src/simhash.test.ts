@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fnv1a64, hammingDistance, simhash, simhashBands, simhashFeatures } from './simhash.js';
+import { fnv1a64, hammingDistance, popcount32, simhash, simhashBands, simhashFeatures } from './simhash.js';
 
 describe('fnv1a64', () => {
   it('matches the published FNV-1a 64 test vectors', () => {
@@ -96,6 +96,12 @@ describe('hammingDistance', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('popcount32', () => {
+  it('counts bits of 32-bit values', () => {
+    expect([0, 1, 0xff, 0x80000000, 0xffffffff, 0x55555555].map(popcount32)).toEqual([0, 1, 8, 1, 32, 16]);
   });
 });
 

@@ -78,7 +78,8 @@ export function simhash(text: string): string {
 
 const HEX64 = /^[0-9a-fA-F]{16}$/;
 
-function popcount32(x: number): number {
+/** Number of 1 bits of a 32-bit unsigned integer (SWAR bit count). */
+export function popcount32(x: number): number {
   let v = x - ((x >>> 1) & 0x55555555);
   v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
   return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;

@@ -26,7 +26,7 @@
  */
 
 import { RetentionWindow } from '../retention.js';
-import { hammingDistance, simhashBands } from '../simhash.js';
+import { popcount32, simhashBands } from '../simhash.js';
 import { DEFAULT_UTC_OFFSET_MINUTES, dayNumberToIso, localDayNumber } from '../time.js';
 import type { Detector, EvaluateContext, Scope, TestOutcome, TraceRecord } from '../types.js';
 import { type KeepHighest, keepLatest } from './support/keep-highest.js';
@@ -116,10 +116,18 @@ export function nearDuplicateClusters(
 ): string[][] {
   const sorted = [...hashes].sort();
   const sets = new DisjointSets(sorted.length);
-  const buckets = new Map<string, number[]>();
+  // Parsed once into two 32-bit halves; bands and distances come from the numbers.
+  const high = new Uint32Array(sorted.length);
+  const low = new Uint32Array(sorted.length);
+  // key = band index · 2^16 + band value: numbers hash faster than strings
+  const buckets = new Map<number, number[]>();
   sorted.forEach((hash, i) => {
-    simhashBands(hash).forEach((band, b) => {
-      const key = `${b}:${band}`;
+    simhashBands(hash); // validates: 16 hex digits
+    high[i] = Number.parseInt(hash.slice(0, 8), 16);
+    low[i] = Number.parseInt(hash.slice(8), 16);
+    const bands = [high[i]! >>> 16, high[i]! & 0xffff, low[i]! >>> 16, low[i]! & 0xffff];
+    bands.forEach((band, b) => {
+      const key = b * 65_536 + band;
       const list = buckets.get(key);
       if (list === undefined) buckets.set(key, [i]);
       else list.push(i);
@@ -131,7 +139,8 @@ export function nearDuplicateClusters(
       for (let y = x + 1; y < members.length; y++) {
         const a = members[x]!;
         const b = members[y]!;
-        if (hammingDistance(sorted[a]!, sorted[b]!) <= maxDistance) sets.union(a, b);
+        const distance = popcount32((high[a]! ^ high[b]!) >>> 0) + popcount32((low[a]! ^ low[b]!) >>> 0);
+        if (distance <= maxDistance) sets.union(a, b);
       }
     }
   }
