@@ -40,10 +40,14 @@ export interface CrossUnitSamenessOptions {
   minBaseline: number;
   /** A finding needs at least this many identical values. */
   minIdentical: number;
-  /** q-value level (the bound is the p-value). */
+  /** q-value level; the bound is the p-value (0.001: DETECTION.md, many days × orgs are tested). */
   qThreshold: number;
-  /** Days of history kept before the latest day seen; older records are dropped (bounds memory over time). */
+  /**
+   * Days of history kept before the latest day seen; older records are dropped, which bounds
+   * memory over time (400: a year of months plus their baselines, as in the other detectors).
+   */
   retentionDays: number;
+  /** Local time as minutes east of UTC (480: Asia/Shanghai, UTC+8 without daylight saving since 1991). */
   utcOffsetMinutes: number;
 }
 

@@ -52,12 +52,16 @@ export interface DeadlineCrunchOptions {
   batchWindowMs: number;
   /** Completions within the window that make a batch. */
   minBatch: number;
-  /** q-value level for last-moment. */
+  /** q-value level for last-moment (0.01, as burst and backfill). */
   qThreshold: number;
   /** Latest completed tasks kept per org (memory bound). */
   maxTasksPerOrg: number;
-  /** Days of history kept before the latest day seen; older records are dropped (bounds memory over time). */
+  /**
+   * Days of history kept before the latest day seen; older records are dropped, which bounds
+   * memory over time (400: a year of months plus their baselines, as in the other detectors).
+   */
   retentionDays: number;
+  /** Local time as minutes east of UTC (480: Asia/Shanghai, UTC+8 without daylight saving since 1991). */
   utcOffsetMinutes: number;
 }
 

@@ -81,10 +81,14 @@ export interface DigitPreferenceOptions {
   minBenfordSpan: number;
   /** Benford fires above this MAD (Nigrini's nonconforming band for first digits). */
   maxBenfordMad: number;
-  /** q-value level for the p-value rules. */
+  /** q-value level for the p-value rules (0.01, as burst and backfill). */
   qThreshold: number;
-  /** Days of history kept before the latest day seen; older records are dropped (bounds memory over time). */
+  /**
+   * Days of history kept before the latest day seen; older records are dropped, which bounds
+   * memory over time (400: a year of months plus their baselines, as in the other detectors).
+   */
   retentionDays: number;
+  /** Local time as minutes east of UTC (480: Asia/Shanghai, UTC+8 without daylight saving since 1991). */
   utcOffsetMinutes: number;
 }
 

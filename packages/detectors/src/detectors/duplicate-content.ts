@@ -48,8 +48,12 @@ export interface DuplicateContentOptions {
   templateOrgs: number;
   /** Band buckets with more distinct hashes than this are not paired (guards adversarial input). */
   maxBucketSize: number;
-  /** Days of history kept before the latest day seen; older records are dropped (bounds memory over time). */
+  /**
+   * Days of history kept before the latest day seen; older records are dropped, which bounds
+   * memory over time (400: a year of months plus their baselines, as in the other detectors).
+   */
   retentionDays: number;
+  /** Local time as minutes east of UTC (480: Asia/Shanghai, UTC+8 without daylight saving since 1991). */
   utcOffsetMinutes: number;
 }
 

@@ -14,7 +14,7 @@
  * - 'few-public-actors': fewer than 5 distinct public actors in the month (T ≥ 20).
  * - 'evaluation-driven': ≥ 50 % of the month's traces on pre-window days and that share ≥ 2.5×
  *   the share of days the windows cover (T ≥ 20, windows cover some but not all days). A genuine
- *   campaign that quadruples steady use for 7 days of 30 reaches 55 % at 2.4×: not enough.
+ *   campaign that quadruples steady use for 7 days of 30 reaches 55 % at 2.35×: not enough.
  * - 'low-dau-mau': DAU/MAU below a threshold; off by default (null), because on service
  *   platforms citizens genuinely come once a month (DAU/MAU ≈ 1/30) — set it for platforms
  *   meant for daily use.
@@ -54,8 +54,12 @@ export interface IdlePlatformOptions {
   dailySketchSize: number;
   /** Sketch size per platform-month for distinct public actors. */
   monthlySketchSize: number;
-  /** Days of history kept before the latest day seen; older records are dropped (bounds memory over time). */
+  /**
+   * Days of history kept before the latest day seen; older records are dropped, which bounds
+   * memory over time (400: a year of months plus their baselines, as in the other detectors).
+   */
   retentionDays: number;
+  /** Local time as minutes east of UTC (480: Asia/Shanghai, UTC+8 without daylight saving since 1991). */
   utcOffsetMinutes: number;
 }
 

@@ -47,12 +47,16 @@ export interface ImplausibleDurationsOptions {
   minActorRecords: number;
   /** identical-durations fires below this coefficient of variation. */
   maxCoefficientOfVariation: number;
-  /** q-value level for under-floor. */
+  /** q-value level for under-floor (0.01, as burst and backfill). */
   qThreshold: number;
   /** Latest records kept per org and month (memory bound). */
   maxRecordsPerOrgMonth: number;
-  /** Days of history kept before the latest day seen; older records are dropped (bounds memory over time). */
+  /**
+   * Days of history kept before the latest day seen; older records are dropped, which bounds
+   * memory over time (400: a year of months plus their baselines, as in the other detectors).
+   */
   retentionDays: number;
+  /** Local time as minutes east of UTC (480: Asia/Shanghai, UTC+8 without daylight saving since 1991). */
   utcOffsetMinutes: number;
 }
 

@@ -63,12 +63,16 @@ export interface MachineRegularTimingOptions {
   minZeroSecondShare: number;
   /** A second holding at least this share is heaped (1/20 = 3× the uniform 1/60). */
   minTopSecondShare: number;
-  /** q-value level for the χ² rule. */
+  /** q-value level for the χ² rule (0.01, as burst and backfill). */
   qThreshold: number;
   /** Fewer org peers than this: percentile among the platform's actors instead. */
   minOrgPeers: number;
-  /** Days of history kept before the latest day seen; older records are dropped (bounds memory over time). */
+  /**
+   * Days of history kept before the latest day seen; older records are dropped, which bounds
+   * memory over time (400: a year of months plus their baselines, as in the other detectors).
+   */
   retentionDays: number;
+  /** Local time as minutes east of UTC (480: Asia/Shanghai, UTC+8 without daylight saving since 1991). */
   utcOffsetMinutes: number;
 }
 
