@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isoToDayNumber } from '../../time.js';
-import { daysInMonth, monthOfDay, monthPeriod, nextMonth, periodEnded, spanPeriod } from './periods.js';
+import { daysInMonth, monthOfDay, monthPeriod, nextMonth, periodEnded, spanPeriod, startsBefore } from './periods.js';
 
 describe('periods', () => {
   it('months, their lengths and ends', () => {
@@ -19,5 +19,10 @@ describe('periods', () => {
     // local midnight 2026-04-01T00:00+08:00 = 2026-03-31T16:00Z
     expect(periodEnded(period, Date.parse('2026-03-31T16:00:00Z'), 480)).toBe(true);
     expect(periodEnded(period, Date.parse('2026-03-31T15:59:59Z'), 480)).toBe(false);
+  });
+  it('a period starting before a retention cutoff day', () => {
+    const march = { start: '2026-03-01', end: '2026-03-31' };
+    expect(startsBefore(march, isoToDayNumber('2026-03-02'))).toBe(true);
+    expect(startsBefore(march, isoToDayNumber('2026-03-01'))).toBe(false);
   });
 });
