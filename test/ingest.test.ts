@@ -28,15 +28,18 @@ const kafka = testKafka();
 /** Every way the project counts events must agree. */
 async function allCounts(store: Store) {
   const [distinct] = await Promise.all([countTraceEvents(store)]);
-  const final = await selectRows<{ n: string }>(store, 'SELECT count() AS n FROM {db}.trace_events FINAL');
-  const hourly = await selectRows<{ n: string }>(store, 'SELECT uniqExactMerge(events) AS n FROM {db}.trace_hourly');
+  const final = await selectRows<{ n: string }>(store, `SELECT count() AS n FROM ${store.database}.trace_events FINAL`);
+  const hourly = await selectRows<{ n: string }>(
+    store,
+    `SELECT uniqExactMerge(events) AS n FROM ${store.database}.trace_hourly`,
+  );
   const recorded = await selectRows<{ n: string }>(
     store,
-    'SELECT uniqExactMerge(events) AS n FROM {db}.trace_hourly_recorded',
+    `SELECT uniqExactMerge(events) AS n FROM ${store.database}.trace_hourly_recorded`,
   );
   const perHourSum = await selectRows<{ n: string }>(
     store,
-    'SELECT sum(c) AS n FROM (SELECT hour, org_id, uniqExactMerge(events) AS c FROM {db}.trace_hourly GROUP BY hour, org_id)',
+    `SELECT sum(c) AS n FROM (SELECT hour, org_id, uniqExactMerge(events) AS c FROM ${store.database}.trace_hourly GROUP BY hour, org_id)`,
   );
   return {
     distinct,
@@ -192,8 +195,11 @@ describe('ingest: invalid input goes to the dead-letter topic with its reason', 
       { key: 'org-001', value: JSON.stringify(metric) },
     ]);
     await waitFor('evaluation and metric stored', async () => {
-      const e = await selectRows<{ name: string }>(store, 'SELECT name FROM {db}.evaluations FINAL');
-      const m = await selectRows<{ value: number }>(store, 'SELECT value FROM {db}.reported_metrics FINAL');
+      const e = await selectRows<{ name: string }>(store, `SELECT name FROM ${store.database}.evaluations FINAL`);
+      const m = await selectRows<{ value: number }>(
+        store,
+        `SELECT value FROM ${store.database}.reported_metrics FINAL`,
+      );
       return e[0]?.name === '季度考核 Q1' && m[0]?.value === 412;
     });
   });

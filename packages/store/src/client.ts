@@ -1,4 +1,4 @@
-import { type ClickHouseClient, createClient } from '@clickhouse/client';
+import { type ClickHouseClient, ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { sqlIdentifier } from './sql.js';
 
 export interface StoreConfig {
@@ -28,6 +28,8 @@ export function createStore(config: StoreConfig): Store {
     password: config.password ?? '',
     request_timeout: config.requestTimeoutMs ?? 30_000,
     compression: { request: false, response: false },
+    // Failures reach the caller, which logs them once with context; the client stays quiet.
+    log: { level: ClickHouseLogLevel.OFF },
     clickhouse_settings: {
       // Answers in 18.16 and current releases alike: numbers as JSON numbers.
       output_format_json_quote_64bit_integers: 0,

@@ -25,7 +25,10 @@ export async function insertRows(store: Store, table: TableName, rows: readonly 
  * retried later and nothing is dead-lettered for a fault that is not theirs.
  */
 export function isRowDataError(err: unknown): boolean {
-  const code = String((err as { code?: string | number })?.code ?? '');
+  const e = err as { code?: string | number; message?: string; cause?: { message?: string } };
+  // Current servers give the code as a field; 18.16's error text is only parsed as "Code: N, ...".
+  const text = `${e?.message ?? ''} ${e?.cause?.message ?? ''}`;
+  const code = String(e?.code ?? /Code: (\d+)/.exec(text)?.[1] ?? '');
   // CANNOT_PARSE_TEXT 6, ..._QUOTED_STRING 26, ..._INPUT_ASSERTION_FAILED 27, ATTEMPT_TO_READ_AFTER_EOF 32,
   // CANNOT_PARSE_DATE 38, ..._DATETIME 41, TYPE_MISMATCH 53, ARGUMENT_OUT_OF_BOUND 69,
   // CANNOT_CONVERT_TYPE 70, CANNOT_PARSE_NUMBER 72, INCORRECT_DATA 117, TOO_LARGE_STRING_SIZE 131

@@ -1,10 +1,13 @@
 import type { Store } from './client.js';
-import { withDatabase } from './client.js';
 
-/** Runs a SELECT and returns its rows (JSONEachRow). Read-only: refused writes are an error. */
+/**
+ * Runs a SELECT and returns its rows (JSONEachRow). Read-only: refused writes are an error.
+ * The SQL is sent as it is: name tables as `${store.database}.table` and put values in with
+ * the helpers of sql.ts (no placeholder is substituted, so no literal can be altered).
+ */
 export async function selectRows<T>(store: Store, sql: string, settings: Record<string, unknown> = {}): Promise<T[]> {
   const rs = await store.client.query({
-    query: withDatabase(sql, store.database),
+    query: sql,
     format: 'JSONEachRow',
     clickhouse_settings: { readonly: '1', ...settings } as never,
   });
@@ -15,7 +18,7 @@ export async function selectRows<T>(store: Store, sql: string, settings: Record<
 export async function countTraceEvents(store: Store, where = '1'): Promise<number> {
   const rows = await selectRows<{ n: number | string }>(
     store,
-    `SELECT uniqExact(event_id) AS n FROM {db}.trace_events WHERE ${where}`,
+    `SELECT uniqExact(event_id) AS n FROM ${store.database}.trace_events WHERE ${where}`,
   );
   return Number(rows[0]?.n ?? 0);
 }
@@ -29,7 +32,7 @@ export async function dailyCountsFromRollup(
   const rows = await selectRows<{ org_id: string; day: string; events: number | string }>(
     store,
     `SELECT org_id, toString(toDate(hour, '${timeZone.replace(/[^A-Za-z_/]/g, '')}')) AS day, uniqExactMerge(events) AS events
-     FROM {db}.trace_hourly WHERE ${where} GROUP BY org_id, day ORDER BY org_id, day`,
+     FROM ${store.database}.trace_hourly WHERE ${where} GROUP BY org_id, day ORDER BY org_id, day`,
   );
   return rows.map((r) => ({ org_id: r.org_id, day: r.day, events: Number(r.events) }));
 }
