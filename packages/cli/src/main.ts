@@ -1,9 +1,15 @@
 #!/usr/bin/env node
 import { UsageError } from './args.js';
+import { ANALYZE_USAGE, analyzeCommand } from './commands/analyze.js';
 import { PRODUCE_USAGE, produceCommand } from './commands/produce.js';
+import { SCORE_USAGE, scoreCommand } from './commands/score.js';
+import { SIMULATE_USAGE, simulateCommand } from './commands/simulate.js';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
   produce: { run: produceCommand, usage: PRODUCE_USAGE },
+  simulate: { run: (argv) => simulateCommand(argv), usage: SIMULATE_USAGE },
+  analyze: { run: (argv) => analyzeCommand(argv), usage: ANALYZE_USAGE },
+  score: { run: (argv) => scoreCommand(argv), usage: SCORE_USAGE },
 };
 
 function usage(): string {
