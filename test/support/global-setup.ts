@@ -5,9 +5,13 @@ import { acquireServers, REPO_ROOT } from './servers.js';
 /** Runs once for the integration project: finds the servers and hands them to the tests. */
 export default async function setup(project: TestProject) {
   // The tests start the services as real processes, from their build (incremental: fast when current).
-  execFileSync(process.execPath, [`${REPO_ROOT}node_modules/typescript/bin/tsc`, '-b', `${REPO_ROOT}services/ingest`], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [`${REPO_ROOT}node_modules/typescript/bin/tsc`, '-b', `${REPO_ROOT}services/ingest`, `${REPO_ROOT}packages/cli`],
+    {
+      stdio: 'inherit',
+    },
+  );
   const servers = await acquireServers();
   process.env.KAFKA_BROKERS = servers.kafkaBrokers.join(',');
   process.env.CLICKHOUSE_URL = servers.clickhouseUrl;
