@@ -1,0 +1,165 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Finding } from '@tracewatch/detectors';
+import type { Label } from '@tracewatch/simulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../args.js';
+import type { CommandIo } from '../command-io.js';
+import { findingMatchesLabel } from '../scoring.js';
+import { analyzeCommand } from './analyze.js';
+import { simulateCommand } from './simulate.js';
+
+function captureIo(): CommandIo & { stdout: string; stderr: string } {
+  const io = {
+    stdout: '',
+    stderr: '',
+    out: (t: string) => {
+      io.stdout += t;
+    },
+    err: (t: string) => {
+      io.stderr += t;
+    },
+  };
+  return io;
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tracewatch-cli-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** A valid event line; `patch` changes data fields. */
+function eventLine(id: string, patch: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    specversion: '1.0',
+    id,
+    source: 'platform/p1',
+    type: 'gov.trace.v1',
+    time: '2025-03-03T02:00:05Z',
+    data: {
+      platformId: 'p1',
+      orgId: 'o1',
+      actorId: 'a1',
+      actorRole: 'staff',
+      action: 'form.submit',
+      occurredAt: '2025-03-03T02:00:00Z',
+      ...patch,
+    },
+  });
+}
+
+describe('analyze on simulated data, end to end through the command functions', () => {
+  it('simulates a few units over 2 months, finds an injected scenario and writes valid JSON', async () => {
+    const sim = join(dir, 'sim');
+    const simIo = captureIo();
+    expect(await simulateCommand(['--seed', '3', '--units', '12', '--months', '2', '--out', sim], simIo)).toBe(0);
+    expect(simIo.stdout).toMatch(/events/);
+
+    const out = join(dir, 'findings.json');
+    const io = captureIo();
+    const code = await analyzeCommand(
+      [
+        join(sim, 'events.jsonl'),
+        '--evaluations',
+        join(sim, 'evaluations.jsonl'),
+        '--metrics',
+        join(sim, 'metrics.jsonl'),
+        '--format',
+        'json',
+        '--out',
+        out,
+      ],
+      io,
+    );
+    expect(code).toBe(0);
+    expect(io.stderr).toMatch(/analyzed [\d,]+ events \(validated\).* events\/s/);
+    const findings = JSON.parse(await readFile(out, 'utf8')) as Finding[];
+    expect(Array.isArray(findings)).toBe(true);
+    expect(findings.length).toBeGreaterThan(0);
+    for (const f of findings) {
+      expect(typeof f.fingerprint).toBe('string');
+      expect(f.explanation.en.length).toBeGreaterThan(0);
+      expect(f.explanation['zh-CN'].length).toBeGreaterThan(0);
+    }
+    const labels = (await readFile(join(sim, 'labels.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Label);
+    const fabrications = labels.filter((l) => l.kind === 'fabrication');
+    const found = fabrications.filter((l) =>
+      findings.some((f) => l.detectors.includes(f.detector) && findingMatchesLabel(f, l)),
+    );
+    expect(found.length).toBeGreaterThan(0);
+  });
+});
+
+describe('analyze on bad input', () => {
+  it('a missing file is a UsageError naming the file', async () => {
+    const missing = join(dir, 'nope.jsonl');
+    await expect(analyzeCommand([missing], captureIo())).rejects.toThrow(UsageError);
+    await expect(analyzeCommand([missing], captureIo())).rejects.toThrow(`cannot read ${missing}`);
+  });
+
+  it('a missing evaluations file too', async () => {
+    const events = join(dir, 'one.jsonl');
+    await writeFile(events, `${eventLine('e1')}\n`);
+    await expect(analyzeCommand([events, '--evaluations', join(dir, 'none.jsonl')], captureIo())).rejects.toThrow(
+      UsageError,
+    );
+  });
+
+  it('a line that is not JSON: file:line on stderr, exit 2, nothing judged', async () => {
+    const file = join(dir, 'not-json.jsonl');
+    await writeFile(file, `${eventLine('e1')}\n{"specversion": "1.0", oops\n${eventLine('e3')}\n`);
+    const io = captureIo();
+    expect(await analyzeCommand([file, '--format', 'json'], io)).toBe(2);
+    expect(io.stderr).toContain(`${file}:2: not JSON`);
+    expect(io.stderr).toMatch(/nothing was judged/);
+    expect(io.stdout).toBe('');
+  });
+
+  it('an invalid event names the line and the field, in both modes', async () => {
+    const file = join(dir, 'invalid.jsonl');
+    await writeFile(file, `${eventLine('e1')}\n\n${eventLine('e3', { actorRole: 'robot' })}\n`);
+    for (const mode of [[], ['--trusted']]) {
+      const io = captureIo();
+      expect(await analyzeCommand([file, ...mode], io)).toBe(2);
+      // Line 3: the blank line 2 is counted but not judged.
+      expect(io.stderr).toMatch(new RegExp(`${file.replaceAll('.', '\\.')}:3: .*actorRole`));
+    }
+  });
+
+  it('the schema catches what the trusted path lets through (an id with a space)', async () => {
+    const file = join(dir, 'bad-id.jsonl');
+    await writeFile(file, `${eventLine('e 1')}\n`);
+    expect(await analyzeCommand([file], captureIo())).toBe(2);
+    expect(await analyzeCommand([file, '--trusted'], captureIo())).toBe(0);
+  });
+
+  it('--skip-invalid counts and skips bad lines and still judges the rest', async () => {
+    const file = join(dir, 'mixed.jsonl');
+    await writeFile(
+      file,
+      `${eventLine('e1')}\nnot json\n${eventLine('e3', { occurredAt: 'yesterday' })}\n${eventLine('e4')}\n`,
+    );
+    const io = captureIo();
+    const out = join(dir, 'mixed.json');
+    expect(await analyzeCommand([file, '--skip-invalid', '--format', 'json', '--out', out], io)).toBe(0);
+    expect(io.stderr).toContain(`${file}:2:`);
+    expect(io.stderr).toContain(`${file}:3:`);
+    expect(io.stderr).toMatch(/analyzed 2 events \(validated, 2 invalid line\(s\) skipped\)/);
+    expect(JSON.parse(await readFile(out, 'utf8'))).toEqual([]);
+  });
+
+  it('bad options are UsageErrors', async () => {
+    const file = join(dir, 'one.jsonl');
+    await expect(analyzeCommand([file, '--format', 'xml'], captureIo())).rejects.toThrow(/--format/);
+    await expect(analyzeCommand([file, '--detectors', 'astrology'], captureIo())).rejects.toThrow(/unknown detector/);
+    await expect(analyzeCommand([file, '--as-of', 'soon'], captureIo())).rejects.toThrow(/--as-of/);
+    await expect(analyzeCommand([], captureIo())).rejects.toThrow(/missing <events.jsonl>/);
+  });
+});
