@@ -14,6 +14,8 @@ import type { Unit, World } from './world.js';
 export const PRE_WINDOW_DAYS = 7;
 /** Baseline days before the pre-window (DETECTION.md m). */
 export const BASELINE_DAYS = 28;
+/** A pre-window that is mostly holiday is no place for a burst. */
+const MIN_PRE_WINDOW_WORKING_DAYS = 4;
 
 export interface PlannedEvaluation {
   id: string;
@@ -39,6 +41,7 @@ export interface Room {
 
 export class EvaluationCalendar {
   readonly all: PlannedEvaluation[] = [];
+  private readonly byPlatform = new Map<string, PlannedEvaluation[]>();
   private seq = 0;
 
   constructor(
@@ -74,7 +77,7 @@ export class EvaluationCalendar {
 
   /** Evaluations that concern a unit (its platform's and its own), by day. */
   forUnit(unit: Unit): PlannedEvaluation[] {
-    return this.all
+    return (this.byPlatform.get(unit.platform.id) ?? [])
       .filter((e) => e.platformId === unit.platform.id && (e.orgId === undefined || e.orgId === unit.id))
       .sort((a, b) => a.day - b.day);
   }
@@ -84,19 +87,28 @@ export class EvaluationCalendar {
     return day - room.before >= this.firstDay && day + room.after <= this.lastDay;
   }
 
+  /** Whether an evaluation on `day` leaves the room and has enough working days in its pre-window. */
+  hasUsablePreWindow(day: number, room: Room, minWorkingDays = MIN_PRE_WINDOW_WORKING_DAYS): boolean {
+    return this.fits(day, room) && this.calendar.workingDays(day - PRE_WINDOW_DAYS, day - 1).length >= minWorkingDays;
+  }
+
   /**
-   * A random evaluation of the unit with the room asked for; adds an inspection on a working
-   * day when none fits. Null when the run itself is too short.
+   * A random evaluation of the unit with the room asked for and a pre-window of at least
+   * `minWorkingDays` working days; adds an inspection on a working day when none fits.
+   * Null when the run is too short for one.
    */
-  pickFor(rng: Rng, unit: Unit, room: Room): PlannedEvaluation | null {
-    const fitting = this.forUnit(unit).filter((e) => this.fits(e.day, room));
+  pickFor(rng: Rng, unit: Unit, room: Room, minWorkingDays = MIN_PRE_WINDOW_WORKING_DAYS): PlannedEvaluation | null {
+    const usable = (day: number) => this.hasUsablePreWindow(day, room, minWorkingDays);
+    const fitting = this.forUnit(unit).filter((e) => usable(e.day));
     if (fitting.length > 0) return rng.pick(fitting);
     const lo = this.firstDay + room.before;
     const hi = this.lastDay - room.after;
     if (hi < lo) return null;
-    const day = this.calendar.workingDayOnOrBefore(lo + rng.int(hi - lo + 1));
-    if (day < lo) return null;
-    return this.addInspection(rng, unit, day);
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const day = this.calendar.workingDayOnOrAfter(lo + rng.int(hi - lo + 1));
+      if (usable(day)) return this.addInspection(rng, unit, day);
+    }
+    return null;
   }
 
   /** The calendar in schema form, by start. */
@@ -140,6 +152,9 @@ export class EvaluationCalendar {
       announcedDay: day - rng.intBetween(14, 45),
     };
     this.all.push(e);
+    const onPlatform = this.byPlatform.get(e.platformId);
+    if (onPlatform === undefined) this.byPlatform.set(e.platformId, [e]);
+    else onPlatform.push(e);
     return e;
   }
 }

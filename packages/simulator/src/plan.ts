@@ -107,8 +107,9 @@ function planOutages(ctx: PlanContext, world: World, count: number): Outage[] {
   const outages: Outage[] = [];
   if (candidates.length === 0) return outages;
   const order = ctx.rng.shuffle([...candidates]);
-  for (let i = 0; i < count; i++) {
-    const platform = order[i % order.length]!;
+  // A few tries more than asked for: a draw can fall before every unit of a platform started.
+  for (let attempt = 0; attempt < count + 2 * order.length && outages.length < count; attempt++) {
+    const platform = order[attempt % order.length]!;
     const units = world.units.filter((u) => u.platform === platform);
     const outage = planPlatformOutage(ctx, platform, units, outages);
     if (outage !== null) outages.push(outage);

@@ -43,16 +43,23 @@ describe('clean traffic', () => {
   it('is low on holidays and works the 调休 days', () => {
     expect(meanOn((d) => cal.kind(d) === 'holiday')).toBeLessThan(0.2 * workdayMean);
     const ordinarySundays = meanOn((d) => cal.kind(d) === 'weekend' && new Date(d * 86_400_000).getUTCDay() === 0);
+    // One day of six units varies by about ±20 %: the bar is set well below the expected ~0.9.
     for (const adjusted of ['2025-01-26', '2025-02-08']) {
-      expect(count(dayNumber(adjusted))).toBeGreaterThan(0.7 * workdayMean);
+      expect(count(dayNumber(adjusted))).toBeGreaterThan(0.5 * workdayMean);
       expect(count(dayNumber(adjusted))).toBeGreaterThan(4 * ordinarySundays);
     }
   });
 
   it('peaks at month and quarter ends', () => {
+    // Staff traces on ordinary working days (no 调休, no catch-up after a holiday).
+    const staffPerDay = countBy(staff, (e) => localDay(e.data.occurredAt));
+    const catchUp = new Set(cal.holidayBlocks(first, last).flatMap((b) => b.catchUpDays));
+    const ordinary = days.filter((d) => cal.kind(d) === 'workday' && !catchUp.has(d));
     const monthEnd = (d: number) => cal.lastWorkingDaysOfMonth(d, 3).includes(d);
-    expect(meanOn((d) => cal.kind(d) === 'workday' && monthEnd(d))).toBeGreaterThan(
-      1.1 * meanOn((d) => cal.kind(d) === 'workday' && !monthEnd(d)),
+    const staffMean = (ds: number[]) => mean(ds.map((d) => staffPerDay.get(d) ?? 0));
+    // expected ratio about 1.25 (×1.2 at month ends, ×1.4 at the quarter end)
+    expect(staffMean(ordinary.filter(monthEnd))).toBeGreaterThan(
+      1.05 * staffMean(ordinary.filter((d) => !monthEnd(d))),
     );
   });
 
@@ -65,14 +72,17 @@ describe('clean traffic', () => {
       const d = localDay(e.data.occurredAt);
       m.set(d, (m.get(d) ?? 0) + 1);
     }
-    const active = [...byActor.values()]
-      .map((m) => workingDays.map((d) => m.get(d) ?? 0))
-      .filter((xs) => mean(xs) >= 1);
-    expect(active.length).toBeGreaterThan(20);
-    for (const xs of active) expect(dispersionIndex(xs)).toBeGreaterThan(1);
+    const series = [...byActor.values()].map((m) => workingDays.map((d) => m.get(d) ?? 0));
+    const regular = series.filter((xs) => mean(xs) >= 1);
+    expect(regular.length).toBeGreaterThan(20);
+    expect(quantile(regular.map(dispersionIndex), 0.5)).toBeGreaterThan(1.5);
+    // A light actor's sample D is noisy (SE ≈ D·sqrt(2/60)); an active one's is clearly above 1.
+    const active = series.filter((xs) => mean(xs) >= 3);
+    expect(active.length).toBeGreaterThan(10);
+    for (const xs of active) expect(dispersionIndex(xs)).toBeGreaterThan(1.2);
   });
 
-  it('has bursty gaps within working sessions (B > 0 per actor)', () => {
+  it('has bursty gaps within working sessions (B > 0)', () => {
     const times = new Map<string, number[]>();
     for (const e of staff) {
       const list = times.get(e.data.actorId) ?? [];
@@ -80,14 +90,18 @@ describe('clean traffic', () => {
       list.push(Date.parse(e.data.occurredAt));
     }
     const bs: number[] = [];
+    const busy: number[] = [];
     for (const ts of times.values()) {
       ts.sort((a, b) => a - b);
       const gaps = ts.slice(1).map((t, i) => t - ts[i]!);
       const inSessions = gaps.filter((g) => g <= 8 * HOUR);
       if (inSessions.length >= 50) bs.push(burstiness(inSessions));
+      if (inSessions.length >= 200) busy.push(burstiness(inSessions));
     }
-    expect(bs.length).toBeGreaterThan(20);
-    for (const b of bs) expect(b).toBeGreaterThan(0);
+    expect(busy.length).toBeGreaterThan(10);
+    for (const b of busy) expect(b).toBeGreaterThan(0.2);
+    // Light actors have few short gaps, but none comes near machine regularity (B ≤ −0.5).
+    for (const b of bs) expect(b).toBeGreaterThan(-0.5);
     expect(quantile(bs, 0.5)).toBeGreaterThan(0.3);
   });
 
@@ -113,7 +127,8 @@ describe('clean traffic', () => {
     const durations = forms.map((e) => e.data.durationMs!);
     expect(quantile(durations, 0.5)).toBeGreaterThan(60_000);
     expect(quantile(durations, 0.5)).toBeLessThan(130_000);
-    expect(durations.filter((ms) => ms < 10_000)).toHaveLength(0);
+    // Under 10 s happens to humans about once in 5 000 forms.
+    expect(durations.filter((ms) => ms < 10_000).length / durations.length).toBeLessThan(0.001);
     const texts = sim.events.filter((e) => e.data.contentHash !== undefined).map((e) => e.data.contentHash);
     expect(new Set(texts).size).toBe(texts.length);
   });

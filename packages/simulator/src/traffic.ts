@@ -18,8 +18,8 @@ export type ActionChooser = (rng: Rng) => string;
 
 /** Shape of the unit-day factor: CV 1/√12 ≈ 0.29. */
 const UNIT_DAY_SHAPE = 12;
-/** Shape of the actor-day factor: CV 1/√1.5 ≈ 0.82. */
-const ACTOR_DAY_SHAPE = 1.5;
+/** Shape of the actor-day factor: CV 1/√2.5 ≈ 0.63. */
+const ACTOR_DAY_SHAPE = 2.5;
 /** Mean work events per staff session. */
 const EVENTS_PER_SESSION = 5;
 const LOGIN_SHARE = 0.6;

@@ -3,7 +3,7 @@
  * Sizes are heavy-tailed on purpose: a few big units and very active staff, many small
  * units and light staff, as on real platforms.
  */
-import { lognormal, pareto, WeightedChoice, ZipfSampler } from './distributions.js';
+import { lognormal, WeightedChoice, ZipfSampler } from './distributions.js';
 import { randomHex } from './hex.js';
 import type { Rng } from './random.js';
 
@@ -113,14 +113,14 @@ function ordinaryUnit(rng: Rng, index: number, id: string, platform: Platform, o
   };
 }
 
-/** A unit of the idle platform: a handful of staff, about one trace a working day, almost no public. */
+/** A unit of the idle platform: a handful of staff, a trace every few working days, almost no public. */
 function idleUnit(rng: Rng, index: number, id: string, platform: Platform, opts: WorldOptions): Unit {
   return {
     index,
     id,
     platform,
     staff: makeStaff(rng, id, rng.intBetween(2, 5)),
-    staffDailyMean: rng.uniform(0.5, 1.5),
+    staffDailyMean: rng.uniform(0.15, 0.5),
     publicDailyMean: 0.01,
     publicUsers: new ZipfSampler(20, 1.05),
     actionMix: new WeightedChoice(BASE_ACTION_MIX),
@@ -128,8 +128,9 @@ function idleUnit(rng: Rng, index: number, id: string, platform: Platform, opts:
   };
 }
 
+/** Staff with heavy-tailed shares of the work: lognormal σ = 1, so a few do much of it. */
 function makeStaff(rng: Rng, unitId: string, count: number): StaffActor[] {
-  const staff = Array.from({ length: count }, (_, i) => makeActor(rng, unitId, i, pareto(rng, 1, 1.3)));
+  const staff = Array.from({ length: count }, (_, i) => makeActor(rng, unitId, i, lognormal(rng, 1, 1)));
   normaliseWeights(staff);
   return staff;
 }
@@ -138,7 +139,7 @@ function makeActor(rng: Rng, unitId: string, index: number, rawWeight: number): 
   return {
     id: `${unitId}-s${pad(index + 1, 2)}`,
     index,
-    weight: Math.min(rawWeight, 40),
+    weight: rawWeight,
     devices: Array.from({ length: rng.chance(0.3) ? 2 : 1 }, () => randomHex(rng, 2)),
     // Well above 10, so that cutting values below 10 (as digit tests do) leaves the last digits uniform.
     valueMean: Math.max(40, lognormal(rng, 80, 0.45)),

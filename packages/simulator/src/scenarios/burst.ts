@@ -1,7 +1,9 @@
 /**
- * burst-before-evaluation: a few staff post 1.5–3 times the unit's normal volume on top of
- * it in the 7 days before an evaluation (activity ×2.5–4), with human timing and the usual
- * lag; activity falls back after the evaluation.
+ * burst-before-evaluation: a few staff add 1.8–3 times the unit's normal activity on top of
+ * it in the 7 days before an evaluation (activity ×2.8–4), with human timing and the usual
+ * lag; activity falls back after the evaluation. The floor is 2.8, not 2.5: a small unit's
+ * own noise (a coefficient of variation near 0.15 over five working days) would otherwise
+ * often leave the realised rate ratio under the detector's threshold of 2.
  */
 import { poisson, WeightedChoice } from '../distributions.js';
 import { BASELINE_DAYS, PRE_WINDOW_DAYS, preWindow } from '../evaluations.js';
@@ -11,6 +13,8 @@ import type { Unit } from '../world.js';
 import type { Injection } from './injection.js';
 import { isoPeriod, orgScope, type PlanContext, splitCount, within } from './plan-context.js';
 
+/** Staff traces per work event, logins included (measured on clean traffic: 0.18 logins per work event). */
+const LOGINS_PER_WORK_EVENT = 1.18;
 const PADDING_ACTIONS = ['visit.record', 'case.close', 'form.submit'];
 const PADDING_MIX = new WeightedChoice([0.45, 0.35, 0.2]);
 /** The countable traces a unit pads its record with. */
@@ -24,7 +28,7 @@ export function planBurst(ctx: PlanContext, unit: Unit): Injection | null {
   });
   if (evaluation === null) return null;
   const window = preWindow(evaluation);
-  const multiplier = rng.uniform(2.5, 4);
+  const multiplier = rng.uniform(2.8, 4);
   const fabricators = rng.sample(unit.staff, rng.intBetween(2, 3));
   ctx.label({
     scenario: 'burst-before-evaluation',
@@ -39,8 +43,11 @@ export function planBurst(ctx: PlanContext, unit: Unit): Injection | null {
   return {
     addEvents(day) {
       if (!within(day.day, window)) return;
-      const expected = unit.staffDailyMean * day.seasonality.staffFactor(day.day);
-      const extra = poisson(day.rng, (multiplier - 1) * expected);
+      // The unit's whole activity: staff work, the logins around it, the public.
+      const expected =
+        unit.staffDailyMean * day.seasonality.staffFactor(day.day) * LOGINS_PER_WORK_EVENT +
+        unit.publicDailyMean * day.seasonality.publicFactor(day.day);
+      const extra = poisson(day.rng, ((multiplier - 1) * expected) / LOGINS_PER_WORK_EVENT);
       splitCount(day.rng, extra, fabricators.length).forEach((n, i) => {
         staffWork(day, fabricators[i]!, n, paddingAction);
       });

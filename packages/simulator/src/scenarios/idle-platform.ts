@@ -1,7 +1,7 @@
 /**
  * idle-platform (摆设): a platform nobody really uses. Its units (built small by the world:
- * a handful of staff, about a trace a working day, almost no public users) come alive only
- * in the pre-windows of their evaluations, at 20–30 times their usual volume.
+ * a handful of staff, a trace every few working days, almost no public users) come alive
+ * only in the pre-windows of their evaluations, at 12–25 traces a working day.
  */
 import { BASELINE_DAYS, PRE_WINDOW_DAYS, preWindow } from '../evaluations.js';
 import type { Platform, Unit } from '../world.js';
@@ -20,10 +20,16 @@ export function planIdlePlatform(ctx: PlanContext, platform: Platform, units: re
   });
   const injections = new Map<number, Injection>();
   for (const unit of units) {
+    const usable = ctx.evaluations
+      .forUnit(unit)
+      .filter((e) => ctx.evaluations.hasUsablePreWindow(e.day, { before: PRE_WINDOW_DAYS, after: 0 }));
+    if (usable.length === 0) {
+      const added = ctx.evaluations.pickFor(ctx.rng, unit, { before: PRE_WINDOW_DAYS, after: 0 });
+      if (added !== null) usable.push(added);
+    }
     const windows: DayWindow[] = [];
-    for (const evaluation of ctx.evaluations.forUnit(unit)) {
+    for (const evaluation of usable) {
       const window = preWindow(evaluation);
-      if (window.start < ctx.firstDay || window.end > ctx.lastDay) continue;
       if (windows.some((w) => w.start === window.start)) continue;
       windows.push(window);
       // Without a baseline inside the run no burst test can see it: expected detectors [].
@@ -37,7 +43,7 @@ export function planIdlePlatform(ctx: PlanContext, platform: Platform, units: re
         description: `idle-platform unit active only before evaluation ${evaluation.id}`,
       });
     }
-    const boost = ctx.rng.uniform(20, 30);
+    const boost = ctx.rng.uniform(12, 25) / unit.staffDailyMean;
     injections.set(unit.index, { staffFactor: (day) => (windows.some((w) => within(day, w)) ? boost : 1) });
   }
   return injections;

@@ -1,7 +1,7 @@
 /**
  * under-dispersion: for 5–8 weeks a script posts the unit's usual daily volume, ±1, every
- * working day (one login a day, random times in office hours), while the staff's own
- * traffic and the public's nearly stop: daily counts too steady to be human work.
+ * working day (one login a day, random times in office hours) and is all the unit's
+ * activity: daily counts too steady to be human work.
  */
 import { staffEvent } from '../actions.js';
 import { staffSessionStart } from '../behaviour.js';
@@ -29,8 +29,9 @@ export function planUnderDispersion(ctx: PlanContext, unit: Unit): Injection | n
     description: `a script posts ${perDay} ± 1 traces every working day as ${scripts.map((a) => a.id).join(', ')}`,
   });
   return {
-    staffFactor: (day) => (within(day, window) ? 0.03 : 1),
-    publicFactor: (day) => (within(day, window) ? 0.2 : 1),
+    // The script is the unit's whole activity: honest traffic would add back the variance it removes.
+    staffFactor: (day) => (within(day, window) ? 0 : 1),
+    publicFactor: (day) => (within(day, window) ? 0 : 1),
     addEvents(day) {
       if (!within(day.day, span) || !calendar.isWorkingDay(day.day)) return;
       const { rng: r } = day;

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { WorkCalendar } from './calendar.js';
+import { countBy, dayNumber, localDay, run } from './test-support/run.js';
+import { mean } from './test-support/summaries.js';
+
+// No fabrication; every unit gets a hard negative (campaigns and ramp-ups alternate); one outage.
+const sim = run({
+  seed: 5,
+  units: 12,
+  months: 4,
+  scenarioRate: 0,
+  hardNegativeRate: 1,
+  outages: 1,
+  unitDailyEventsMedian: 35,
+});
+const cal = new WorkCalendar();
+const HOUR = 3_600_000;
+const labels = (scenario: string) => sim.labels.filter((l) => l.scenario === scenario);
+const orgEvents = (orgId: string) => sim.events.filter((e) => e.data.orgId === orgId);
+const workingDayMean = (orgId: string, from: number, to: number) => {
+  const counts = countBy(orgEvents(orgId), (e) => localDay(e.data.occurredAt));
+  return mean(cal.workingDays(from, to).map((d) => counts.get(d) ?? 0));
+};
+
+describe('hard negatives', () => {
+  it('are labelled as such, expecting no detector; there is no idle platform', () => {
+    for (const scenario of ['genuine-campaign', 'new-unit-ramp', 'platform-outage', 'holiday']) {
+      expect(labels(scenario).length, scenario).toBeGreaterThan(0);
+    }
+    expect(sim.labels.every((l) => l.kind === 'hard-negative' && l.detectors.length === 0)).toBe(true);
+    expect(new Set(sim.events.map((e) => e.data.actorRole))).toEqual(new Set(['staff', 'public']));
+  });
+
+  it('genuine campaign: more work before the evaluation, but well under ×2, with the usual lag', () => {
+    const campaigns = labels('genuine-campaign');
+    const outages = labels('platform-outage').filter((l) => l.scope.kind === 'platform');
+    let during = 0;
+    let before = 0;
+    for (const l of campaigns) {
+      const from = dayNumber(l.period.start);
+      const to = dayNumber(l.period.end);
+      const window = workingDayMean(l.scope.orgId!, from, to);
+      const baseline = workingDayMean(l.scope.orgId!, from - 28, from - 1);
+      // One small unit's five working days vary by ±25 %: the lift is checked over all campaigns.
+      during += window;
+      before += baseline;
+      const outageDays = (day: number) =>
+        outages.some(
+          (o) =>
+            o.scope.platformId === l.scope.platformId &&
+            day >= dayNumber(o.period.start) &&
+            day <= dayNumber(o.period.end),
+        );
+      const inWindow = orgEvents(l.scope.orgId!).filter((e) => {
+        const d = localDay(e.data.occurredAt);
+        return d >= from && d <= to && e.data.actorRole === 'staff' && !outageDays(localDay(e.time));
+      });
+      const late = inWindow.filter((e) => Date.parse(e.time) - Date.parse(e.data.occurredAt) > 24 * HOUR);
+      expect(late.length / inWindow.length).toBeLessThan(0.04);
+    }
+    // ×1.3–1.6 on staff work, public traffic unchanged
+    expect(campaigns.length).toBeGreaterThanOrEqual(5);
+    expect(during / before).toBeGreaterThan(1.1);
+    expect(during / before).toBeLessThan(1.8);
+  });
+
+  it('new unit: nothing before its start, then a ramp up', () => {
+    for (const l of labels('new-unit-ramp')) {
+      const start = dayNumber(l.period.start);
+      const events = orgEvents(l.scope.orgId!);
+      expect(Math.min(...events.map((e) => localDay(e.data.occurredAt)))).toBeGreaterThanOrEqual(start);
+      const firstWeek = workingDayMean(l.scope.orgId!, start, start + 6);
+      const rampEnd = dayNumber(l.period.end);
+      const afterRamp = workingDayMean(l.scope.orgId!, rampEnd - 13, rampEnd);
+      expect(firstWeek).toBeLessThan(0.5 * afterRamp);
+    }
+  });
+
+  it('platform outage: nothing recorded, then every unit uploads late on the catch-up day', () => {
+    const platformLabel = labels('platform-outage').find((l) => l.scope.kind === 'platform')!;
+    const from = dayNumber(platformLabel.period.start);
+    const catchUp = dayNumber(platformLabel.period.end);
+    const platformEvents = sim.events.filter((e) => e.data.platformId === platformLabel.scope.platformId);
+    const recordedDuring = platformEvents.filter((e) => {
+      const d = localDay(e.time);
+      return d >= from && d < catchUp;
+    });
+    expect(recordedDuring).toHaveLength(0);
+    const uploaded = platformEvents.filter(
+      (e) =>
+        localDay(e.time) === catchUp && localDay(e.data.occurredAt) >= from && localDay(e.data.occurredAt) < catchUp,
+    );
+    expect(uploaded.length).toBeGreaterThan(0);
+    const units = labels('platform-outage').filter((l) => l.scope.kind === 'org');
+    expect(new Set(uploaded.map((e) => e.data.orgId))).toEqual(new Set(units.map((l) => l.scope.orgId)));
+    // Work went on during the outage: claimed times are spread over the outage days.
+    expect(Math.max(...uploaded.map((e) => Date.parse(e.time) - Date.parse(e.data.occurredAt)))).toBeGreaterThan(
+      12 * HOUR,
+    );
+  });
+
+  it('holidays: the Spring Festival block and its catch-up days are labelled per platform and unit', () => {
+    const spring = labels('holiday').filter((l) => l.period.start === '2025-01-28');
+    expect(spring.length).toBeGreaterThan(12);
+    expect(spring.every((l) => l.period.end === '2025-02-06')).toBe(true);
+    expect(spring.filter((l) => l.scope.kind === 'org')).toHaveLength(12);
+  });
+});
