@@ -43,6 +43,12 @@ describe('trusted and validated decoding', () => {
     ['{"id":"x","time":"2025-01-01T00:00:00Z"}', /data: expected an object/],
     ['{"id":"","time":"2025-01-01T00:00:00Z","data":{}}', /^id:/],
     ['{"id":"x","time":"nope","data":{}}', /^time:/],
+    // A number would pass Date.parse (5 → the year 2005): times must be strings.
+    ['{"id":"x","time":5,"data":{}}', /^time:/],
+    [
+      '{"id":"x","time":"2025-01-01T00:00:00Z","data":{"platformId":"p","orgId":"o","actorId":"a","actorRole":"staff","action":"a","occurredAt":"2025-01-01T00:00:00Z","deadline":"later"}}',
+      /data\.deadline: expected an ISO timestamp/,
+    ],
     [
       '{"id":"x","time":"2025-01-01T00:00:00Z","data":{"platformId":"p","orgId":"o","actorId":"a","actorRole":"staff","action":"a","occurredAt":"2025-01-01T00:00:00Z","value":"12"}}',
       /data\.value: expected a finite number/,

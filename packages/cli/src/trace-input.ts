@@ -27,24 +27,25 @@ export function validatedRecord(line: string): LineResult<TraceRecord> {
 }
 
 const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
-const isInstant = (v: unknown): boolean => typeof v === 'string' && Number.isFinite(Date.parse(v));
 const optional = (v: unknown, check: (x: unknown) => boolean) => v === undefined || check(v);
 const isNumber = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
 const isString = (v: unknown) => typeof v === 'string';
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The first structural problem of a parsed event, or undefined when the detectors can read it. */
-function structuralProblem(e: Record<string, unknown>): string | undefined {
+/**
+ * The first structural problem of a parsed event and its record, or undefined when the
+ * detectors can read it. Times are checked on the record, so each is parsed once.
+ */
+function structuralProblem(e: Record<string, unknown>, d: Record<string, unknown>, r: TraceRecord): string | undefined {
   if (!isId(e.id)) return 'id: expected a non-empty string';
-  if (!isInstant(e.time)) return 'time: expected an ISO timestamp';
-  const d = e.data as Record<string, unknown> | undefined;
-  if (typeof d !== 'object' || d === null || Array.isArray(d)) return 'data: expected an object';
+  if (!isString(e.time) || !Number.isFinite(r.recordedAt)) return 'time: expected an ISO timestamp';
   for (const key of ['platformId', 'orgId', 'actorId', 'action'] as const) {
     if (!isId(d[key])) return `data.${key}: expected a non-empty string`;
   }
   if (!ROLES.has(d.actorRole as string)) return `data.actorRole: expected one of ${ACTOR_ROLES.join(', ')}`;
-  if (!isInstant(d.occurredAt)) return 'data.occurredAt: expected an ISO timestamp';
+  if (!isString(d.occurredAt) || !Number.isFinite(r.occurredAt)) return 'data.occurredAt: expected an ISO timestamp';
   for (const key of ['assignedAt', 'deadline'] as const) {
-    if (!optional(d[key], isInstant)) return `data.${key}: expected an ISO timestamp`;
+    if (!optional(d[key], isString) || Number.isNaN(r[key])) return `data.${key}: expected an ISO timestamp`;
   }
   for (const key of ['value', 'valueDenominator', 'durationMs'] as const) {
     if (!optional(d[key], isNumber)) return `data.${key}: expected a finite number`;
@@ -63,13 +64,11 @@ export function trustedRecord(line: string): LineResult<TraceRecord> {
   } catch (err) {
     return { ok: false, reason: `not JSON: ${(err as Error).message}` };
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    return { ok: false, reason: '(root): expected an object' };
-  }
-  const problem = structuralProblem(parsed as Record<string, unknown>);
-  return problem === undefined
-    ? { ok: true, value: toTraceRecord(parsed as TraceEvent) }
-    : { ok: false, reason: problem };
+  if (!isObject(parsed)) return { ok: false, reason: '(root): expected an object' };
+  if (!isObject(parsed.data)) return { ok: false, reason: 'data: expected an object' };
+  const record = toTraceRecord(parsed as unknown as TraceEvent);
+  const problem = structuralProblem(parsed, parsed.data, record);
+  return problem === undefined ? { ok: true, value: record } : { ok: false, reason: problem };
 }
 
 /** The line decoder of a mode. */
