@@ -34,7 +34,10 @@ export function resolveOptions(o: SimulationOptions): ResolvedOptions {
   const units = positiveInteger('units', o.units);
   const months = positiveInteger('months', o.months);
   const platforms = positiveInteger('platforms', o.platforms ?? 6);
-  const firstDay = isoToDay(o.start ?? '2025-01-01');
+  const start = o.start ?? '2025-01-01';
+  const firstDay = isoToDay(start);
+  // Assignments and announcements reach weeks before the start; the schema accepts 2000–2099.
+  if (start < '2001-01-01' || start > '2098-01-01') throw new RangeError(`start must lie in 2001–2097, got ${start}`);
   const scenarioRate = share('scenarioRate', o.scenarioRate ?? 0.2);
   const scenarios = [...(o.scenarios ?? FABRICATION_SCENARIOS)];
   for (const s of scenarios) {

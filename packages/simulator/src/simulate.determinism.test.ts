@@ -39,6 +39,7 @@ describe('simulate', () => {
     expect(() => [...simulate({ seed: 1.5, units: 1, months: 1 })]).toThrow(/seed/);
     expect(() => [...simulate({ seed: 1, units: 0, months: 1 })]).toThrow(/units/);
     expect(() => [...simulate({ seed: 1, units: 1, months: 1, start: '2025-02-30' })]).toThrow();
+    expect(() => [...simulate({ seed: 1, units: 1, months: 1, start: '1999-06-01' })]).toThrow(/start/);
     expect(() => [...simulate({ seed: 1, units: 1, months: 1, scenarioRate: 2 })]).toThrow(/scenarioRate/);
     expect(() => [...simulate({ seed: 1, units: 1, months: 1, scenarios: ['nonsense' as never] })]).toThrow(/scenario/);
     expect(() => [...simulate({ seed: 1, units: 1, months: 1, idlePlatform: true })]).toThrow(/idle/);

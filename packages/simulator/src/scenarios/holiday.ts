@@ -25,6 +25,7 @@ export function labelHolidays(ctx: PlanContext, world: World): void {
       });
     }
     for (const unit of world.units) {
+      if (unit.activeFrom > Math.min(ctx.lastDay, end)) continue;
       ctx.label({
         scenario: 'holiday',
         kind: 'hard-negative',
