@@ -14,6 +14,11 @@ import type { Unit, World } from './world.js';
 export const PRE_WINDOW_DAYS = 7;
 /** Baseline days before the pre-window (DETECTION.md m). */
 export const BASELINE_DAYS = 28;
+/**
+ * History the backfill detector compares a pre-window with: the unit's own backfilled share over
+ * the 8 weeks before it (DETECTION.md). A backfill injected with less history cannot be tested.
+ */
+export const BACKFILL_BASELINE_DAYS = 56;
 /** A pre-window that is mostly holiday is no place for a burst. */
 const MIN_PRE_WINDOW_WORKING_DAYS = 4;
 

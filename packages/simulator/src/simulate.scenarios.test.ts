@@ -91,6 +91,8 @@ describe('injected scenarios', () => {
     // honest share: about 1.5 %
     expect(late.length / recorded.length).toBeGreaterThan(0.1);
     expect(Math.min(...late.map((e) => localDay(e.data.occurredAt)))).toBeLessThan(from - 7);
+    // the backfill detector's 8-week history before the window lies inside the run
+    expect(from - 56).toBeGreaterThanOrEqual(dayNumber('2025-01-01'));
   });
 
   it('under-dispersion: working-day counts nearly constant (variance/mean < 0.3)', () => {

@@ -6,7 +6,7 @@
 import { staffEvent } from '../actions.js';
 import { staffSessionStart } from '../behaviour.js';
 import { lognormal } from '../distributions.js';
-import { BASELINE_DAYS, PRE_WINDOW_DAYS, preWindow } from '../evaluations.js';
+import { BACKFILL_BASELINE_DAYS, PRE_WINDOW_DAYS, preWindow } from '../evaluations.js';
 import { randomHex } from '../hex.js';
 import { DAY_MS, localMidnight } from '../time.js';
 import type { Unit } from '../world.js';
@@ -15,7 +15,12 @@ import { isoPeriod, orgScope, type PlanContext, splitCount } from './plan-contex
 
 export function planBackfill(ctx: PlanContext, unit: Unit): Injection | null {
   const { rng, calendar } = ctx;
-  const evaluation = ctx.evaluations.pickFor(rng, unit, { before: PRE_WINDOW_DAYS + BASELINE_DAYS, after: 0 });
+  // The detector judges the pre-window against the unit's 8 weeks before it, so the run must
+  // hold them (with 28 days, as for a burst, a backfill early in the run was never testable).
+  const evaluation = ctx.evaluations.pickFor(rng, unit, {
+    before: PRE_WINDOW_DAYS + BACKFILL_BASELINE_DAYS,
+    after: 0,
+  });
   if (evaluation === null) return null;
   const window = preWindow(evaluation);
   const recordingDays = calendar.workingDays(window.start, window.end);
