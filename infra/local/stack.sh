@@ -200,13 +200,14 @@ wait_clickhouse() {
 format_kafka_storage() {
   [[ -f "$KAFKA_DIR/data/meta.properties" ]] && return
   local cluster_id
-  # A KRaft cluster id is 16 random bytes in URL-safe base64 without padding.
+  # A KRaft cluster id is 16 random bytes in URL-safe base64 without padding. It may begin
+  # with '-', so it is passed as --cluster-id=ID (a separate word would read as an option).
   cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
   log "kafka: formatting storage (cluster id $cluster_id)"
   echo "$cluster_id" >"$KAFKA_DIR/cluster-id"
   java -cp "$KAFKA_DIR/libs/*" -Dlog4j.configuration="file:$REPO/infra/kafka/log4j.properties" \
     -Dkafka.log.dir="$KAFKA_DIR" kafka.tools.StorageTool format --ignore-formatted \
-    -t "$cluster_id" -c "$KAFKA_CONFIG" >"$KAFKA_DIR/format.log" 2>&1 ||
+    --cluster-id="$cluster_id" -c "$KAFKA_CONFIG" >"$KAFKA_DIR/format.log" 2>&1 ||
     {
       cat "$KAFKA_DIR/format.log" >&2
       die "kafka storage format failed"
