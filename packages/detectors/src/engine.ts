@@ -1,6 +1,9 @@
 /**
  * DetectionEngine: one object that feeds every enabled detector and runs them. The streaming
  * detector service and the offline CLI both use it, so the same code decides in both.
+ *
+ * Replayed events (same id) are dropped here, once, before any detector sees them
+ * (ReplayFilter): detectors rely on every record they get having an id not seen before.
  */
 import type { TraceEvent } from '@tracewatch/schema';
 import type { Calendar } from './calendar/calendar.js';
@@ -25,7 +28,9 @@ import {
 import { createMetricInflationDetector, type MetricInflationOptions } from './detectors/metric-inflation.js';
 import { createUnderDispersionDetector, type UnderDispersionOptions } from './detectors/under-dispersion.js';
 import { toTraceRecord } from './record.js';
+import { DEFAULT_REPLAY_WINDOW_DAYS, ReplayFilter } from './replay-filter.js';
 import { type RunOptions, runDetectors } from './runner.js';
+import { DEFAULT_UTC_OFFSET_MINUTES } from './time.js';
 import {
   DETECTOR_NAMES,
   type Detector,
@@ -92,13 +97,36 @@ export interface DetectionEngineOptions extends SharedOptions {
   detectors?: DetectorOptionsByName;
   /** Multiple-testing method and error handling of the run. */
   run?: Partial<RunOptions>;
+  /**
+   * Days of event ids remembered to drop replays (see ReplayFilter). Default: the longest
+   * `retentionDays` given to a detector (400 when none is given) plus 30.
+   */
+  replayWindowDays?: number;
+}
+
+/** Slack of the default replay window beyond the detectors' longest retention (ReplayFilter). */
+const REPLAY_SLACK_DAYS = DEFAULT_REPLAY_WINDOW_DAYS - 400;
+
+/** The replay window: given, or the longest retention a detector was given plus the slack. */
+function replayWindowDays(options: DetectionEngineOptions): number {
+  if (options.replayWindowDays !== undefined) return options.replayWindowDays;
+  let longest = 400;
+  for (const own of Object.values(options.detectors ?? {})) {
+    const days = (own as { retentionDays?: unknown } | undefined)?.retentionDays;
+    if (typeof days === 'number' && Number.isFinite(days) && days > longest) longest = days;
+  }
+  return Math.ceil(longest) + REPLAY_SLACK_DAYS;
 }
 
 export class DetectionEngine {
   readonly detectors: readonly Detector[];
   private readonly runOptions: Partial<RunOptions>;
+  private readonly replays: ReplayFilter;
 
-  /** @throws Error when `enabled` names a detector this build does not have. */
+  /**
+   * @throws Error when `enabled` names a detector this build does not have.
+   * @throws RangeError when replayWindowDays is not an integer ≥ 0.
+   */
   constructor(options: DetectionEngineOptions = {}) {
     const enabled = options.enabled ?? AVAILABLE_DETECTORS;
     const shared: SharedOptions = { utcOffsetMinutes: options.utcOffsetMinutes, calendar: options.calendar };
@@ -114,16 +142,29 @@ export class DetectionEngine {
       return factory(shared, options.detectors?.[name as AvailableName]);
     });
     this.runOptions = options.run ?? {};
+    this.replays = new ReplayFilter(replayWindowDays(options), options.utcOffsetMinutes ?? DEFAULT_UTC_OFFSET_MINUTES);
   }
 
-  /** Feeds one record to every detector (order of records does not matter). */
-  observe(record: TraceRecord): void {
+  /**
+   * Feeds one record to every detector, unless it is a replay of one fed before (same id; see
+   * ReplayFilter). The order of records does not matter.
+   *
+   * @returns false when the record was a replay and was dropped.
+   */
+  observe(record: TraceRecord): boolean {
+    if (!this.replays.firstSeen(record)) return false;
     for (const detector of this.detectors) detector.observe(record);
+    return true;
   }
 
-  /** Feeds a validated trace event (parsed once into a record). */
-  observeEvent(event: TraceEvent): void {
-    this.observe(toTraceRecord(event));
+  /** Event ids remembered for the replay check, and the bytes they take. */
+  get replayMemory(): { ids: number; bytes: number } {
+    return this.replays.memory;
+  }
+
+  /** Feeds a validated trace event (parsed once into a record); false for a replay. */
+  observeEvent(event: TraceEvent): boolean {
+    return this.observe(toTraceRecord(event));
   }
 
   /** Runs every detector on what has been fed and returns the findings (see runDetectors). */

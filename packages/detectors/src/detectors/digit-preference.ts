@@ -37,8 +37,8 @@
  *   (Nigrini, Benford's Law, Wiley 2012): ≤ 0.006 close, ≤ 0.012 acceptable, ≤ 0.015 marginal,
  *   above nonconforming — which fires.
  *
- * Memory: at most 20,000 (option maxValuesPerOrgMonth) latest value records per org and month;
- * a replayed event counts once. Months are judged once they have ended (asOf). Records older than 400
+ * Memory: at most 20,000 (option maxValuesPerOrgMonth) latest value records per org and month
+ * (LatestRecords; replays are dropped by the engine before they get here). Months are judged once they have ended (asOf). Records older than 400
  * days (option retentionDays) before the latest day seen are dropped, and a month reaching back
  * past that cutoff is no longer judged.
  */
@@ -50,9 +50,10 @@ import { DEFAULT_UTC_OFFSET_MINUTES, isoToDayNumber, localDayNumber } from '../t
 import type { Detector, EvaluateContext, Period, Scope, TestOutcome, TraceRecord } from '../types.js';
 import { num, pct, prob, qSuffix } from './support/format.js';
 import { seedFromText } from './support/hash.js';
-import { type KeepHighest, keepLatest } from './support/keep-highest.js';
+import { LatestRecords } from './support/latest-records.js';
 import { monthOfDay, monthPeriod, periodEnded, startsBefore } from './support/periods.js';
 import { mulberry32 } from './support/prng.js';
+import { ScopeGroups } from './support/scope-groups.js';
 
 export interface DigitPreferenceOptions {
   /** Latest value records kept per org and month (memory bound). */
@@ -273,8 +274,9 @@ interface ValueRecord {
 interface OrgMonth {
   platformId: string;
   orgId: string;
-  month: string;
-  values: KeepHighest<ValueRecord>;
+  /** The month, 'YYYY-MM'. */
+  part: string;
+  values: LatestRecords<ValueRecord>;
 }
 
 const DETECTOR = 'digit-preference' as const;
@@ -286,26 +288,19 @@ function median(sorted: readonly number[]): number {
 
 export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOptions> = {}): Detector {
   const opts = { ...DEFAULT_DIGIT_PREFERENCE_OPTIONS, ...options };
-  const groups = new Map<string, OrgMonth>();
+  const groups = new ScopeGroups<OrgMonth>((platformId, orgId, part) => ({
+    platformId,
+    orgId,
+    part,
+    values: new LatestRecords(opts.maxValuesPerOrgMonth),
+  }));
   const retention = new RetentionWindow(opts.retentionDays);
 
   function observe(record: TraceRecord): void {
     if (record.value === undefined || !Number.isFinite(record.value)) return;
     const day = localDayNumber(record.occurredAt, opts.utcOffsetMinutes);
     if (!retention.admit(day)) return;
-    const month = monthOfDay(day);
-    const key = JSON.stringify([record.platformId, record.orgId, month]);
-    let group = groups.get(key);
-    if (group === undefined) {
-      group = {
-        platformId: record.platformId,
-        orgId: record.orgId,
-        month,
-        values: keepLatest(opts.maxValuesPerOrgMonth),
-      };
-      groups.set(key, group);
-    }
-    group.values.add({
+    groups.get(record.platformId, record.orgId, monthOfDay(day)).values.add({
       id: record.id,
       t: record.occurredAt,
       actorId: record.actorId,
@@ -333,11 +328,10 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
 
   function evaluate(ctx: EvaluateContext): TestOutcome[] {
     const outcomes: TestOutcome[] = [];
-    for (const key of [...groups.keys()].sort()) {
-      const group = groups.get(key)!;
-      const period = monthPeriod(group.month);
+    for (const group of groups.inOrder()) {
+      const period = monthPeriod(group.part);
       if (isoToDayNumber(period.end) < retention.cutoff()) {
-        groups.delete(key); // wholly older than the retention window
+        groups.delete(group); // wholly older than the retention window
         continue;
       }
       if (startsBefore(period, retention.cutoff()) || !periodEnded(period, ctx.asOf, opts.utcOffsetMinutes)) continue;
@@ -485,7 +479,7 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
     const heaped = rates.filter((r) => isWholePercent(r.value, r.denominator!, opts.heapingTolerance)).length;
     const expected = probabilities.reduce((s, q) => s + q, 0);
     const random = mulberry32(
-      seedFromText(JSON.stringify([group.platformId, group.orgId, group.month, 'rate-heaping'])),
+      seedFromText(JSON.stringify([group.platformId, group.orgId, group.part, 'rate-heaping'])),
     );
     const { pValue, draws } = monteCarloUpperTail(
       probabilities,

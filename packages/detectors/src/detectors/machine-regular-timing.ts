@@ -28,8 +28,9 @@
  * so the order of observation does not matter.
  *
  * Memory: at most 4096 (option maxTimestampsPerActorWeek) latest timestamps per actor and week
- * (the store holds up to twice that between trims), a replayed event counted once; 4096 is
- * ten times a busy person's week, a script beyond it is judged on its last 4096 actions.
+ * (the store holds up to twice that between trims), 8 bytes each (LatestTimes); 4096 is ten
+ * times a busy person's week, a script beyond it is judged on its last 4096 actions. Replays
+ * are dropped by the engine before they get here (Detector contract).
  * Records older than 400 days (option retentionDays) before the latest day seen are dropped, as
  * in the other detectors (RetentionWindow); a week reaching back past that cutoff is not judged.
  * Weeks are judged once they have ended (asOf).
@@ -39,7 +40,7 @@ import { chiSquareSf } from '../stats/index.js';
 import { DEFAULT_UTC_OFFSET_MINUTES, dayNumberToIso, isoWeekday, localDayNumber } from '../time.js';
 import type { Detector, EvaluateContext, Scope, TestOutcome, TraceRecord } from '../types.js';
 import { num, pct, prob, qSuffix } from './support/format.js';
-import { type KeepHighest, keepLatest, type Timed } from './support/keep-highest.js';
+import { LatestTimes } from './support/latest-records.js';
 import { periodEnded } from './support/periods.js';
 
 export interface MachineRegularTimingOptions {
@@ -172,7 +173,15 @@ interface ActorWeek {
   actorId: string;
   /** Local day number of the week's Monday. */
   monday: number;
-  stamps: KeepHighest<Timed>;
+  stamps: LatestTimes;
+}
+
+/** One actor's weeks; found by platform → org → actor without building a key per record. */
+interface ActorWeeks {
+  platformId: string;
+  orgId: string;
+  actorId: string;
+  weeks: Map<number, ActorWeek>;
 }
 
 interface ActorSummary {
@@ -185,32 +194,74 @@ interface ActorSummary {
 
 export function createMachineRegularTimingDetector(options: Partial<MachineRegularTimingOptions> = {}): Detector {
   const opts = { ...DEFAULT_MACHINE_REGULAR_TIMING_OPTIONS, ...options };
-  const weeks = new Map<string, ActorWeek>();
+  const platforms = new Map<string, Map<string, Map<string, ActorWeeks>>>();
   const retention = new RetentionWindow(opts.retentionDays);
+
+  function actorOf(record: TraceRecord): ActorWeeks {
+    let orgs = platforms.get(record.platformId);
+    if (orgs === undefined) {
+      orgs = new Map();
+      platforms.set(record.platformId, orgs);
+    }
+    let actors = orgs.get(record.orgId);
+    if (actors === undefined) {
+      actors = new Map();
+      orgs.set(record.orgId, actors);
+    }
+    let actor = actors.get(record.actorId);
+    if (actor === undefined) {
+      actor = { platformId: record.platformId, orgId: record.orgId, actorId: record.actorId, weeks: new Map() };
+      actors.set(record.actorId, actor);
+    }
+    return actor;
+  }
 
   function observe(record: TraceRecord): void {
     if (record.actorRole === 'system') return;
     const day = localDayNumber(record.occurredAt, opts.utcOffsetMinutes);
     if (!retention.admit(day)) return;
     const monday = day - isoWeekday(day) + 1;
-    // monday first, so sorted keys run week by week
-    const key = JSON.stringify([monday, record.platformId, record.orgId, record.actorId]);
-    let state = weeks.get(key);
+    const actor = actorOf(record);
+    let state = actor.weeks.get(monday);
     if (state === undefined) {
       state = {
-        platformId: record.platformId,
-        orgId: record.orgId,
-        actorId: record.actorId,
+        platformId: actor.platformId,
+        orgId: actor.orgId,
+        actorId: actor.actorId,
         monday,
-        stamps: keepLatest<Timed>(opts.maxTimestampsPerActorWeek),
+        stamps: new LatestTimes(opts.maxTimestampsPerActorWeek),
       };
-      weeks.set(key, state);
+      actor.weeks.set(monday, state);
     }
-    state.stamps.add({ id: record.id, t: record.occurredAt });
+    state.stamps.add(record.occurredAt);
+  }
+
+  /** Drops an actor-week, and the actor when it has no week left. */
+  function forget(week: ActorWeek): void {
+    const actors = platforms.get(week.platformId)?.get(week.orgId);
+    const actor = actors?.get(week.actorId);
+    if (actors === undefined || actor === undefined) return;
+    actor.weeks.delete(week.monday);
+    if (actor.weeks.size === 0) actors.delete(week.actorId);
+  }
+
+  /** Every actor-week, in order of [monday, platform, org, actor] as JSON (week by week). */
+  function weeksInOrder(): ActorWeek[] {
+    const keyed: { key: string; week: ActorWeek }[] = [];
+    for (const orgs of platforms.values()) {
+      for (const actors of orgs.values()) {
+        for (const actor of actors.values()) {
+          for (const week of actor.weeks.values()) {
+            keyed.push({ key: JSON.stringify([week.monday, week.platformId, week.orgId, week.actorId]), week });
+          }
+        }
+      }
+    }
+    return keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((k) => k.week);
   }
 
   function summarize(state: ActorWeek): ActorSummary {
-    const stamps = state.stamps.sorted().map((s) => s.t);
+    const stamps = state.stamps.sorted();
     const gaps: number[] = [];
     for (let i = 1; i < stamps.length; i++) {
       const gap = stamps[i]! - stamps[i - 1]!;
@@ -228,10 +279,9 @@ export function createMachineRegularTimingDetector(options: Partial<MachineRegul
   function evaluate(ctx: EvaluateContext): TestOutcome[] {
     const cutoff = retention.cutoff();
     const summaries: ActorSummary[] = [];
-    for (const key of [...weeks.keys()].sort()) {
-      const state = weeks.get(key)!;
+    for (const state of weeksInOrder()) {
       if (state.monday + 6 < cutoff) {
-        weeks.delete(key); // wholly older than the retention window
+        forget(state); // wholly older than the retention window
         continue;
       }
       const period = { start: dayNumberToIso(state.monday), end: dayNumberToIso(state.monday + 6) };

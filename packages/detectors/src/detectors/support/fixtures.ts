@@ -2,7 +2,8 @@
  * Builders shared by the detector tests (no test framework inside, so it type-checks with the
  * sources): a record with sensible defaults, and outcomes without their explain closures.
  */
-import type { EvaluateContext, TestOutcome, TraceRecord } from '../../types.js';
+import { ReplayFilter } from '../../replay-filter.js';
+import type { Detector, EvaluateContext, TestOutcome, TraceRecord } from '../../types.js';
 
 let sequence = 0;
 
@@ -39,4 +40,15 @@ export function shuffled<T>(items: readonly T[], random: () => number): T[] {
     [copy[i], copy[j]] = [copy[j]!, copy[i]!];
   }
   return copy;
+}
+
+/**
+ * Observes records as the DetectionEngine does: a replay (same id, same times) of a record
+ * already fed is dropped, so tests can replay records at a detector that relies on unique ids.
+ */
+export function observeOnce(detector: Detector): (record: TraceRecord) => void {
+  const replays = new ReplayFilter();
+  return (record) => {
+    if (replays.firstSeen(record)) detector.observe(record);
+  };
 }

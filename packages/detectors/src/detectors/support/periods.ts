@@ -1,9 +1,9 @@
-import { DAY_MS, dayNumberToIso, isoToDayNumber } from '../../time.js';
+import { DAY_MS, dayNumberToIso, dayNumberToMonth, isoToDayNumber } from '../../time.js';
 import type { Period } from '../../types.js';
 
-/** 'YYYY-MM' of a local day number. */
+/** 'YYYY-MM' of a local day number (memoised per day: called once per record). */
 export function monthOfDay(day: number): string {
-  return dayNumberToIso(day).slice(0, 7);
+  return dayNumberToMonth(day);
 }
 
 /** Number of days in a month 'YYYY-MM'. */
