@@ -117,15 +117,28 @@ export function createBackfillDetector(options: Partial<BackfillOptions> = {}): 
   const units = new Map<string, UnitState>();
   const retention = new RetentionWindow(o.retentionDays);
 
+  /** platform → org → unit: found without building a key string per record */
+  const unitsByPlatform = new Map<string, Map<string, UnitState>>();
+
+  function unitOf(r: TraceRecord): UnitState {
+    let orgs = unitsByPlatform.get(r.platformId);
+    if (orgs === undefined) {
+      orgs = new Map();
+      unitsByPlatform.set(r.platformId, orgs);
+    }
+    let unit = orgs.get(r.orgId);
+    if (unit === undefined) {
+      unit = { platformId: r.platformId, orgId: r.orgId, days: new Map() };
+      orgs.set(r.orgId, unit);
+      units.set(orgKeyOf(r.platformId, r.orgId), unit);
+    }
+    return unit;
+  }
+
   function observe(r: TraceRecord): void {
     const day = localDayNumber(r.recordedAt, o.utcOffsetMinutes);
     if (!retention.admit(day)) return;
-    const key = orgKeyOf(r.platformId, r.orgId);
-    let unit = units.get(key);
-    if (!unit) {
-      unit = { platformId: r.platformId, orgId: r.orgId, days: new Map() };
-      units.set(key, unit);
-    }
+    const unit = unitOf(r);
     let cell = unit.days.get(day);
     if (!cell) {
       cell = { n: 0, b: 0, lagBuckets: [0, 0, 0, 0] };
@@ -135,8 +148,9 @@ export function createBackfillDetector(options: Partial<BackfillOptions> = {}): 
     const lag = r.recordedAt - r.occurredAt;
     if (lag > o.lagMs) {
       cell.b += 1;
-      const bucket = LAG_BUCKETS.findIndex((limit) => lag < limit * DAY_MS);
-      cell.lagBuckets[bucket] = (cell.lagBuckets[bucket] ?? 0) + 1;
+      let bucket = 0;
+      while (lag >= LAG_BUCKETS[bucket]! * DAY_MS) bucket++;
+      cell.lagBuckets[bucket] = cell.lagBuckets[bucket]! + 1;
     }
   }
 

@@ -19,8 +19,9 @@
  * from the start has that value as its baseline and is not flagged by this test.
  *
  * Memory: per org and action at most 50,000 (option maxActorDaysPerGroup) actor-days, the
- * latest days kept; a replayed event counts once. Days are judged once they have ended.
- * Records older than 400 days (option retentionDays) before the latest day seen are dropped.
+ * latest days kept (up to twice that between trims), one small object each. Days are judged
+ * once they have ended. Records older than 400 days (option retentionDays) before the latest
+ * day seen are dropped.
  */
 
 import { RetentionWindow } from '../retention.js';
@@ -28,8 +29,8 @@ import { binomialSf } from '../stats/index.js';
 import { DEFAULT_UTC_OFFSET_MINUTES, localDayNumber } from '../time.js';
 import type { Detector, EvaluateContext, Scope, TestOutcome, TraceRecord } from '../types.js';
 import { num, pct, prob, qSuffix } from './support/format.js';
-import { KeepHighest } from './support/keep-highest.js';
 import { dayPeriod, periodEnded } from './support/periods.js';
+import { ScopeGroups } from './support/scope-groups.js';
 
 export interface CrossUnitSamenessOptions {
   /** Actor-days kept per org and action (memory bound), the latest days first. */
@@ -95,74 +96,126 @@ export function identicalValueBound(
   return { bound: Math.min(1, bound), probabilities };
 }
 
-interface ActorDay {
-  /** day|actor: one value per actor and day. */
-  id: string;
-  day: number;
-  actorId: string;
+/** An actor's value of one day: the latest record's (by time, then record id). */
+interface ActorValue {
   t: number;
   recordId: string;
-  value: string;
+  value: number;
+  denominator: number | undefined;
 }
 
-/** Ascending (day, actor, time, record id): trims the oldest days, keeps each actor's latest value. */
-function actorDayOrder(a: ActorDay, b: ActorDay): number {
-  return (
-    a.day - b.day ||
-    (a.actorId < b.actorId ? -1 : a.actorId > b.actorId ? 1 : 0) ||
-    a.t - b.t ||
-    (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0)
-  );
+interface ActorDay {
+  day: number;
+  actorId: string;
+  /** The value as text; a rate is the pair value/denominator. */
+  value: string;
 }
 
 interface Group {
   platformId: string;
   orgId: string;
-  action: string;
-  entries: KeepHighest<ActorDay>;
+  /** The action. */
+  part: string;
+  /** day → actor → value */
+  days: Map<number, Map<string, ActorValue>>;
+  /** Actor-days held. */
+  size: number;
+}
+
+/**
+ * Keeps the `capacity` highest actor-days by (day, actor): whole days from the latest back,
+ * then on the day where the cut falls the actors last in id order. The same set whatever
+ * the order of arrival, as "the top N of a union" is the top N of the parts' top Ns.
+ */
+function keepLatestActorDays(group: Group, capacity: number): void {
+  if (group.size <= capacity) return;
+  let room = capacity;
+  for (const day of [...group.days.keys()].sort((a, b) => b - a)) {
+    const actors = group.days.get(day)!;
+    if (room >= actors.size) {
+      room -= actors.size;
+      continue;
+    }
+    if (room === 0) group.days.delete(day);
+    else {
+      const drop = [...actors.keys()].sort().slice(0, actors.size - room);
+      for (const actor of drop) actors.delete(actor);
+      room = 0;
+    }
+  }
+  group.size = capacity;
 }
 
 const DETECTOR = 'cross-unit-sameness' as const;
 
 export function createCrossUnitSamenessDetector(options: Partial<CrossUnitSamenessOptions> = {}): Detector {
   const opts = { ...DEFAULT_CROSS_UNIT_SAMENESS_OPTIONS, ...options };
-  const groups = new Map<string, Group>();
+  const groups = new ScopeGroups<Group>((platformId, orgId, part) => ({
+    platformId,
+    orgId,
+    part,
+    days: new Map(),
+    size: 0,
+  }));
   const retention = new RetentionWindow(opts.retentionDays);
 
   function observe(record: TraceRecord): void {
     if (record.value === undefined || !Number.isFinite(record.value)) return;
     const day = localDayNumber(record.occurredAt, opts.utcOffsetMinutes);
     if (!retention.admit(day)) return;
-    const key = JSON.stringify([record.platformId, record.orgId, record.action]);
-    let group = groups.get(key);
-    if (group === undefined) {
-      group = {
-        platformId: record.platformId,
-        orgId: record.orgId,
-        action: record.action,
-        entries: new KeepHighest<ActorDay>(opts.maxActorDaysPerGroup, (e) => e.id, actorDayOrder),
-      };
-      groups.set(key, group);
+    const group = groups.get(record.platformId, record.orgId, record.action);
+    let actors = group.days.get(day);
+    if (actors === undefined) {
+      actors = new Map();
+      group.days.set(day, actors);
     }
-    group.entries.add({
-      id: JSON.stringify([day, record.actorId]),
-      day,
-      actorId: record.actorId,
-      t: record.occurredAt,
-      recordId: record.id,
-      value:
-        record.valueDenominator === undefined ? String(record.value) : `${record.value}/${record.valueDenominator}`,
-    });
+    const held = actors.get(record.actorId);
+    if (held === undefined) {
+      actors.set(record.actorId, {
+        t: record.occurredAt,
+        recordId: record.id,
+        value: record.value,
+        denominator: record.valueDenominator,
+      });
+      group.size++;
+      if (group.size >= 2 * opts.maxActorDaysPerGroup) keepLatestActorDays(group, opts.maxActorDaysPerGroup);
+    } else if (record.occurredAt > held.t || (record.occurredAt === held.t && record.id > held.recordId)) {
+      held.t = record.occurredAt;
+      held.recordId = record.id;
+      held.value = record.value;
+      held.denominator = record.valueDenominator;
+    }
+  }
+
+  /** The group's actor-days from `cutoff` on, by (day, actor); older days are forgotten. */
+  function entriesFrom(group: Group, cutoff: number): ActorDay[] {
+    keepLatestActorDays(group, opts.maxActorDaysPerGroup);
+    const entries: ActorDay[] = [];
+    for (const day of [...group.days.keys()].sort((a, b) => a - b)) {
+      const actors = group.days.get(day)!;
+      if (day < cutoff) {
+        group.size -= actors.size;
+        group.days.delete(day);
+        continue;
+      }
+      for (const actorId of [...actors.keys()].sort()) {
+        const v = actors.get(actorId)!;
+        entries.push({
+          day,
+          actorId,
+          value: v.denominator === undefined ? String(v.value) : `${v.value}/${v.denominator}`,
+        });
+      }
+    }
+    return entries;
   }
 
   function evaluate(ctx: EvaluateContext): TestOutcome[] {
     const outcomes: TestOutcome[] = [];
-    for (const key of [...groups.keys()].sort()) {
-      const group = groups.get(key)!;
-      const cutoff = retention.cutoff();
-      const entries = group.entries.sorted().filter((e) => e.day >= cutoff);
+    for (const group of groups.inOrder()) {
+      const entries = entriesFrom(group, retention.cutoff());
       if (entries.length === 0) {
-        groups.delete(key); // wholly older than the retention window
+        groups.delete(group); // wholly older than the retention window
         continue;
       }
       const overall = new Map<string, number>();
@@ -213,7 +266,7 @@ export function createCrossUnitSamenessDetector(options: Partial<CrossUnitSamene
     const scope: Scope = { kind: 'org', platformId: group.platformId, orgId: group.orgId };
     return {
       detector: DETECTOR,
-      rule: `same-value:${group.action}`,
+      rule: `same-value:${group.part}`,
       scope,
       period,
       pValue: bound,
@@ -221,17 +274,17 @@ export function createCrossUnitSamenessDetector(options: Partial<CrossUnitSamene
       effectMet: k >= opts.minIdentical,
       score: k,
       statistics: { actors: m, identical: k, valueProbability: pv, baselineValues: baselineSize, bound },
-      evidence: { action: group.action, value, identicalActors: actors.slice(0, 100), distinctValues: counts.size },
+      evidence: { action: group.part, value, identicalActors: actors.slice(0, 100), distinctValues: counts.size },
       explain: (q) => {
         const qs = qSuffix(q);
         return {
           'zh-CN':
-            `跨账号数值雷同检验（二项分布并集上界）：${period.start} 单位 ${group.orgId} 有 ${m} 个账号上报“${group.action}”数值，其中 ${k} 个完全相同（${value}）。` +
+            `跨账号数值雷同检验（二项分布并集上界）：${period.start} 单位 ${group.orgId} 有 ${m} 个账号上报“${group.part}”数值，其中 ${k} 个完全相同（${value}）。` +
             `按该单位其他日期的 ${baselineSize} 个数值，${value} 出现的概率约为 ${pct(pv)}；${m} 个独立数值中任一数值重复 ${k} 次及以上的概率至多为 ${prob(bound)}${qs.zh}。` +
             `各自如实填报时，数值通常各不相同。`,
           en:
             `Identical values across actors (union bound of binomial tails): on ${period.start}, ${m} actors of org ${group.orgId} ` +
-            `reported '${group.action}' values and ${k} of them were exactly ${value}. Judged by the org's ${baselineSize} values on ` +
+            `reported '${group.part}' values and ${k} of them were exactly ${value}. Judged by the org's ${baselineSize} values on ` +
             `other days, ${value} has a chance of about ${pct(pv)} per report; the chance that any value appears ${k} or more ` +
             `times among ${m} independent reports is at most ${prob(bound)}${qs.en}. Values reported independently ` +
             `usually differ (${num(counts.size)} distinct values here).`,

@@ -38,9 +38,9 @@
  *   above nonconforming — which fires.
  *
  * Memory: at most 20,000 (option maxValuesPerOrgMonth) latest value records per org and month
- * (LatestRecords; replays are dropped by the engine before they get here). Months are judged once they have ended (asOf). Records older than 400
- * days (option retentionDays) before the latest day seen are dropped, and a month reaching back
- * past that cutoff is no longer judged.
+ * (LatestRecords; replays are dropped by the engine before they get here). Months are judged
+ * once they have ended (asOf). Records older than 400 days (option retentionDays) before the
+ * latest day seen are dropped, and a month reaching back past that cutoff is no longer judged.
  */
 
 import { quantileSorted } from 'simple-statistics';

@@ -20,16 +20,16 @@
  * or stock phrase ("已处理"), not one unit's copying; a SimHash of all zeros (a text with no
  * letters or digits).
  *
- * Memory: at most 20,000 (option maxReportsPerOrg) latest reports with a hash per org; a
- * replayed event counts once. Records older than 400 days (option retentionDays) before the
- * latest day seen are dropped.
+ * Memory: at most 20,000 (option maxReportsPerOrg) latest reports with a hash per org
+ * (LatestRecords; replays are dropped by the engine before they get here). Records older than
+ * 400 days (option retentionDays) before the latest day seen are dropped.
  */
 
 import { RetentionWindow } from '../retention.js';
 import { popcount32, simhashBands } from '../simhash.js';
 import { DEFAULT_UTC_OFFSET_MINUTES, dayNumberToIso, localDayNumber } from '../time.js';
 import type { Detector, EvaluateContext, Scope, TestOutcome, TraceRecord } from '../types.js';
-import { type KeepHighest, keepLatest } from './support/keep-highest.js';
+import { LatestRecords } from './support/latest-records.js';
 
 export interface DuplicateContentOptions {
   /** Latest reports with a content hash or SimHash kept per org (memory bound). */
@@ -79,8 +79,29 @@ interface Report {
   simhash: string | undefined;
 }
 
-const HEX64 = /^[0-9a-f]{16}$/;
-const ZERO_SIMHASH = '0000000000000000';
+/**
+ * A SimHash the detector can use: 16 hex digits (either case; returned in lower case), not all
+ * zeros (a text with no letters or digits). Checked by hand: a regex and toLowerCase on every
+ * report cost more than the rest of observe.
+ */
+function usableSimhash(text: string | undefined): string | undefined {
+  if (text === undefined || text.length !== 16) return undefined;
+  let upper = false;
+  let nonzero = false;
+  for (let i = 0; i < 16; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57)
+      nonzero ||= c !== 48; // 0-9
+    else if (c >= 97 && c <= 102)
+      nonzero = true; // a-f
+    else if (c >= 65 && c <= 70) {
+      nonzero = true; // A-F
+      upper = true;
+    } else return undefined;
+  }
+  if (!nonzero) return undefined;
+  return upper ? text.toLowerCase() : text;
+}
 
 /** Union–find over 0..n−1 with path halving. */
 class DisjointSets {
@@ -170,14 +191,12 @@ const DETECTOR = 'duplicate-content' as const;
 export function createDuplicateContentDetector(options: Partial<DuplicateContentOptions> = {}): Detector {
   const opts = { ...DEFAULT_DUPLICATE_CONTENT_OPTIONS, ...options };
   /** platform → org → reports */
-  const platforms = new Map<string, Map<string, KeepHighest<Report>>>();
+  const platforms = new Map<string, Map<string, LatestRecords<Report>>>();
   const retention = new RetentionWindow(opts.retentionDays);
 
   function observe(record: TraceRecord): void {
-    const simhash = record.simhash?.toLowerCase();
-    const usableSimhash =
-      simhash !== undefined && HEX64.test(simhash) && simhash !== ZERO_SIMHASH ? simhash : undefined;
-    if (record.contentHash === undefined && usableSimhash === undefined) return;
+    const simhash = usableSimhash(record.simhash);
+    if (record.contentHash === undefined && simhash === undefined) return;
     if (!retention.admit(localDayNumber(record.occurredAt, opts.utcOffsetMinutes))) return;
     let orgs = platforms.get(record.platformId);
     if (orgs === undefined) {
@@ -186,7 +205,7 @@ export function createDuplicateContentDetector(options: Partial<DuplicateContent
     }
     let reports = orgs.get(record.orgId);
     if (reports === undefined) {
-      reports = keepLatest<Report>(opts.maxReportsPerOrg);
+      reports = new LatestRecords<Report>(opts.maxReportsPerOrg);
       orgs.set(record.orgId, reports);
     }
     reports.add({
@@ -195,7 +214,7 @@ export function createDuplicateContentDetector(options: Partial<DuplicateContent
       orgId: record.orgId,
       actorId: record.actorId,
       contentHash: record.contentHash,
-      simhash: usableSimhash,
+      simhash,
     });
   }
 

@@ -20,12 +20,14 @@
  *   meant for daily use.
  * No p-values: traces are too clustered for a count test to mean what it says here.
  *
- * Memory: per platform and day three distinct-count sketches (staff traces, public traces,
- * public actors), per platform and month one (public actors); each keeps at most 2k hashes
- * (k = 1024 per day, 4096 per month): counts are exact up to k and estimated beyond with a
- * relative error of about 1/√k (3 % and 1.6 %). A replayed event counts once. Months are judged
- * once they have ended. Days older than 400 (option retentionDays) before the latest day seen
- * are dropped, and a month reaching back past that cutoff is no longer judged.
+ * Memory: per platform and day two trace counts (staff, public; exact: the engine drops
+ * replays, so every record is a distinct trace) and a distinct-count sketch of public actors,
+ * per platform and month one more (public actors); each sketch keeps at most 2k hashes
+ * (k = 1024 per day, 4096 per month): actor counts are exact up to k and estimated beyond with
+ * a relative error of about 1/√k (3 % and 1.6 %). Per platform, a cache of public actors'
+ * hashes (emptied at 100,000 actors). Months are judged once they have ended. Days older than
+ * 400 (option retentionDays) before the latest day seen are dropped, and a month reaching back
+ * past that cutoff is no longer judged.
  */
 import type { Evaluation } from '@tracewatch/schema';
 import { pruneDays, RetentionWindow } from '../retention.js';
@@ -33,6 +35,7 @@ import { DEFAULT_UTC_OFFSET_MINUTES, dayNumberToIso, isoToDayNumber, localDayNum
 import type { Detector, EvaluateContext, Scope, TestOutcome, TraceRecord } from '../types.js';
 import { DistinctCounter } from './support/distinct-count.js';
 import { num, pct } from './support/format.js';
+import { hash53 } from './support/hash.js';
 import { daysInMonth, monthOfDay, monthPeriod, nextMonth, periodEnded, startsBefore } from './support/periods.js';
 
 export interface IdlePlatformOptions {
@@ -50,7 +53,7 @@ export interface IdlePlatformOptions {
   preWindowDays: number;
   /** low-dau-mau fires below this; null = rule off. */
   maxDauMau: number | null;
-  /** Sketch size per platform-day (exact counts up to this many per day). */
+  /** Sketch size per platform-day (exact distinct public actors up to this many per day). */
   dailySketchSize: number;
   /** Sketch size per platform-month for distinct public actors. */
   monthlySketchSize: number;
@@ -78,14 +81,18 @@ export const DEFAULT_IDLE_PLATFORM_OPTIONS: IdlePlatformOptions = {
 };
 
 interface DayState {
-  staffTraces: DistinctCounter;
-  publicTraces: DistinctCounter;
+  staffTraces: number;
+  publicTraces: number;
   publicActors: DistinctCounter;
 }
 
 interface PlatformState {
   days: Map<number, DayState>;
   monthlyPublicActors: Map<string, DistinctCounter>;
+  /** Cache: org → actor → hash53 of JSON [org, actor], the key the actor sketches count. */
+  actorHashes: Map<string, Map<string, number>>;
+  /** Actors in actorHashes (the cache is emptied at ACTOR_CACHE_LIMIT, bounding memory). */
+  cachedActors: number;
   /** First and last local day of the platform's admitted traces. */
   firstDay: number;
   lastDay: number;
@@ -131,6 +138,9 @@ export function preWindowDays(
 
 const DETECTOR = 'idle-platform' as const;
 
+/** Actor hashes cached per platform before the cache is emptied (~10 MB at most). */
+const ACTOR_CACHE_LIMIT = 100_000;
+
 export function createIdlePlatformDetector(options: Partial<IdlePlatformOptions> = {}): Detector {
   const opts = { ...DEFAULT_IDLE_PLATFORM_OPTIONS, ...options };
   const platforms = new Map<string, PlatformState>();
@@ -141,38 +151,62 @@ export function createIdlePlatformDetector(options: Partial<IdlePlatformOptions>
     const day = localDayNumber(record.occurredAt, opts.utcOffsetMinutes);
     let platform = platforms.get(record.platformId);
     if (platform === undefined) {
-      platform = { days: new Map(), monthlyPublicActors: new Map(), firstDay: day, lastDay: day, reachesBack: false };
+      platform = {
+        days: new Map(),
+        monthlyPublicActors: new Map(),
+        actorHashes: new Map(),
+        cachedActors: 0,
+        firstDay: day,
+        lastDay: day,
+        reachesBack: false,
+      };
       platforms.set(record.platformId, platform);
     }
     if (!retention.admit(day)) {
       platform.reachesBack = true;
       return;
     }
-    platform.firstDay = Math.min(platform.firstDay, day);
-    platform.lastDay = Math.max(platform.lastDay, day);
+    if (day < platform.firstDay) platform.firstDay = day;
+    if (day > platform.lastDay) platform.lastDay = day;
     let state = platform.days.get(day);
     if (state === undefined) {
-      state = {
-        staffTraces: new DistinctCounter(opts.dailySketchSize),
-        publicTraces: new DistinctCounter(opts.dailySketchSize),
-        publicActors: new DistinctCounter(opts.dailySketchSize),
-      };
+      state = { staffTraces: 0, publicTraces: 0, publicActors: new DistinctCounter(opts.dailySketchSize) };
       platform.days.set(day, state);
     }
     if (record.actorRole === 'staff') {
-      state.staffTraces.add(record.id);
+      state.staffTraces++;
       return;
     }
-    state.publicTraces.add(record.id);
-    const actor = JSON.stringify([record.orgId, record.actorId]);
-    state.publicActors.add(actor);
+    state.publicTraces++;
+    const actor = actorHash(platform, record.orgId, record.actorId);
+    state.publicActors.addHash(actor);
     const month = monthOfDay(day);
     let monthly = platform.monthlyPublicActors.get(month);
     if (monthly === undefined) {
       monthly = new DistinctCounter(opts.monthlySketchSize);
       platform.monthlyPublicActors.set(month, monthly);
     }
-    monthly.add(actor);
+    monthly.addHash(actor);
+  }
+
+  /** The actor's sketch key, hashed once per actor rather than once per trace. */
+  function actorHash(platform: PlatformState, orgId: string, actorId: string): number {
+    if (platform.cachedActors >= ACTOR_CACHE_LIMIT) {
+      platform.actorHashes.clear();
+      platform.cachedActors = 0;
+    }
+    let actors = platform.actorHashes.get(orgId);
+    if (actors === undefined) {
+      actors = new Map();
+      platform.actorHashes.set(orgId, actors);
+    }
+    let hash = actors.get(actorId);
+    if (hash === undefined) {
+      hash = hash53(JSON.stringify([orgId, actorId]));
+      actors.set(actorId, hash);
+      platform.cachedActors++;
+    }
+    return hash;
   }
 
   function monthStatistics(
@@ -192,13 +226,13 @@ export function createIdlePlatformDetector(options: Partial<IdlePlatformOptions>
       if (windowDays.has(d)) covered++;
       const state = platform.days.get(d);
       if (state === undefined) continue;
-      const s = state.staffTraces.count();
-      const p = state.publicTraces.count();
+      const s = state.staffTraces;
+      const p = state.publicTraces;
       staff += s;
       pub += p;
       dailyActors += state.publicActors.count();
       if (windowDays.has(d)) inWindow += s + p;
-      estimated ||= !state.staffTraces.exact || !state.publicTraces.exact || !state.publicActors.exact;
+      estimated ||= !state.publicActors.exact;
     }
     const monthly = platform.monthlyPublicActors.get(month);
     const mau = monthly?.count() ?? 0;

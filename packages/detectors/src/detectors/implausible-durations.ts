@@ -19,9 +19,9 @@
  * Accounts with role 'system' are left out (automation is expected to be fast and even).
  *
  * Memory: at most 50,000 (option maxRecordsPerOrgMonth) latest records with a duration per org
- * and month; a replayed event counts once. Months are judged once they have ended. Records older than 400
- * days (option retentionDays) before the latest day seen are dropped, and a month reaching back
- * past that cutoff is no longer judged.
+ * and month (LatestRecords; replays are dropped by the engine before they get here). Months are
+ * judged once they have ended. Records older than 400 days (option retentionDays) before the
+ * latest day seen are dropped, and a month reaching back past that cutoff is no longer judged.
  */
 
 import { RetentionWindow } from '../retention.js';
@@ -29,8 +29,9 @@ import { binomialSf } from '../stats/index.js';
 import { DEFAULT_UTC_OFFSET_MINUTES, dayNumberToIso, isoToDayNumber, localDayNumber } from '../time.js';
 import type { Detector, EvaluateContext, Period, Scope, TestOutcome, TraceRecord } from '../types.js';
 import { num, pct, prob, qSuffix } from './support/format.js';
-import { type KeepHighest, keepLatest } from './support/keep-highest.js';
+import { LatestRecords } from './support/latest-records.js';
 import { monthOfDay, monthPeriod, periodEnded, startsBefore } from './support/periods.js';
+import { ScopeGroups } from './support/scope-groups.js';
 
 export interface ImplausibleDurationsOptions {
   /** Fastest plausible duration per action, ms; actions not listed have no floor rule. */
@@ -124,8 +125,9 @@ interface Timing {
 interface OrgMonth {
   platformId: string;
   orgId: string;
-  month: string;
-  records: KeepHighest<Timing>;
+  /** The month, 'YYYY-MM'. */
+  part: string;
+  records: LatestRecords<Timing>;
 }
 
 const DETECTOR = 'implausible-durations' as const;
@@ -143,26 +145,19 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
 
 export function createImplausibleDurationsDetector(options: Partial<ImplausibleDurationsOptions> = {}): Detector {
   const opts = { ...DEFAULT_IMPLAUSIBLE_DURATIONS_OPTIONS, ...options };
-  const groups = new Map<string, OrgMonth>();
+  const groups = new ScopeGroups<OrgMonth>((platformId, orgId, part) => ({
+    platformId,
+    orgId,
+    part,
+    records: new LatestRecords(opts.maxRecordsPerOrgMonth),
+  }));
   const retention = new RetentionWindow(opts.retentionDays);
 
   function observe(record: TraceRecord): void {
     if (record.durationMs === undefined || record.actorRole === 'system' || !Number.isFinite(record.durationMs)) return;
     const day = localDayNumber(record.occurredAt, opts.utcOffsetMinutes);
     if (!retention.admit(day)) return;
-    const month = monthOfDay(day);
-    const key = JSON.stringify([record.platformId, record.orgId, month]);
-    let group = groups.get(key);
-    if (group === undefined) {
-      group = {
-        platformId: record.platformId,
-        orgId: record.orgId,
-        month,
-        records: keepLatest(opts.maxRecordsPerOrgMonth),
-      };
-      groups.set(key, group);
-    }
-    group.records.add({
+    groups.get(record.platformId, record.orgId, monthOfDay(day)).records.add({
       id: record.id,
       t: record.occurredAt,
       actorId: record.actorId,
@@ -173,11 +168,10 @@ export function createImplausibleDurationsDetector(options: Partial<ImplausibleD
 
   function evaluate(ctx: EvaluateContext): TestOutcome[] {
     const outcomes: TestOutcome[] = [];
-    for (const key of [...groups.keys()].sort()) {
-      const group = groups.get(key)!;
-      const period = monthPeriod(group.month);
+    for (const group of groups.inOrder()) {
+      const period = monthPeriod(group.part);
       if (isoToDayNumber(period.end) < retention.cutoff()) {
-        groups.delete(key); // wholly older than the retention window
+        groups.delete(group); // wholly older than the retention window
         continue;
       }
       if (startsBefore(period, retention.cutoff()) || !periodEnded(period, ctx.asOf, opts.utcOffsetMinutes)) continue;

@@ -16,17 +16,16 @@
  * detector holds the platform's traces (a period the data do not cover would read as C = 0).
  * Metrics without a mapping are not tested.
  *
- * Memory: per org, mapped action and local day one distinct-count sketch of trace ids, exact
- * up to 4096 traces a day (option dailySketchSize) and estimated beyond (≈1.6 % error); a
- * replayed event counts once. Days older than 400 (option retentionDays) before the latest day
- * seen are dropped (a period reaching back past them is then not covered, so not judged).
+ * Memory: per org, mapped action and local day one count of traces (exact: the engine drops
+ * replays, so every record is a distinct trace). Days older than 400 (option retentionDays)
+ * before the latest day seen are dropped (a period reaching back past them is then not
+ * covered, so not judged).
  */
 import type { ReportedMetric } from '@tracewatch/schema';
 import { pruneDays, RetentionWindow } from '../retention.js';
 import { poissonSf } from '../stats/index.js';
 import { DEFAULT_UTC_OFFSET_MINUTES, isoToDayNumber, localDayNumber } from '../time.js';
 import type { Detector, EvaluateContext, Scope, TestOutcome, TraceRecord } from '../types.js';
-import { DistinctCounter } from './support/distinct-count.js';
 import { num, prob } from './support/format.js';
 import { periodEnded } from './support/periods.js';
 
@@ -38,8 +37,6 @@ export interface MetricInflationOptions {
   /** … and R − C > sigmas·√C + margin. */
   sigmas: number;
   margin: number;
-  /** Sketch size per org, action and day (exact counts up to this many traces a day). */
-  dailySketchSize: number;
   /**
    * Days of history kept before the latest day seen; older records are dropped, which bounds
    * memory over time (400: a year of months plus their baselines, as in the other detectors).
@@ -58,7 +55,6 @@ export const DEFAULT_METRIC_INFLATION_OPTIONS: MetricInflationOptions = {
   minRatio: 1.2,
   sigmas: 2,
   margin: 5,
-  dailySketchSize: 4096,
   retentionDays: 400,
   utcOffsetMinutes: DEFAULT_UTC_OFFSET_MINUTES,
 };
@@ -94,12 +90,11 @@ const DETECTOR = 'metric-inflation' as const;
 export function createMetricInflationDetector(options: Partial<MetricInflationOptions> = {}): Detector {
   const opts = { ...DEFAULT_METRIC_INFLATION_OPTIONS, ...options };
   const mappedActions = new Set(Object.values(opts.metricActions).flat());
-  /** day → (platform, org, action) → sketch of trace ids */
-  const counters = new Map<number, Map<string, DistinctCounter>>();
+  /** platform → org → action → local day → traces */
+  const counts = new Map<string, Map<string, Map<string, Map<number, number>>>>();
   /** platform → first and last day of its traces, and whether older ones were dropped */
   const coverage = new Map<string, { first: number; last: number; reachesBack: boolean }>();
   const retention = new RetentionWindow(opts.retentionDays);
-  const counterKey = (platformId: string, orgId: string, action: string) => JSON.stringify([platformId, orgId, action]);
 
   function observe(record: TraceRecord): void {
     const day = localDayNumber(record.occurredAt, opts.utcOffsetMinutes);
@@ -112,27 +107,33 @@ export function createMetricInflationDetector(options: Partial<MetricInflationOp
       span.reachesBack = true;
       return;
     }
-    span.first = Math.min(span.first, day);
-    span.last = Math.max(span.last, day);
+    if (day < span.first) span.first = day;
+    if (day > span.last) span.last = day;
     if (!mappedActions.has(record.action)) return;
-    let daily = counters.get(day);
-    if (daily === undefined) {
-      daily = new Map();
-      counters.set(day, daily);
+    let orgs = counts.get(record.platformId);
+    if (orgs === undefined) {
+      orgs = new Map();
+      counts.set(record.platformId, orgs);
     }
-    const key = counterKey(record.platformId, record.orgId, record.action);
-    let counter = daily.get(key);
-    if (counter === undefined) {
-      counter = new DistinctCounter(opts.dailySketchSize);
-      daily.set(key, counter);
+    let actions = orgs.get(record.orgId);
+    if (actions === undefined) {
+      actions = new Map();
+      orgs.set(record.orgId, actions);
     }
-    counter.add(record.id);
+    let days = actions.get(record.action);
+    if (days === undefined) {
+      days = new Map();
+      actions.set(record.action, days);
+    }
+    days.set(day, (days.get(day) ?? 0) + 1);
   }
 
   function evaluate(ctx: EvaluateContext): TestOutcome[] {
     const outcomes: TestOutcome[] = [];
     const cutoff = retention.cutoff();
-    pruneDays(counters, cutoff);
+    for (const orgs of counts.values()) {
+      for (const actions of orgs.values()) for (const days of actions.values()) pruneDays(days, cutoff);
+    }
     for (const m of latestReports(ctx.metrics)) {
       const actions = opts.metricActions[m.metric];
       if (actions === undefined) continue;
@@ -146,17 +147,14 @@ export function createMetricInflationDetector(options: Partial<MetricInflationOp
       if (span === undefined) continue;
       const coveredFrom = span.reachesBack || span.first < cutoff ? cutoff : span.first;
       if (coveredFrom > first || span.last < last) continue;
+      const orgActions = counts.get(m.platformId)?.get(m.orgId);
       let counted = 0;
-      let estimated = false;
       for (const action of actions) {
-        for (let day = first; day <= last; day++) {
-          const counter = counters.get(day)?.get(counterKey(m.platformId, m.orgId, action));
-          if (counter === undefined) continue;
-          counted += counter.count();
-          estimated ||= !counter.exact;
-        }
+        const days = orgActions?.get(action);
+        if (days === undefined) continue;
+        for (let day = first; day <= last; day++) counted += days.get(day) ?? 0;
       }
-      outcomes.push(outcome(m, period, actions, counted, estimated));
+      outcomes.push(outcome(m, period, actions, counted));
     }
     return outcomes;
   }
@@ -166,7 +164,6 @@ export function createMetricInflationDetector(options: Partial<MetricInflationOp
     period: TestOutcome['period'],
     actions: readonly string[],
     counted: number,
-    estimated: boolean,
   ): TestOutcome {
     const reported = m.value;
     const excess = reported - counted;
@@ -189,7 +186,6 @@ export function createMetricInflationDetector(options: Partial<MetricInflationOp
         actions: [...actions],
         metricId: m.id,
         reportedAt: m.reportedAt,
-        estimated,
       },
       explain: () => ({
         'zh-CN':
