@@ -57,7 +57,11 @@ describe('decodeTraceEvent', () => {
     ['negative duration', event({}, { durationMs: -1 }), 'data.durationMs'],
     ['NaN-like value', JSON.parse(JSON.stringify(event({}, { value: 'NaN' }))), 'data.value'],
     ['content hash not hex', event({}, { contentHash: 'Z'.repeat(64) }), 'data.contentHash'],
-    ['deadline before assignment', event({}, { taskId: 't1', assignedAt: '2026-03-09T00:00:00Z', deadline: '2026-03-08T00:00:00Z' }), 'data.deadline'],
+    [
+      'deadline before assignment',
+      event({}, { taskId: 't1', assignedAt: '2026-03-09T00:00:00Z', deadline: '2026-03-08T00:00:00Z' }),
+      'data.deadline',
+    ],
     ['deadline without task', event({}, { deadline: '2026-03-12T00:00:00Z' }), 'data.taskId'],
     ['occurred after recorded', event({}, { occurredAt: '2026-03-10T12:30:00+08:00' }), 'data.occurredAt'],
   ])('refuses %s and names the field', (_name, value, path) => {
@@ -76,7 +80,15 @@ describe('decodeTraceEvent', () => {
   });
 
   it('survives hostile payloads without throwing', () => {
-    for (const raw of ['[]', '1', '"s"', '{"__proto__":{"x":1}}', '{"data":null}', '\u0000', '{"specversion":"1.0","id":"\'; DROP TABLE x; --"}']) {
+    for (const raw of [
+      '[]',
+      '1',
+      '"s"',
+      '{"__proto__":{"x":1}}',
+      '{"data":null}',
+      '\u0000',
+      '{"specversion":"1.0","id":"\'; DROP TABLE x; --"}',
+    ]) {
       expect(decodeTraceEvent(raw, { now: NOW }).ok).toBe(false);
     }
   });
@@ -84,10 +96,29 @@ describe('decodeTraceEvent', () => {
 
 describe('evaluations and reported metrics', () => {
   it('accepts valid ones and refuses inverted periods', () => {
-    const ev = { id: 'ev-1', name: '季度考核', kind: 'assessment', platformId: 'zwfw', start: '2026-03-31T00:00:00+08:00', end: '2026-04-02T00:00:00+08:00' };
+    const ev = {
+      id: 'ev-1',
+      name: '季度考核',
+      kind: 'assessment',
+      platformId: 'zwfw',
+      start: '2026-03-31T00:00:00+08:00',
+      end: '2026-04-02T00:00:00+08:00',
+    };
     expect(decodeEvaluation(JSON.stringify(ev), { now: NOW }).ok).toBe(true);
-    expect(decodeEvaluation(JSON.stringify({ ...ev, end: '2026-03-01T00:00:00Z' }), { now: NOW })).toMatchObject({ ok: false, stage: 'schema' });
-    const m = { id: 'm-1', platformId: 'zwfw', orgId: 'org-1', metric: 'cases.handled', periodStart: '2026-02-01', periodEnd: '2026-02-28', value: 412, reportedAt: '2026-03-01T09:00:00+08:00' };
+    expect(decodeEvaluation(JSON.stringify({ ...ev, end: '2026-03-01T00:00:00Z' }), { now: NOW })).toMatchObject({
+      ok: false,
+      stage: 'schema',
+    });
+    const m = {
+      id: 'm-1',
+      platformId: 'zwfw',
+      orgId: 'org-1',
+      metric: 'cases.handled',
+      periodStart: '2026-02-01',
+      periodEnd: '2026-02-28',
+      value: 412,
+      reportedAt: '2026-03-01T09:00:00+08:00',
+    };
     expect(decodeReportedMetric(JSON.stringify(m), { now: NOW }).ok).toBe(true);
     expect(decodeReportedMetric(JSON.stringify({ ...m, periodEnd: '2026-01-01' }), { now: NOW }).ok).toBe(false);
     expect(decodeReportedMetric(JSON.stringify({ ...m, value: -1 }), { now: NOW }).ok).toBe(false);
