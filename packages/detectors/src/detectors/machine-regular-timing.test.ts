@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TestOutcome, TraceRecord } from '../types.js';
 import {
+  busiestCellPValue,
   createMachineRegularTimingDetector,
   finiteSizeBurstiness,
   modalGapShare,
@@ -75,6 +76,40 @@ describe('modalGapShare and secondOfMinuteChiSquare', () => {
   });
 });
 
+describe('busiestCellPValue', () => {
+  // Reference values: the binomial tail summed term by term with exact fractions,
+  // P(X ≥ k) = Σ_{x ≥ k} C(n, x)·(1/60)^x·(59/60)^(n − x), times 60.
+  it('n = 100: the edge of p ≤ 0.01 lies between 8 and 9 on one second', () => {
+    // k = 9: terms 4.08951e-5 + 6.30755e-6 + 8.74699e-7 + 1.09955e-7 + … = 4.82014e-5; × 60 = 0.00289208
+    expect(busiestCellPValue(9, 100)).toBeCloseTo(0.00289208, 7);
+    // k = 8: 2.36036e-4 + 4.82014e-5 = 2.84237e-4; × 60 = 0.0170542
+    expect(busiestCellPValue(8, 100)).toBeCloseTo(0.0170542, 6);
+  });
+  it('n = 144, busiest second 10 (the honest actor the χ² flagged at q = 0.009): p = 0.010037', () => {
+    // 1.33490e-4 + 2.75618e-5 + 5.17757e-6 + 8.91055e-7 + … = 1.67285e-4; × 60 = 0.0100371
+    expect(busiestCellPValue(10, 144)).toBeCloseTo(0.0100371, 6);
+  });
+  it('edges: capped at 1, no events, an empty busiest cell', () => {
+    expect(busiestCellPValue(3, 100)).toBe(1); // 60 × P(X ≥ 3) > 1
+    expect(busiestCellPValue(0, 0)).toBe(1);
+    expect(busiestCellPValue(0, 10)).toBe(1);
+    expect(busiestCellPValue(5, 5, 2)).toBeCloseTo(2 * 0.5 ** 5, 15); // two cells, all five in one
+  });
+});
+
+/** `count` actions of one actor a few minutes apart, with the given second-of-minute counts. */
+function clockRecords(actorId: string, secondCounts: readonly number[], seed: number): TraceRecord[] {
+  const random = mulberry32(seed);
+  const seconds = secondCounts.flatMap((c, second) => new Array<number>(c).fill(second));
+  const records: TraceRecord[] = [];
+  let minute = 0;
+  for (const second of shuffled(seconds, random)) {
+    minute += 1 + Math.floor(random() * 6);
+    records.push(traceRecord({ actorId, occurredAt: START + minute * 60_000 + second * 1000 + 17 }));
+  }
+  return records;
+}
+
 describe('machine-regular timing detector', () => {
   it('fires on a script: every rule, with the statistics worked out by hand', () => {
     const outcomes = run([...botRecords(), ...humanRecords('h1', 200, 1), ...humanRecords('h2', 200, 2)]);
@@ -92,10 +127,12 @@ describe('machine-regular timing detector', () => {
     expect(modal.statistics.modalShare).toBeCloseTo(60 / 119, 12);
     expect(modal.effectMet).toBe(true);
     const heaping = find(outcomes, 'second-heaping')!;
-    // seconds :00 and :59, 60 each: χ² = 3480 (above), df 59
+    // seconds :00 and :59, 60 each: χ² = 3480 (above, a description); busiest second 60 of 120:
+    // P(X ≥ 60) = 7.21132e-73 (x = 60) + … = 7.33351e-73 (exact sum); × 60 = 4.40011e-71
     expect(heaping.statistics.chiSquare).toBeCloseTo(3480, 9);
     expect(heaping.statistics.zeroSecondShare).toBe(0.5);
-    expect(heaping.pValue!).toBeLessThan(1e-100);
+    expect(heaping.pValue! / 4.40011e-71).toBeCloseTo(1, 5);
+    expect(heaping.score).toBe(30); // half the actions on one second: 30× its fair share
     expect(heaping.effectMet).toBe(true);
     const text = gaps.explain(null);
     expect(text.en).toContain('-0.97');
@@ -115,7 +152,42 @@ describe('machine-regular timing detector', () => {
     expect(find(outcomes, 'regular-gaps', 'h1')!.evidence.peerScope).toBe('org');
   });
 
-  it('minimum samples: 30 gaps for the gap rules, 100 timestamps for the χ²', () => {
+  it('second-heaping on the edge: 9 of 100 on one second is tested as heaped, 8 is not significant', () => {
+    const spread = (top: number) => {
+      // the busiest second :07 holds `top`; the other 100 − top go 1 or 2 to every other second
+      const counts = new Array<number>(60).fill(1);
+      counts[7] = top;
+      for (let s = 0, rest = 100 - top - 59; rest > 0; s++) {
+        if (s === 7) continue;
+        counts[s]!++;
+        rest--;
+      }
+      return counts;
+    };
+    for (const top of [8, 9]) expect(spread(top).reduce((a, c) => a + c, 0)).toBe(100);
+    const nine = find(run(clockRecords('p', spread(9), 1)), 'second-heaping', 'p')!;
+    expect(nine.pValue).toBeCloseTo(0.00289208, 7); // busiestCellPValue(9, 100), by hand above
+    expect(nine.statistics.topSecond).toBe(7);
+    expect(nine.effectMet).toBe(true); // 9 % ≥ 1/20
+    const eight = find(run(clockRecords('p', spread(8), 1)), 'second-heaping', 'p')!;
+    expect(eight.pValue).toBeCloseTo(0.0170542, 6);
+    expect(eight.pValue!).toBeGreaterThan(eight.qThreshold); // q ≥ p: never a finding
+  });
+
+  it('the honest actor the χ² flagged: 144 timestamps, busiest second 10 — p above 0.01', () => {
+    // second-of-minute counts of that actor's week on the simulator (χ² = 112.7, df 59, p = 3·10⁻⁵)
+    const counts = [
+      1, 1, 1, 5, 2, 0, 1, 10, 0, 4, 1, 1, 3, 5, 2, 2, 1, 0, 1, 1, 0, 0, 2, 1, 6, 2, 3, 5, 2, 2, 0, 4, 9, 1, 4, 4, 0, 1,
+      4, 3, 7, 1, 1, 1, 3, 1, 4, 2, 3, 0, 3, 1, 3, 2, 1, 4, 1, 4, 2, 5,
+    ];
+    const outcome = find(run(clockRecords('s03', counts, 2)), 'second-heaping', 's03')!;
+    expect(outcome.statistics.timestamps).toBe(144);
+    expect(outcome.statistics.chiSquare).toBeCloseTo(112.6667, 4);
+    expect(outcome.pValue).toBeCloseTo(0.0100371, 6);
+    expect(outcome.pValue!).toBeGreaterThan(outcome.qThreshold);
+  });
+
+  it('minimum samples: 30 gaps for the gap rules, 100 timestamps for the busiest-second test', () => {
     const bot = botRecords();
     const people = [...humanRecords('h1', 200, 1), ...humanRecords('h2', 200, 2)];
     const at30 = run([...bot.slice(0, 31), ...people]);
