@@ -26,8 +26,9 @@
  *   unevenness of honest clock times (on the simulator, an honest actor with 144 timestamps,
  *   busiest second 10, had χ² = 112.7 on 59 df, p = 3·10⁻⁵, q = 0.009: a false finding),
  *   while heaping is one second standing out, which is what the busiest-second test measures
- *   (the same actor: p = 0.010, and q ≥ p, so no finding). Measured on 3,216 actor-weeks of
- *   honest simulated traffic: 21 with p < 0.01 (a valid test allows 32), none below 4·10⁻⁵.
+ *   (the same actor: p = 0.010, and q ≥ p, so no finding). Measured on 3,213 honest simulated
+ *   actor-weeks: 18 with p < 0.01 (a valid test allows 32), none below 4·10⁻⁵ (the script's
+ *   weeks: 5·10⁻¹⁰ to 4·10⁻⁹).
  *   χ² stays in the statistics as a description; score = the busiest second's share × 60
  *   (times its fair share). With 30 ≤ n < 100 it is a score rule: ≥ 50 % on :00 (score = the
  *   :00 share). Not judged (effect never met) when the actor's platform puts ≥ 50 % of all its
