@@ -14,7 +14,6 @@ for (const group of ['packages', 'services']) {
 export default defineConfig({
   resolve: { alias },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts', 'test/**/*.test.ts'],
     // Integration tests share one Kafka and one ClickHouse: files run one at a time there.
     projects: [
       {
