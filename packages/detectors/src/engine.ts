@@ -120,6 +120,8 @@ function replayWindowDays(options: DetectionEngineOptions): number {
 
 export class DetectionEngine {
   readonly detectors: readonly Detector[];
+  /** Days of event ids remembered to drop replays. */
+  readonly replayWindowDays: number;
   private readonly runOptions: Partial<RunOptions>;
   private readonly replays: ReplayFilter;
 
@@ -142,7 +144,8 @@ export class DetectionEngine {
       return factory(shared, options.detectors?.[name as AvailableName]);
     });
     this.runOptions = options.run ?? {};
-    this.replays = new ReplayFilter(replayWindowDays(options), options.utcOffsetMinutes ?? DEFAULT_UTC_OFFSET_MINUTES);
+    this.replayWindowDays = replayWindowDays(options);
+    this.replays = new ReplayFilter(this.replayWindowDays, options.utcOffsetMinutes ?? DEFAULT_UTC_OFFSET_MINUTES);
   }
 
   /**

@@ -147,6 +147,41 @@ describe('cross-unit sameness detector', () => {
     ).toHaveLength(1);
   });
 
+  it('memory bound: keeps the latest actor-days, whole days first, then actors by id', () => {
+    // days 0–4 of copiedDay have 8 actor-days each, day 5 has 10: with room for 45, days 1–5
+    // (8·4 + 10 = 42) and 3 of day 0's actors stay; day 0 is then judged on those 3 only
+    const kept = run(copiedDay(), { maxActorDaysPerGroup: 45, minBaseline: 30, minActors: 3 });
+    const day0 = kept.find((o) => o.period.start === '2026-03-02')!;
+    expect(day0.statistics.actors).toBe(3);
+    expect(day0.statistics.baselineValues).toBe(42);
+    // the three kept are the last by actor id: a5, a6, a7 (their values 15, 16, 17 are distinct)
+    expect(day0.evidence.distinctValues).toBe(3);
+    expect(kept.find((o) => o.period.start === '2026-03-07')!.statistics.baselineValues).toBe(35);
+  });
+
+  it('memory bound: any order and split keep the same actor-days (property)', () => {
+    const row = fc.record({ day: fc.integer({ min: 0, max: 6 }), actor: fc.integer({ min: 0, max: 9 }) });
+    fc.assert(
+      fc.property(
+        fc.array(row, { maxLength: 120 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer(),
+        (rows, cap, seed) => {
+          const records = rows.map((r, i) => ({ ...report(r.day, r.actor, i % 4, i), id: `e${i}` }));
+          const options = { maxActorDaysPerGroup: cap, minBaseline: 1, minActors: 1 };
+          const once = plain(run(records, options));
+          const detector = createCrossUnitSamenessDetector(options);
+          const mixed = shuffled(records, mulberry32(seed));
+          for (const r of mixed.slice(0, 30)) detector.observe(r);
+          detector.evaluate(ctx);
+          for (const r of mixed.slice(30)) detector.observe(r);
+          expect(plain(detector.evaluate(ctx))).toEqual(once);
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
   it('never throws and gives the same outcomes in any order or split (property)', () => {
     const row = fc.record({
       day: fc.integer({ min: 0, max: 6 }),

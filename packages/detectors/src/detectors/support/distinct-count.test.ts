@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DistinctCounter } from './distinct-count.js';
+import { HASH53_RANGE, hash53 } from './hash.js';
 
 describe('DistinctCounter', () => {
   it('exact up to k, duplicates ignored', () => {
@@ -29,6 +30,30 @@ describe('DistinctCounter', () => {
         expect(a.count()).toBe(b.count());
         if (a.exact) expect(a.count()).toBe(new Set(keys).size);
       }),
+    );
+  });
+  it('addHash counts the same as add; equals the k smallest hashes of a plain set (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 300 }), { maxLength: 200 }),
+        fc.integer({ min: 2, max: 9 }),
+        (keys, k) => {
+          const byKey = new DistinctCounter(k);
+          const byHash = new DistinctCounter(k);
+          for (const key of keys) {
+            byKey.add(`a${key}`);
+            byHash.addHash(hash53(`a${key}`));
+          }
+          // reference: the k smallest distinct hashes; (k − 1)/U_(k) beyond k
+          const hashes = [...new Set(keys.map((key) => hash53(`a${key}`)))].sort((a, b) => a - b);
+          const expected =
+            hashes.length <= k ? hashes.length : Math.round((k - 1) / ((hashes[k - 1]! + 1) / HASH53_RANGE));
+          expect(byHash.count()).toBe(expected);
+          expect(byKey.count()).toBe(expected);
+          expect(byHash.exact).toBe(hashes.length <= k);
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 });

@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KeepHighest, keepLatest } from './keep-highest.js';
+import { KeepHighest } from './keep-highest.js';
+import { byTimeThenId, type Timed } from './latest-records.js';
+
+const keepLatest = <T extends Timed>(capacity: number) => new KeepHighest<T>(capacity, (x) => x.id, byTimeThenId);
 
 describe('KeepHighest', () => {
   const item = (id: string, t: number) => ({ id, t });

@@ -1,8 +1,9 @@
 /**
- * Bounded, order-independent store of records. It keeps one record per id (a replayed event
- * counts once) and at most `capacity` records: the highest by a total order (e.g. the latest
- * by time). Because "the top N of a union" equals "the top N of (top N of one part) ∪ the
- * other part", feeding records in any order, or in several batches, leaves the same set.
+ * Bounded, order-independent store of records, one per key (e.g. one completion per task: the
+ * latest trace of the task). It keeps at most `capacity` records: the highest by a total order
+ * (e.g. the latest by time). Records with distinct ids need no key map: see LatestRecords.
+ * Because "the top N of a union" equals "the top N of (top N of one part) ∪ the other part",
+ * feeding records in any order, or in several batches, leaves the same set.
  *
  * Trimming is lazy (when 2·capacity are held, and on read), so adding costs O(log N)
  * amortised; memory is at most 2·capacity records.
@@ -13,7 +14,7 @@ export class KeepHighest<T> {
 
   /**
    * @param capacity how many records to keep, an integer ≥ 1.
-   * @param idOf identity of a record: records with the same id are the same record.
+   * @param idOf key of a record: of the records with the same key, the highest is kept.
    * @param compare total order, ascending (lowest first); must break ties (e.g. by id).
    * @throws RangeError when capacity is not an integer ≥ 1.
    */
@@ -56,20 +57,4 @@ export class KeepHighest<T> {
   get size(): number {
     return Math.min(this.byId.size, this.capacity);
   }
-}
-
-/** A record ordered by time: ascending occurredAt, ties broken by id. */
-export interface Timed {
-  id: string;
-  t: number;
-}
-
-/** Ascending (time, id): used to keep the latest records of a scope. */
-export function byTimeThenId(a: Timed, b: Timed): number {
-  return a.t - b.t || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-
-/** A KeepHighest that keeps the latest `capacity` records by (time, id). */
-export function keepLatest<T extends Timed>(capacity: number): KeepHighest<T> {
-  return new KeepHighest<T>(capacity, (item) => item.id, byTimeThenId);
 }
