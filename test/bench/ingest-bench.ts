@@ -75,7 +75,7 @@ function writeEventsFile(): { file: string; bytes: number } {
   return { file, bytes };
 }
 
-function produceAll(file: string): Promise<{ ms: number }> {
+function produceAll(file: string): Promise<{ ms: number; cpuSeconds: number }> {
   const started = Date.now();
   const libs = `${REPO_ROOT}.stack/kafka/libs/*`;
   const producer = spawn(
@@ -103,10 +103,16 @@ function produceAll(file: string): Promise<{ ms: number }> {
     ],
     { stdio: [openSync(file, 'r'), 'ignore', 'inherit'] },
   );
+  let cpu = 0;
+  const sampler = setInterval(() => {
+    cpu = cpuSeconds(producer.pid!) ?? cpu;
+  }, 100);
   return new Promise((resolve, reject) => {
-    producer.on('exit', (code) =>
-      code === 0 ? resolve({ ms: Date.now() - started }) : reject(new Error(`console producer exited ${code}`)),
-    );
+    producer.on('exit', (code) => {
+      clearInterval(sampler);
+      if (code === 0) resolve({ ms: Date.now() - started, cpuSeconds: cpu });
+      else reject(new Error(`console producer exited ${code}`));
+    });
   });
 }
 
@@ -124,6 +130,29 @@ async function waitForCount(what: string, count: () => Promise<number>, target: 
     await sleep(100);
   }
   throw new Error(`${what}: only ${last} of ${target} after ${TIMEOUT_MS / 1000}s`);
+}
+
+/** CPU time (user + system) a process has used so far, from /proc; undefined once it is gone. */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ = 100
+  } catch {
+    return undefined;
+  }
+}
+
+/** The local stack's server pids (for the CPU breakdown), when the stack is ours. */
+function stackPids(): { clickhouse?: number; kafka?: number } {
+  const read = (f: string) => {
+    try {
+      return Number(readFileSync(`${REPO_ROOT}.stack/${f}`, 'utf8').trim()) || undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  return { clickhouse: read('clickhouse/clickhouse.pid'), kafka: read('kafka/kafka.pid') };
 }
 
 function peakRssMb(pid: number): number {
@@ -154,6 +183,12 @@ async function runIngest(store: Store, eventsFile: string) {
     if (ok) break;
     await sleep(200);
   }
+  const servers = stackPids();
+  const cpuAtStart = {
+    ingest: cpuSeconds(ingest.pid!) ?? 0,
+    clickhouse: servers.clickhouse ? (cpuSeconds(servers.clickhouse) ?? 0) : 0,
+    kafka: servers.kafka ? (cpuSeconds(servers.kafka) ?? 0) : 0,
+  };
   const t0 = Date.now();
   let peak = 0;
   const sampler = setInterval(() => {
@@ -165,9 +200,15 @@ async function runIngest(store: Store, eventsFile: string) {
   const t1 = await waitForCount('ingest', () => countTraceEvents(store), N);
   peak = Math.max(peak, peakRssMb(ingest.pid!));
   clearInterval(sampler);
+  const cpu = {
+    ingest: (cpuSeconds(ingest.pid!) ?? 0) - cpuAtStart.ingest,
+    clickhouse: servers.clickhouse ? (cpuSeconds(servers.clickhouse) ?? 0) - cpuAtStart.clickhouse : Number.NaN,
+    kafka: servers.kafka ? (cpuSeconds(servers.kafka) ?? 0) - cpuAtStart.kafka : Number.NaN,
+    producer: produced.cpuSeconds,
+  };
   ingest.kill('SIGTERM');
   await new Promise((r) => ingest.on('exit', r));
-  return { ms: t1 - t0, produced, peakRssMb: peak };
+  return { ms: t1 - t0, produced, peakRssMb: peak, cpu };
 }
 
 /** ClickHouse's own Kafka engine + MV into a plain MergeTree, reading the same topic. */
@@ -269,12 +310,20 @@ async function main() {
   const ingest = await runIngest(store, events.file);
   const ingestRate = N / (ingest.ms / 1000);
   console.log(
-    `producer alone:     ${fmt(N / (ingest.produced.ms / 1000))} events/s (${fmt(ingest.produced.bytes / N)} bytes/event avg, ${(ingest.produced.bytes / 1e6).toFixed(0)} MB)`,
+    `producer (Kafka's console producer, JVM start included): ${fmt(N / (ingest.produced.ms / 1000))} events/s; ${fmt(events.bytes / N)} bytes/event on average, ${(events.bytes / 1e6).toFixed(0)} MB`,
   );
   console.log(
     `tracewatch ingest:  ${fmt(ingestRate)} events/s end to end (first produce → last row visible, ${(ingest.ms / 1000).toFixed(1)} s), validation included; peak RSS ${ingest.peakRssMb.toFixed(0)} MB`,
   );
 
+  const wall = ingest.ms / 1000;
+  const perEvent = (sec: number) => `${((sec / N) * 1e6).toFixed(1)} µs/event`;
+  console.log(
+    `CPU during that window (2 cores = ${(2 * wall).toFixed(1)} CPU-s available): ` +
+      Object.entries(ingest.cpu)
+        .map(([k, v]) => `${k} ${v.toFixed(1)} s (${perEvent(v)})`)
+        .join(', '),
+  );
   const baseline = await runKafkaEngineBaseline(store, kafka);
   let baselineRate: number;
   let baselineName: string;
