@@ -37,6 +37,7 @@ export {
   evaluationStartDay,
 } from './evaluations.js';
 export { fingerprint, scopeKey } from './fingerprint.js';
+export { parseInstant } from './instant.js';
 export { toTraceRecord } from './record.js';
 export { RUN_DEFAULTS, type RunOptions, runDetectors } from './runner.js';
 export { hammingDistance, simhash } from './simhash.js';

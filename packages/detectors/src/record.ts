@@ -1,13 +1,14 @@
 import type { TraceEvent } from '@tracewatch/schema';
+import { parseInstant } from './instant.js';
 import type { TraceRecord } from './types.js';
 
 function parseOptional(iso: string | undefined): number | undefined {
-  return iso === undefined ? undefined : Date.parse(iso);
+  return iso === undefined ? undefined : parseInstant(iso);
 }
 
 /**
  * Flattens a validated trace event into the record the detectors read, parsing every ISO time
- * once: recordedAt is the CloudEvents `time` (when the platform recorded the trace), occurredAt
+ * once (parseInstant: what Date.parse gives, faster): recordedAt is the CloudEvents `time` (when the platform recorded the trace), occurredAt
  * the time the platform claims the activity happened. Optional fields stay undefined when absent.
  */
 export function toTraceRecord(e: TraceEvent): TraceRecord {
@@ -19,8 +20,8 @@ export function toTraceRecord(e: TraceEvent): TraceRecord {
     actorId: d.actorId,
     actorRole: d.actorRole,
     action: d.action,
-    occurredAt: Date.parse(d.occurredAt),
-    recordedAt: Date.parse(e.time),
+    occurredAt: parseInstant(d.occurredAt),
+    recordedAt: parseInstant(e.time),
     taskId: d.taskId,
     assignedAt: parseOptional(d.assignedAt),
     deadline: parseOptional(d.deadline),

@@ -50,6 +50,7 @@ import { RetentionWindow } from '../retention.js';
 import { binomialSf } from '../stats/index.js';
 import { DEFAULT_UTC_OFFSET_MINUTES, dayNumberToIso, isoWeekday, localDayNumber } from '../time.js';
 import type { Detector, EvaluateContext, Scope, TestOutcome, TraceRecord } from '../types.js';
+import { ActorIndex } from './support/actor-index.js';
 import { num, pct, prob, qSuffix } from './support/format.js';
 import { LatestTimes } from './support/latest-records.js';
 import { periodEnded } from './support/periods.js';
@@ -203,12 +204,13 @@ interface ActorWeek {
   stamps: LatestTimes;
 }
 
-/** One actor's weeks; found by platform → org → actor without building a key per record. */
+/** One actor's weeks, and the week of its last record (records of an actor come in bursts). */
 interface ActorWeeks {
   platformId: string;
   orgId: string;
   actorId: string;
   weeks: Map<number, ActorWeek>;
+  last: ActorWeek | undefined;
 }
 
 interface ActorSummary {
@@ -221,24 +223,20 @@ interface ActorSummary {
 
 export function createMachineRegularTimingDetector(options: Partial<MachineRegularTimingOptions> = {}): Detector {
   const opts = { ...DEFAULT_MACHINE_REGULAR_TIMING_OPTIONS, ...options };
-  const platforms = new Map<string, Map<string, Map<string, ActorWeeks>>>();
+  const actors = new ActorIndex<ActorWeeks>();
   const retention = new RetentionWindow(opts.retentionDays);
 
   function actorOf(record: TraceRecord): ActorWeeks {
-    let orgs = platforms.get(record.platformId);
-    if (orgs === undefined) {
-      orgs = new Map();
-      platforms.set(record.platformId, orgs);
-    }
-    let actors = orgs.get(record.orgId);
-    if (actors === undefined) {
-      actors = new Map();
-      orgs.set(record.orgId, actors);
-    }
-    let actor = actors.get(record.actorId);
+    let actor = actors.get(record.platformId, record.orgId, record.actorId);
     if (actor === undefined) {
-      actor = { platformId: record.platformId, orgId: record.orgId, actorId: record.actorId, weeks: new Map() };
-      actors.set(record.actorId, actor);
+      actor = {
+        platformId: record.platformId,
+        orgId: record.orgId,
+        actorId: record.actorId,
+        weeks: new Map(),
+        last: undefined,
+      };
+      actors.add(record.platformId, record.orgId, record.actorId, actor);
     }
     return actor;
   }
@@ -249,7 +247,7 @@ export function createMachineRegularTimingDetector(options: Partial<MachineRegul
     if (!retention.admit(day)) return;
     const monday = day - isoWeekday(day) + 1;
     const actor = actorOf(record);
-    let state = actor.weeks.get(monday);
+    let state = actor.last !== undefined && actor.last.monday === monday ? actor.last : actor.weeks.get(monday);
     if (state === undefined) {
       state = {
         platformId: actor.platformId,
@@ -260,28 +258,25 @@ export function createMachineRegularTimingDetector(options: Partial<MachineRegul
       };
       actor.weeks.set(monday, state);
     }
+    actor.last = state;
     state.stamps.add(record.occurredAt);
   }
 
   /** Drops an actor-week, and the actor when it has no week left. */
   function forget(week: ActorWeek): void {
-    const actors = platforms.get(week.platformId)?.get(week.orgId);
-    const actor = actors?.get(week.actorId);
-    if (actors === undefined || actor === undefined) return;
+    const actor = actors.get(week.platformId, week.orgId, week.actorId);
+    if (actor === undefined) return;
     actor.weeks.delete(week.monday);
-    if (actor.weeks.size === 0) actors.delete(week.actorId);
+    if (actor.last === week) actor.last = undefined;
+    if (actor.weeks.size === 0) actors.delete(week.platformId, week.orgId, week.actorId);
   }
 
   /** Every actor-week, in order of [monday, platform, org, actor] as JSON (week by week). */
   function weeksInOrder(): ActorWeek[] {
     const keyed: { key: string; week: ActorWeek }[] = [];
-    for (const orgs of platforms.values()) {
-      for (const actors of orgs.values()) {
-        for (const actor of actors.values()) {
-          for (const week of actor.weeks.values()) {
-            keyed.push({ key: JSON.stringify([week.monday, week.platformId, week.orgId, week.actorId]), week });
-          }
-        }
+    for (const actor of actors.values()) {
+      for (const week of actor.weeks.values()) {
+        keyed.push({ key: JSON.stringify([week.monday, week.platformId, week.orgId, week.actorId]), week });
       }
     }
     return keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((k) => k.week);
