@@ -146,4 +146,56 @@ describe('runDetectors', () => {
     const findings = runDetectors([fixed('backfill', [outcome('backfill', { pValue: Number.NaN })])], ctx);
     expect(findings).toHaveLength(0);
   });
+
+  it('merges overlapping sliding windows of one scope into one finding per span', () => {
+    const window = (start: string, end: string, pValue: number, orgId = 'o1') =>
+      outcome('under-dispersion', { pValue, qThreshold: 0.01, scope: org(orgId), period: { start, end } });
+    const windows = [
+      window('2024-03-04', '2024-03-29', 1e-6),
+      window('2024-03-11', '2024-04-05', 1e-9), // the strongest
+      window('2024-03-18', '2024-04-12', 1e-7),
+      window('2024-04-22', '2024-05-17', 1e-6), // does not overlap the chain: its own finding
+      window('2024-03-11', '2024-04-05', 1e-6, 'o2'), // another scope
+    ];
+    const findings = runDetectors([fixed('under-dispersion', windows)], ctx);
+    const o1 = findings
+      .filter((f) => f.scope.orgId === 'o1')
+      .sort((a, b) => (a.period.start < b.period.start ? -1 : 1));
+    expect(o1.map((f) => f.period)).toEqual([
+      { start: '2024-03-04', end: '2024-04-12' },
+      { start: '2024-04-22', end: '2024-05-17' },
+    ]);
+    const span = o1[0]!;
+    expect(span.pValue).toBe(1e-9);
+    expect(span.statistics.windows).toBe(3);
+    // the fingerprint of the span's first window: a span growing at its end keeps it
+    expect(span.fingerprint).toBe(
+      fingerprint('under-dispersion', 'r', org('o1'), { start: '2024-03-04', end: '2024-03-29' }),
+    );
+    const grown = runDetectors(
+      [fixed('under-dispersion', [...windows, window('2024-03-25', '2024-04-19', 1e-6)])],
+      ctx,
+    );
+    expect(grown.find((f) => f.scope.orgId === 'o1' && f.period.start === '2024-03-04')?.fingerprint).toBe(
+      span.fingerprint,
+    );
+    expect((span.evidence.span as { windows: unknown[] }).windows).toHaveLength(3);
+    expect(span.explanation.en).toContain('3 overlapping windows from 2024-03-04 to 2024-04-12');
+    expect(span.explanation['zh-CN']).toContain('共有3个相互重叠的窗口');
+    // a lone window is left as it is
+    expect(o1[1]?.fingerprint).toBe(
+      fingerprint('under-dispersion', 'r', org('o1'), { start: '2024-04-22', end: '2024-05-17' }),
+    );
+    expect(o1[1]?.statistics.windows).toBeUndefined();
+    expect(findings.filter((f) => f.scope.orgId === 'o2')).toHaveLength(1);
+  });
+
+  it('merges only the detectors that test sliding windows', () => {
+    const overlapping = [
+      outcome('backfill', { pValue: 1e-6, qThreshold: 0.01, period: { start: '2024-03-01', end: '2024-03-07' } }),
+      outcome('backfill', { pValue: 1e-6, qThreshold: 0.01, period: { start: '2024-03-05', end: '2024-03-11' } }),
+    ];
+    expect(runDetectors([fixed('backfill', overlapping)], ctx)).toHaveLength(2);
+    expect(runDetectors([fixed('backfill', overlapping)], ctx, { mergeOverlapping: ['backfill'] })).toHaveLength(1);
+  });
 });

@@ -1,8 +1,9 @@
 /**
  * Turns the outcomes of a detection run into findings: multiple-testing control per detector,
- * the finding rule, severity, corroboration across detectors, explanations and fingerprints.
+ * the finding rule, merging of overlapping sliding windows, severity, corroboration across
+ * detectors, explanations and fingerprints.
  */
-import { fingerprint } from './fingerprint.js';
+import { fingerprint, scopeKey } from './fingerprint.js';
 import { benjaminiHochberg } from './stats/benjamini-hochberg.js';
 import { benjaminiYekutieli } from './stats/benjamini-yekutieli.js';
 import {
@@ -28,9 +29,19 @@ export interface RunOptions {
    * propagates (a detector bug should not be silent).
    */
   onDetectorError?: (detector: DetectorName, error: unknown) => void;
+  /**
+   * Detectors that test overlapping sliding windows (under-dispersion: 4-week windows stepping by
+   * a week). Their findings with the same rule and scope whose periods overlap are one finding
+   * (see `mergeOverlapping`), so one scripted stretch is reported once, not once per window.
+   */
+  mergeOverlapping: readonly DetectorName[];
 }
 
-export const RUN_DEFAULTS: RunOptions = { method: 'bh', criticalFactor: 100 };
+export const RUN_DEFAULTS: RunOptions = {
+  method: 'bh',
+  criticalFactor: 100,
+  mergeOverlapping: ['under-dispersion'],
+};
 
 /** A p-value the multiple-testing step can use: NaN counts as 1 (no evidence), clamped to [0, 1]. */
 function sanitizeP(p: number): number {
@@ -61,15 +72,87 @@ function overlaps(a: Finding, b: Finding): boolean {
   return a.period.start <= b.period.end && b.period.start <= a.period.end;
 }
 
+/**
+ * Merges chains of overlapping findings of one detector, rule and scope into one finding per
+ * contiguous span. The merged finding carries the strongest window (smallest p, then the
+ * earliest) — its statistics, p, q, score and explanation — with the period widened to the span,
+ * the severity of the most severe window, and `evidence.span` listing every window. Its
+ * fingerprint is that of the span's *first* window, so a span that grows at its end as new
+ * windows are judged keeps its identity (replays update it); only a span that gains an earlier
+ * window (e.g. after more data lowered that window's q) gets a new one.
+ *
+ * @returns the findings, merged ones in place of their windows (input order otherwise kept).
+ */
+export function mergeOverlapping(findings: readonly Finding[]): Finding[] {
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const key = JSON.stringify([f.detector, f.rule, scopeKey(f.scope)]);
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  const merged: Finding[] = [];
+  for (const group of groups.values()) {
+    group.sort((a, b) => (a.period.start < b.period.start ? -1 : a.period.start > b.period.start ? 1 : 0));
+    let chain: Finding[] = [];
+    let chainEnd = '';
+    for (const f of group) {
+      if (chain.length > 0 && f.period.start > chainEnd) {
+        merged.push(mergeChain(chain));
+        chain = [];
+      }
+      chain.push(f);
+      if (chain.length === 1 || f.period.end > chainEnd) chainEnd = f.period.end;
+    }
+    if (chain.length > 0) merged.push(mergeChain(chain));
+  }
+  return merged;
+}
+
+/** One finding for a chain of overlapping findings sorted by start (see mergeOverlapping). */
+function mergeChain(chain: readonly Finding[]): Finding {
+  if (chain.length === 1) return chain[0]!;
+  const first = chain[0]!;
+  let strongest = first;
+  let end = first.period.end;
+  for (const f of chain) {
+    if (sanitizeP(f.pValue ?? 1) < sanitizeP(strongest.pValue ?? 1)) strongest = f;
+    if (f.period.end > end) end = f.period.end;
+  }
+  const period = { start: first.period.start, end };
+  const k = chain.length;
+  return {
+    ...strongest,
+    fingerprint: fingerprint(first.detector, first.rule, first.scope, first.period),
+    period,
+    statistics: { ...strongest.statistics, windows: k },
+    severity: chain.some((f) => f.severity === 'critical') ? 'critical' : 'warning',
+    evidence: {
+      ...strongest.evidence,
+      span: {
+        period,
+        strongest: strongest.period,
+        windows: chain.map((f) => ({ period: f.period, pValue: f.pValue, qValue: f.qValue })),
+      },
+    },
+    explanation: {
+      'zh-CN': `${strongest.explanation['zh-CN']}从${period.start}至${period.end}共有${k}个相互重叠的窗口达到判定标准，以上为其中最显著的一个。`,
+      en: `${strongest.explanation.en} ${k} overlapping windows from ${period.start} to ${period.end} met the rule; the strongest is described above.`,
+    },
+  };
+}
+
 const detectorOrder = (name: DetectorName) => DETECTOR_NAMES.indexOf(name);
 const sortableScore = (score: number) => (Number.isNaN(score) ? Number.NEGATIVE_INFINITY : score);
 
 /**
  * Runs detectors on a context and returns their findings.
  *
- * Per detector, the q-values come from BH (or BY) over all its outcomes with a p-value. An outcome
- * is a finding when its effect conditions hold and it has no p-value (a score rule) or
- * q ≤ its qThreshold. Severity is 'critical' when q ≤ qThreshold / criticalFactor, or when
+ * Per detector, the q-values come from BH (or BY) over all its outcomes with a p-value: one family
+ * per detector and run (DETECTION.md), whatever the rule. Not per rule: some rules name a cluster
+ * or a metric (duplicate-content's 'near:<hash>'), which would make one-test families with no
+ * correction at all; and under-dispersion's org and actor windows ask the same question. An
+ * outcome is a finding when its effect conditions hold and it has no p-value (a score rule) or
+ * q ≤ its qThreshold. Findings of the `mergeOverlapping` detectors are then merged per rule,
+ * scope and contiguous span of overlapping windows. Severity is 'critical' when q ≤ qThreshold / criticalFactor, or when
  * another detector has a finding on the same unit (an actor finding counts for its org; platform
  * findings only meet platform findings) over an overlapping period — listed in corroboratedBy.
  *
@@ -93,10 +176,11 @@ export function runDetectors(
       continue;
     }
     const q = qValuesOf(outcomes, o.method);
+    const own: Finding[] = [];
     outcomes.forEach((outcome, i) => {
       const qValue = q[i] ?? null;
       if (!outcome.effectMet || (qValue !== null && !(qValue <= outcome.qThreshold))) return;
-      findings.push({
+      own.push({
         fingerprint: fingerprint(outcome.detector, outcome.rule, outcome.scope, outcome.period),
         detector: outcome.detector,
         rule: outcome.rule,
@@ -112,6 +196,7 @@ export function runDetectors(
         corroboratedBy: [],
       });
     });
+    findings.push(...(o.mergeOverlapping.includes(detector.name) ? mergeOverlapping(own) : own));
   }
 
   const byUnit = new Map<string, Finding[]>();

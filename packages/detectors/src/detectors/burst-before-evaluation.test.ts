@@ -1,7 +1,9 @@
 import type { Evaluation } from '@tracewatch/schema';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { PRC_CALENDAR } from '../calendar/calendar.js';
 import { normalSf } from '../stats/normal.js';
+import { studentTSf } from '../stats/student-t.js';
 import { dayRecords, localMs } from '../testing/records.js';
 import { dayNumberToIso, isoToDayNumber } from '../time.js';
 import type { EvaluateContext, TestOutcome, TraceRecord } from '../types.js';
@@ -67,15 +69,18 @@ describe('burst-before-evaluation', () => {
     expect(rest).toHaveLength(0);
     // X_P = 7·30 = 210, X_B = 280, e_P = 7, e_B = 28 → π0 = 7/35 = 0.2, N = 490
     // RR = (210/7)/(280/28) = 30/10 = 3
-    // φ: level 10, every baseline day (±5)²/10 = 2.5 → χ² = 70, df = 27 → φ = 70/27 ≈ 2.593
+    // φ: level 10, e = 10 every day; Σ(x − e)² = 28·25 = 700; Σe − Σe²/Σe = 280 − 2800/280 = 270
+    // → φ = 700/270 = 70/27 ≈ 2.593 (with equal e the same as Pearson χ²/df = 28·2.5/27)
     // z = (210 − 490·0.2)/√(φ·490·0.2·0.8) = 112/√(2.593·78.4) = 112/14.257 ≈ 7.856
+    // p from Student's t with 27 df (φ is estimated from 28 days): far above the normal tail
     const z = 112 / Math.sqrt((70 / 27) * 78.4);
     expect(outcome?.statistics.rateRatio).toBeCloseTo(3, 12);
     expect(outcome?.statistics.phi).toBeCloseTo(70 / 27, 12);
     expect(outcome?.statistics.z).toBeCloseTo(z, 10);
     expect(z).toBeCloseTo(7.856, 3);
-    expect(outcome?.pValue).toBeCloseTo(normalSf(z), 20);
-    expect(outcome?.pValue).toBeLessThan(1e-14);
+    expect(outcome?.pValue).toBe(studentTSf(z, 27));
+    expect(outcome?.pValue).toBeGreaterThan(normalSf(z) * 1e4);
+    expect(outcome?.pValue).toBeLessThan(1e-7);
     expect(outcome?.effectMet).toBe(true);
     expect(outcome?.period).toEqual({ start: '2024-08-19', end: '2024-08-25' });
     expect(outcome?.scope).toEqual({ kind: 'org', platformId: 'p1', orgId: 'o1' });
@@ -98,6 +103,46 @@ describe('burst-before-evaluation', () => {
     expect(outcome?.pValue).toBeGreaterThan(0.1);
   });
 
+  it('stays silent on honest month-end peaks: the profile expects them', () => {
+    // From 2024-04-08: working days 20, the last 3 working days of each month 100 (×5), days off 2.
+    // Evaluation on Mon 2024-09-02: P = Aug 26 – Sep 1 holds Aug 28–30, the end of August.
+    // Profile: weekday weights from ordinary days (20 / 2); month-end factor from Apr 28–30,
+    // May 29–31, Jul 29–31 (9 days outside P: 900 observed / 9·20 expected = 5); June's quarter
+    // end (3 days < 6) takes the month-end factor. After-holiday days (May 6–7, Jun 11–12: 4 < 6)
+    // keep factor 1.
+    // P: X_P = 2·20 + 3·100 + 2·2 = 344 = its expectation. Baseline Jul 29 – Aug 25 (28 days, no
+    // holiday): X_B = 3·100 + 17·20 + 8·2 = 656 = its expectation → RR = 1, z = 0.
+    // (Ignoring month ends, the week alone would predict 2·20 + 3·20 + 2·2 = 104 in P against a
+    // baseline level of 656/416: RR ≈ (344/104)/(656/416) = 2.10, a false burst.)
+    const monthEnds = new Set([
+      '2024-04-28',
+      '2024-04-29',
+      '2024-04-30',
+      '2024-05-29',
+      '2024-05-30',
+      '2024-05-31',
+      '2024-06-26',
+      '2024-06-27',
+      '2024-06-28',
+      '2024-07-29',
+      '2024-07-30',
+      '2024-07-31',
+      '2024-08-28',
+      '2024-08-29',
+      '2024-08-30',
+    ]);
+    const records = series('2024-04-08', '2024-09-05', (_, iso) =>
+      monthEnds.has(iso) ? 100 : PRC_CALENDAR.isWorkingDay(isoToDayNumber(iso)) ? 20 : 2,
+    );
+    const [outcome] = run(records, ctxAfter('2024-09-04', [evaluation('e1', '2024-09-02')]));
+    expect(outcome?.evidence.profileSource).toBe('own');
+    expect(outcome?.statistics.observedPre).toBe(344);
+    expect(outcome?.statistics.observedBaseline).toBe(656);
+    expect(outcome?.statistics.rateRatio).toBeCloseTo(1, 10);
+    expect(Math.abs(outcome!.statistics.z!)).toBeLessThan(1e-6);
+    expect(outcome?.effectMet).toBe(false);
+  });
+
   it('minimum sample: needs the whole baseline inside the data and the pre-window ended', () => {
     const records = scenario(30);
     // unit starts on the first baseline day (Jul 22): tested; one day later: not tested
@@ -114,6 +159,24 @@ describe('burst-before-evaluation', () => {
     const [small] = run(tiny, ctxAfter('2024-08-27'));
     expect(small?.statistics.observedPre).toBe(14);
     expect(small?.effectMet).toBe(false);
+  });
+
+  it('a new unit is judged only once it is 8 weeks old (its baseline may be a ramp-up)', () => {
+    // o1 has data from 2024-05-01; o2 joins the platform later and triples in P (Aug 19–25)
+    const old = series('2024-05-01', '2024-09-05', () => 10, { orgId: 'o1' }).map((r) => ({ ...r, id: `o1${r.id}` }));
+    const o2 = (from: string) => [
+      ...series(from, '2024-07-14', () => 10, { orgId: 'o2' }),
+      ...scenario(30).map((r) => ({ ...r, orgId: 'o2' })),
+    ];
+    const judged = (records: TraceRecord[]) =>
+      run([...old, ...records], ctxAfter('2024-09-04')).map((o) => o.scope.orgId);
+    // first day Jul 15: 35 days before P → new and too young: only o1 is tested
+    expect(judged(scenario(30).map((r) => ({ ...r, orgId: 'o2' })))).toEqual(['o1']);
+    // first day Jun 24 = Aug 19 − 56: old enough
+    expect(judged(o2('2024-06-24'))).toEqual(['o1', 'o2']);
+    expect(judged(o2('2024-06-25'))).toEqual(['o1']);
+    // within a week of the platform's first day a unit is not new (a quiet start): o2 from May 8
+    expect(judged(o2('2024-05-08'))).toEqual(['o1', 'o2']);
   });
 
   it('skips holidays and other pre-windows when building the baseline', () => {

@@ -41,35 +41,46 @@ function run(records: readonly TraceRecord[], context = ctx, actorLevel = false)
 
 describe('under-dispersion', () => {
   it('fires on near-constant daily counts; statistic by hand', () => {
-    // March 2024: 21 working days (31 − 10 weekend days, no holiday); 19, 21, 19, … (11 × 19, 10 × 21).
-    // Only one month of data → flat profile. x̄ = 419/21 = 19.952; SS = 11·361 + 10·441 − 419²/21
-    // = 8381 − 8360.048 = 20.952; s² = SS/20 = 1.0476; D = s²/x̄ = 0.05251; T = 20·D = 1.0501.
-    // P(χ²₂₀ ≤ 1.05) ≈ (T/2)^10·e^(−T/2)/Γ(11)·(1 + (T/2)/11 + …) ≈ 2.7e-10
-    const [outcome, ...rest] = run(workingDays('2024-03-01', '2024-03-31', (i) => (i % 2 === 0 ? 19 : 21)));
-    expect(rest).toHaveLength(0);
-    const T = 20 * (20.952380952380953 / 20 / (419 / 21));
-    expect(outcome?.statistics.days).toBe(21);
-    expect(outcome?.statistics.mean).toBeCloseTo(419 / 21, 12);
-    expect(outcome?.statistics.dispersion).toBeCloseTo(0.05251, 5);
-    expect(outcome?.statistics.chiSquare).toBeCloseTo(T, 10);
-    // leading terms of the series for the lower incomplete gamma, computed independently
-    const half = T / 2;
-    const series = Math.exp(10 * Math.log(half) - half - lnGamma(11)) * (1 + half / 11 + half ** 2 / (11 * 12));
-    expect(outcome!.pValue! / series).toBeCloseTo(1, 3);
-    expect(outcome!.pValue! / chiSquareCdf(T, 20)).toBeCloseTo(1, 10);
-    expect(outcome?.effectMet).toBe(true);
-    expect(outcome?.period).toEqual({ start: '2024-03-01', end: '2024-03-29' });
-    expect(outcome?.explain(1e-8)['zh-CN']).toContain('D=0.05');
+    // March 2024 only (flat profile: < 8 weeks). 19, 21, 19, … from Fri Mar 1. Windows of 4 ISO
+    // weeks that end by Mar 31 and hold ≥ 14 tested days: Feb 26–Mar 24 (16) and Mar 4–31 (20).
+    // Mar 4–31: working days Mar 4–29 = 20, alternating 21, 19 (10 each): x̄ = 20, Σ(x−x̄)² = 20,
+    // X² = 20/20 = 1, df = 19, D = 1/19 = 0.05263.
+    // P(χ²₁₉ ≤ 1) = P(9.5, 0.5) = 0.5^9.5·e^(−0.5)/Γ(10.5)·(1 + 0.5/10.5 + 0.25/(10.5·11.5) + …)
+    const outcomes = run(workingDays('2024-03-01', '2024-03-31', (i) => (i % 2 === 0 ? 19 : 21)));
+    expect(outcomes.map((o) => o.evidence.window)).toEqual([
+      { start: '2024-02-26', end: '2024-03-24' },
+      { start: '2024-03-04', end: '2024-03-31' },
+    ]);
+    const outcome = outcomes[1]!;
+    expect(outcome.statistics.days).toBe(20);
+    expect(outcome.statistics.mean).toBe(20);
+    expect(outcome.statistics.chiSquare).toBeCloseTo(1, 12);
+    expect(outcome.statistics.dispersion).toBeCloseTo(1 / 19, 12);
+    const series = Math.exp(9.5 * Math.log(0.5) - 0.5 - lnGamma(10.5)) * (1 + 0.5 / 10.5 + 0.25 / (10.5 * 11.5));
+    expect(outcome.pValue! / series).toBeCloseTo(1, 3);
+    expect(outcome.pValue! / chiSquareCdf(1, 19)).toBeCloseTo(1, 10);
+    expect(outcome.effectMet).toBe(true);
+    expect(outcome.evidence.expectation).toBe('flat');
+    expect(outcome.period).toEqual({ start: '2024-03-04', end: '2024-03-29' });
+    expect(outcome.explain(1e-8)['zh-CN']).toContain('D=0.05');
+    expect(outcome.explain(1e-8).en).toContain('2024-03-04 to 2024-03-29');
   });
 
   it('stays silent on human-like (overdispersed) and on Poisson counts', () => {
     const random = seededRandom(7);
-    const [human] = run(workingDays('2024-03-01', '2024-03-31', () => overdispersedDraw(20, 3, random)));
-    expect(human?.effectMet).toBe(false);
-    expect(human?.statistics.dispersion).toBeGreaterThan(1);
-    const [poisson] = run(workingDays('2024-03-01', '2024-03-31', () => poissonDraw(20, random)));
-    expect(poisson?.pValue).toBeGreaterThan(0.001);
-    expect(poisson?.effectMet).toBe(false);
+    const may = { ...ctx, asOf: localMs('2024-05-01', 0) };
+    const human = run(
+      workingDays('2024-03-01', '2024-04-30', () => overdispersedDraw(20, 3, random)),
+      may,
+    );
+    expect(human.length).toBeGreaterThan(3);
+    expect(human.every((o) => !o.effectMet)).toBe(true);
+    expect(Math.min(...human.map((o) => o.statistics.dispersion!))).toBeGreaterThan(1);
+    const poisson = run(
+      workingDays('2024-03-01', '2024-04-30', () => poissonDraw(20, random)),
+      may,
+    );
+    expect(poisson.every((o) => !o.effectMet && o.pValue! > 0.001)).toBe(true);
   });
 
   it('minimum sample: 14 tested days and a mean of 3', () => {
@@ -83,16 +94,63 @@ describe('under-dispersion', () => {
     expect(run(workingDays('2024-04-01', '2024-04-30', () => 10))).toHaveLength(0);
   });
 
-  it('divides by the weekday profile: a steady Monday peak is still "too steady"', () => {
-    // 12 weeks from 2024-01-08: Monday 40, other working days 20 (holidays and weekends 0).
-    // Own profile (≥ 8 weeks): Monday weight / Tuesday weight = 40/20 = 2, so dividing by the
-    // relative weights makes the March series constant: D = 0. Undivided: 4 Mondays at 40 and 17 days at 20, x̄ = 500/21 = 23.81,
-    // s² = (4·16.19² + 17·3.81²)/20 = 64.8, D ≈ 2.7.
+  it('tests against the profile as well: a steady Monday peak is still "too steady"', () => {
+    // 12 weeks from 2024-01-08: Monday 40, other working days 20 (holidays and weekends 0). Own
+    // profile (≥ 8 weeks): Monday weight = 2 × Tuesday's; the month ends (Jan 29–31, Feb 27–29:
+    // 40 + 5·20 = 140 observed, 140 expected) give a month-end factor of exactly 1.
+    // Window Mar 4–31: Mondays 40 (×4), other days 20 (×16). Against the profile every count is
+    // its expectation: X² = 0 → p = min(1, 2·0) = 0, D = 0. Against a flat level: x̄ = 24,
+    // Σ(x−x̄)² = 4·16² + 16·4² = 1280, X² = 1280/24 = 53.33, D = 53.33/19 = 2.807.
     const records = workingDays('2024-01-08', '2024-03-31', (_, day) => (isoWeekday(day) === 1 ? 40 : 20));
-    const march = run(records).find((o) => o.evidence.month === '2024-03');
+    const march = run(records).find(
+      (o) => o.evidence.window && (o.evidence.window as { start: string }).start === '2024-03-04',
+    );
     expect(march?.evidence.profileSource).toBe('own');
+    expect(march?.evidence.expectation).toBe('profile');
     expect(march?.statistics.dispersion).toBeCloseTo(0, 10);
+    expect(march?.statistics.dispersionFlat).toBeCloseTo(1280 / 24 / 19, 10);
+    expect(march?.pValue).toBeCloseTo(0, 12);
     expect(march?.effectMet).toBe(true);
+  });
+
+  it('a constant script is steady even against a noisy profile (no division by the weights)', () => {
+    // Org o2: a busy, overdispersed history with a weak Friday dip, then 4 weeks of exactly 45 a
+    // day (Mar 4–29). Dividing 45 by the profile's weights would vary with them; against the flat
+    // expectation the script has X² = 0.
+    const random = seededRandom(3);
+    const honest = workingDays(
+      '2023-12-04',
+      '2024-03-01',
+      (_, day) => overdispersedDraw(isoWeekday(day) === 5 ? 35 : 50, 2, random),
+      undefined,
+      'o2',
+    );
+    const script = workingDays('2024-03-04', '2024-03-29', () => 45, undefined, 'o2');
+    const window = run([...honest, ...script]).find(
+      (o) => (o.evidence.window as { start: string }).start === '2024-03-04',
+    );
+    expect(window?.evidence.profileSource).toBe('own');
+    expect(window?.evidence.expectation).toBe('flat');
+    expect(window?.statistics.dispersion).toBe(0);
+    expect(window?.statistics.dispersionProfile).toBeGreaterThan(0);
+    expect(window?.effectMet).toBe(true);
+  });
+
+  it('finds a 5-week script that no calendar month holds', () => {
+    // Script of 45 a day from Wed 2024-03-06 to Tue 2024-04-09 in a noisy unit. March and April
+    // both mix in honest days; the window Mar 11–Apr 7 lies inside the script: 19 working days
+    // (Mar 11–Apr 3 = 18, Qingming off Apr 4–6, Sunday Apr 7 worked under 调休).
+    const random = seededRandom(5);
+    const records = workingDays('2023-12-04', '2024-05-31', (_, day) =>
+      day >= isoToDayNumber('2024-03-06') && day <= isoToDayNumber('2024-04-09')
+        ? 45
+        : overdispersedDraw(45, 2, random),
+    );
+    const flagged = run(records, { ...ctx, asOf: localMs('2024-06-01', 0) }).filter(
+      (o) => o.effectMet && o.pValue! < 1e-6,
+    );
+    expect(flagged.map((o) => o.evidence.window)).toEqual([{ start: '2024-03-11', end: '2024-04-07' }]);
+    expect(flagged[0]?.statistics.days).toBe(19);
   });
 
   it('actor level: a scripted account inside a noisy unit', () => {
