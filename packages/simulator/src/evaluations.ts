@@ -19,6 +19,8 @@ export const BASELINE_DAYS = 28;
  * the 8 weeks before it (DETECTION.md). A backfill injected with less history cannot be tested.
  */
 export const BACKFILL_BASELINE_DAYS = 56;
+/** How far back the burst detector looks for its baseline days (it skips holidays and pre-windows). */
+export const BASELINE_LOOKBACK_DAYS = 84;
 /** A pre-window that is mostly holiday is no place for a burst. */
 const MIN_PRE_WINDOW_WORKING_DAYS = 4;
 
@@ -42,6 +44,12 @@ export interface Room {
   before: number;
   /** Days needed after E. */
   after: number;
+  /**
+   * Also needed: this many days before the pre-window that are neither holidays nor the unit's
+   * other pre-windows, inside the run and within BASELINE_LOOKBACK_DAYS — the baseline the burst
+   * detector builds (a fixed `before` falls short when a long holiday lies in the way).
+   */
+  baselineDays?: number;
 }
 
 export class EvaluationCalendar {
@@ -98,12 +106,34 @@ export class EvaluationCalendar {
   }
 
   /**
+   * Whether `baselineDays` days before the pre-window of an evaluation of the unit on `day` are
+   * neither holidays nor pre-windows of the unit's other evaluations, all inside the run and
+   * within BASELINE_LOOKBACK_DAYS before the pre-window (as the burst detector looks for them).
+   */
+  hasBaseline(day: number, unit: Unit, baselineDays: number): boolean {
+    const otherPreWindows = new Set<number>();
+    for (const e of this.forUnit(unit)) {
+      if (e.day === day) continue;
+      for (let d = e.day - PRE_WINDOW_DAYS; d < e.day; d++) otherPreWindows.add(d);
+    }
+    const preStart = day - PRE_WINDOW_DAYS;
+    let found = 0;
+    for (let d = preStart - 1; d >= this.firstDay && d >= preStart - BASELINE_LOOKBACK_DAYS; d--) {
+      if (this.calendar.kind(d) === 'holiday' || otherPreWindows.has(d)) continue;
+      if (++found >= baselineDays) return true;
+    }
+    return false;
+  }
+
+  /**
    * A random evaluation of the unit with the room asked for and a pre-window of at least
    * `minWorkingDays` working days; adds an inspection on a working day when none fits.
    * Null when the run is too short for one.
    */
   pickFor(rng: Rng, unit: Unit, room: Room, minWorkingDays = MIN_PRE_WINDOW_WORKING_DAYS): PlannedEvaluation | null {
-    const usable = (day: number) => this.hasUsablePreWindow(day, room, minWorkingDays);
+    const usable = (day: number) =>
+      this.hasUsablePreWindow(day, room, minWorkingDays) &&
+      (room.baselineDays === undefined || this.hasBaseline(day, unit, room.baselineDays));
     const fitting = this.forUnit(unit).filter((e) => usable(e.day));
     if (fitting.length > 0) return rng.pick(fitting);
     const lo = this.firstDay + room.before;

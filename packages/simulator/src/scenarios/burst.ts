@@ -25,6 +25,7 @@ export function planBurst(ctx: PlanContext, unit: Unit): Injection | null {
   const evaluation = ctx.evaluations.pickFor(rng, unit, {
     before: PRE_WINDOW_DAYS + BASELINE_DAYS,
     after: PRE_WINDOW_DAYS,
+    baselineDays: BASELINE_DAYS,
   });
   if (evaluation === null) return null;
   const window = preWindow(evaluation);

@@ -14,6 +14,7 @@ export function planGenuineCampaign(ctx: PlanContext, unit: Unit): Injection | n
   const evaluation = ctx.evaluations.pickFor(ctx.rng, unit, {
     before: PRE_WINDOW_DAYS + BASELINE_DAYS,
     after: PRE_WINDOW_DAYS,
+    baselineDays: BASELINE_DAYS,
   });
   if (evaluation === null) return null;
   const window = preWindow(evaluation);

@@ -33,7 +33,7 @@ export function planIdlePlatform(ctx: PlanContext, platform: Platform, units: re
       if (windows.some((w) => w.start === window.start)) continue;
       windows.push(window);
       // Without a baseline inside the run no burst test can see it: expected detectors [].
-      const testable = ctx.evaluations.fits(evaluation.day, { before: PRE_WINDOW_DAYS + BASELINE_DAYS, after: 0 });
+      const testable = ctx.evaluations.hasBaseline(evaluation.day, unit, BASELINE_DAYS);
       ctx.label({
         scenario: 'idle-platform',
         kind: 'fabrication',
