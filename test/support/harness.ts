@@ -69,6 +69,12 @@ export interface IngestProcess {
   kill: () => Promise<void>;
 }
 
+/** Every service process a test started: killed when the test process exits, whatever happened. */
+const children = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
 /** Starts the built ingest service (services/ingest/dist) as a child process. */
 export async function startIngest(
   scope: ReturnType<typeof uniqueScope>,
@@ -98,7 +104,13 @@ export async function startIngest(
   proc.stderr?.on('data', (b: Buffer) => {
     out += b.toString();
   });
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  children.add(proc);
+  const exited = new Promise<number | null>((resolve) =>
+    proc.on('exit', (code) => {
+      children.delete(proc);
+      resolve(code);
+    }),
+  );
   const readyz = async () => {
     const r = await fetch(`http://127.0.0.1:${port}/readyz`);
     return { status: r.status, body: await r.text() };

@@ -1,4 +1,6 @@
+import { Readable } from 'node:stream';
 import type { Store } from './client.js';
+import { toTsv } from './tsv.js';
 import { sqlIdentifier } from './sql.js';
 
 export const TABLES = {
@@ -8,13 +10,20 @@ export const TABLES = {
 } as const;
 export type TableName = (typeof TABLES)[keyof typeof TABLES];
 
-/** Inserts rows as JSONEachRow in one request. Throws on any failure; callers decide to retry. */
+/**
+ * Inserts rows in one request, as TabSeparated with the columns of the first row (every row
+ * of a table comes from the one mapping in @tracewatch/schema, so all share its keys).
+ * Throws on any failure; callers decide to retry.
+ */
 export async function insertRows(store: Store, table: TableName, rows: readonly object[]): Promise<void> {
   if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]!);
+  for (const c of columns) sqlIdentifier(c);
   await store.client.insert({
     table: `${store.database}.${sqlIdentifier(table)}`,
-    values: rows as object[],
-    format: 'JSONEachRow',
+    columns: columns as [string, ...string[]],
+    values: Readable.from([toTsv(rows, columns)], { objectMode: false }),
+    format: 'TabSeparated',
   });
 }
 

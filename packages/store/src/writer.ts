@@ -6,6 +6,8 @@ export interface TableWriterOptions {
   maxRows?: number;
   /** ...or when the oldest row has waited this long. */
   maxWaitMs?: number;
+  /** Inserts sent at once: ClickHouse parses each insert on one thread, so two use two cores. */
+  maxConcurrentInserts?: number;
   /** Backoff between retries while ClickHouse is unavailable. */
   retryBaseMs?: number;
   retryMaxMs?: number;
@@ -34,8 +36,10 @@ interface Waiting<R> {
 }
 
 /**
- * Batches rows for one table from many callers into few inserts (by size or time). A
- * caller's promise settles only when its rows are stored, so it can commit its offsets then.
+ * Batches rows for one table from many callers into few inserts (by size or time), with up
+ * to `maxConcurrentInserts` in flight. A caller's promise settles only when its rows are
+ * stored, so it can commit its offsets then (callers that need an order keep it themselves:
+ * two inserts in flight may finish in either order).
  * Transient failures are retried with backoff for as long as it takes (or until the caller's
  * signal aborts); rows ClickHouse refuses are isolated by bisection and handed back.
  */
@@ -43,7 +47,9 @@ export class TableWriter<R extends object> {
   private queue: Waiting<R>[] = [];
   private queuedRows = 0;
   private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> = Promise.resolve();
+  /** Batches cut from the queue, waiting for an insert slot. */
+  private readonly ready: Waiting<R>[][] = [];
+  private active = 0;
   private available = true;
 
   constructor(
@@ -72,9 +78,19 @@ export class TableWriter<R extends object> {
     const batch = this.queue;
     this.queue = [];
     this.queuedRows = 0;
-    if (batch.length === 0) return;
-    // One insert at a time keeps memory bounded and ClickHouse parts few.
-    this.flushing = this.flushing.then(() => this.flush(batch));
+    if (batch.length > 0) this.ready.push(batch);
+    this.startFlushes();
+  }
+
+  private startFlushes(): void {
+    while (this.active < (this.opts.maxConcurrentInserts ?? 2) && this.ready.length > 0) {
+      const batch = this.ready.shift()!;
+      this.active++;
+      void this.flush(batch).finally(() => {
+        this.active--;
+        this.startFlushes();
+      });
+    }
   }
 
   private async flush(batch: Waiting<R>[]): Promise<void> {

@@ -54,7 +54,11 @@ export class IngestHandler {
                 'ClickHouse unavailable: holding the batch and retrying',
               );
           },
-          onFlush: (rows) => deps.metrics.inserted.inc({ table: route.table }, rows),
+          onFlush: (rows, ms) => {
+            deps.metrics.inserted.inc({ table: route.table }, rows);
+            deps.metrics.insertSeconds.observe({ table: route.table }, ms / 1000);
+            deps.log.debug({ table: route.table, rows, ms }, 'inserted');
+          },
         }),
       );
     }

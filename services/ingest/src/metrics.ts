@@ -29,6 +29,13 @@ export function createIngestMetrics() {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers: [registry],
     }),
+    insertSeconds: new Histogram({
+      name: 'tw_ingest_insert_seconds',
+      help: 'Duration of one ClickHouse insert (including retries while unavailable)',
+      labelNames: ['table'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
     lag: new Gauge({
       name: 'tw_ingest_consumer_lag',
       help: 'Messages behind the partition end',
