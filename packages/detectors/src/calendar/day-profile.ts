@@ -62,15 +62,20 @@ function makeProfile(
 ): DayProfile {
   const isFlat =
     working.every((w) => w === 1) && nonWorking.every((w) => w === 1) && Object.values(factors).every((f) => f === 1);
+  // detectors ask for the same days again and again (every actor of a unit, every window)
+  const memo = new Map<number, number>();
   return {
     source,
     weights: { working, nonWorking },
     factors,
     isFlat,
     weight: (day) => {
+      const known = memo.get(day);
+      if (known !== undefined) return known;
       const index = isoWeekday(day) - 1;
       let w = (calendar.isWorkingDay(day) ? working[index] : nonWorking[index]) ?? 1;
       for (const effect of calendarEffectsOf(day, calendar)) w *= factors[effect];
+      memo.set(day, w);
       return w;
     },
   };
