@@ -11,8 +11,9 @@ import {
   type Evaluation,
   type ReportedMetric,
 } from '@tracewatch/schema';
+import { type DecodeThread, decodedBatches } from './event-batches.js';
 import { readLineBatches } from './line-batches.js';
-import { type EventInputMode, eventDecoder, type LineResult } from './trace-input.js';
+import type { EventInputMode, LineResult } from './trace-input.js';
 
 /** A line of an input file that could not be used. */
 export interface LineProblem {
@@ -39,11 +40,15 @@ export interface AnalyzeOptions {
   onProgress?: (events: number, elapsedMs: number) => void;
   /** Sees every valid record after the engine did (e.g. to collect coverage in the same pass). */
   onRecord?: (record: TraceRecord) => void;
+  /** Where the events are read and decoded (default: a worker thread in the built CLI). */
+  decodeThread?: DecodeThread;
 }
 
 export interface AnalyzeStats {
-  /** Valid events fed to the detectors. */
+  /** Valid events fed to the detectors (replays included: they are dropped by the engine). */
   events: number;
+  /** Events the engine dropped as replays of events fed before (same id). */
+  replays: number;
   /** Invalid lines, over all files. */
   invalidLines: number;
   evaluations: number;
@@ -112,29 +117,31 @@ export async function analyzeFiles(options: AnalyzeOptions): Promise<AnalyzeResu
     : [];
 
   const engine = new DetectionEngine(options.detectors ? { enabled: options.detectors } : {});
-  const decode = eventDecoder(options.mode ?? 'validated');
   const onRecord = options.onRecord;
   let events = 0;
+  let replays = 0;
   let latestRecordedAt = Number.NEGATIVE_INFINITY;
   const started = performance.now();
   let lastProgress = started;
-  for await (const { firstLineNo, lines } of readLineBatches(options.events)) {
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!;
-      if (line.length === 0 || line.trim() === '') continue;
-      const r = decode(line);
-      if (!r.ok) {
-        problem({ file: options.events, lineNo: firstLineNo + i, reason: r.reason });
-        continue;
-      }
+  const observe = (record: TraceRecord) => {
+    if (!engine.observe(record)) replays++;
+    onRecord?.(record);
+    if (record.recordedAt > latestRecordedAt) latestRecordedAt = record.recordedAt;
+    events++;
+  };
+  for await (const { records, problems } of decodedBatches(
+    options.events,
+    options.mode ?? 'validated',
+    options.decodeThread,
+  )) {
+    let next = 0;
+    for (const p of problems) {
       // After an unskipped invalid line nothing is judged: only keep checking the lines.
-      if (invalidLines > 0 && !options.skipInvalid) continue;
-      const record = r.value;
-      engine.observe(record);
-      onRecord?.(record);
-      if (record.recordedAt > latestRecordedAt) latestRecordedAt = record.recordedAt;
-      events++;
+      if (invalidLines === 0 || options.skipInvalid) for (; next < p.recordsBefore; next++) observe(records[next]!);
+      next = p.recordsBefore;
+      problem({ file: options.events, lineNo: p.lineNo, reason: p.reason });
     }
+    if (invalidLines === 0 || options.skipInvalid) for (; next < records.length; next++) observe(records[next]!);
     const now = performance.now();
     if (options.onProgress && now - lastProgress >= PROGRESS_EVERY_MS) {
       lastProgress = now;
@@ -145,6 +152,7 @@ export async function analyzeFiles(options: AnalyzeOptions): Promise<AnalyzeResu
   const asOf = options.asOf ?? (events > 0 ? latestRecordedAt : null);
   const stats: AnalyzeStats = {
     events,
+    replays,
     invalidLines,
     evaluations: evaluations.length,
     metrics: metrics.length,

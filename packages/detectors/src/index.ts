@@ -39,6 +39,7 @@ export {
 export { fingerprint, scopeKey } from './fingerprint.js';
 export { parseInstant } from './instant.js';
 export { toTraceRecord } from './record.js';
+export { DEFAULT_REPLAY_WINDOW_DAYS, ReplayFilter } from './replay-filter.js';
 export { RUN_DEFAULTS, type RunOptions, runDetectors } from './runner.js';
 export { hammingDistance, simhash } from './simhash.js';
 export * from './stats/index.js';

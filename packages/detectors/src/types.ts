@@ -112,6 +112,14 @@ export interface EvaluateContext {
 /**
  * A detector holds bounded state per scope, fed one record at a time (streaming) or a whole
  * history (batch) with the same calls; `observe` order must not change the outcome.
+ *
+ * Contract: every record given to `observe` has an id not given before. The DetectionEngine
+ * sees every record first and drops replays (same id, same times) once for all detectors
+ * (ReplayFilter, which remembers ids for `replayWindowDays`, 430 by default — longer than any
+ * detector's retention), so detectors keep no per-event id maps and count every record they
+ * get. A caller that feeds a detector directly must drop replays itself (e.g. with a
+ * ReplayFilter). Uniqueness of other keys (one completion per task, one value per actor-day)
+ * remains the detector's business.
  */
 export interface Detector {
   readonly name: DetectorName;
