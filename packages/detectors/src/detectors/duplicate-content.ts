@@ -26,9 +26,10 @@
  */
 
 import { RetentionWindow } from '../retention.js';
-import { popcount32, simhashBands } from '../simhash.js';
+import { popcount32 } from '../simhash.js';
 import { DEFAULT_UTC_OFFSET_MINUTES, dayNumberToIso, localDayNumber } from '../time.js';
 import type { Detector, EvaluateContext, Scope, TestOutcome, TraceRecord } from '../types.js';
+import { hash53 } from './support/hash.js';
 import { LatestRecords } from './support/latest-records.js';
 
 export interface DuplicateContentOptions {
@@ -126,6 +127,31 @@ class DisjointSets {
   }
 }
 
+/** The value of hex digit `c` (a char code), or −1. */
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/** A 16-hex-digit hash as two 32-bit halves; throws RangeError unless it is one. */
+function parseHash64(hash: string, out: { high: number; low: number; upper: boolean }): void {
+  if (hash.length !== 16) throw new RangeError(`not a 64-bit hex hash: '${hash}'`);
+  let high = 0;
+  let low = 0;
+  for (let k = 0; k < 16; k++) {
+    const c = hash.charCodeAt(k);
+    const v = hexValue(c);
+    if (v < 0) throw new RangeError(`not a 64-bit hex hash: '${hash}'`);
+    out.upper ||= c >= 65 && c <= 70;
+    if (k < 8) high = high * 16 + v;
+    else low = low * 16 + v;
+  }
+  out.high = high;
+  out.low = low;
+}
+
 /**
  * Clusters of 64-bit hex hashes within a Hamming distance, found by four-band bucketing.
  *
@@ -133,49 +159,77 @@ class DisjointSets {
  * @param maxDistance link hashes at most this far apart (≤ 3 for the banding to be complete).
  * @param maxBucketSize skip buckets larger than this.
  * @returns clusters of two or more hashes (each sorted), in order of their smallest hash.
+ * @throws RangeError for a hash that is not 16 hex digits.
  */
 export function nearDuplicateClusters(
   hashes: readonly string[],
   maxDistance: number,
   maxBucketSize = 1000,
 ): string[][] {
-  const sorted = [...hashes].sort();
-  const sets = new DisjointSets(sorted.length);
-  // Parsed once into two 32-bit halves; bands and distances come from the numbers.
-  const high = new Uint32Array(sorted.length);
-  const low = new Uint32Array(sorted.length);
-  // key = band index · 2^16 + band value: numbers hash faster than strings
-  const buckets = new Map<number, number[]>();
-  sorted.forEach((hash, i) => {
-    simhashBands(hash); // validates: 16 hex digits
-    high[i] = Number.parseInt(hash.slice(0, 8), 16);
-    low[i] = Number.parseInt(hash.slice(8), 16);
-    const bands = [high[i]! >>> 16, high[i]! & 0xffff, low[i]! >>> 16, low[i]! & 0xffff];
-    bands.forEach((band, b) => {
-      const key = b * 65_536 + band;
-      const list = buckets.get(key);
-      if (list === undefined) buckets.set(key, [i]);
-      else list.push(i);
-    });
+  const n = hashes.length;
+  const parsedHigh = new Uint32Array(n);
+  const parsedLow = new Uint32Array(n);
+  const parsed = { high: 0, low: 0, upper: false };
+  hashes.forEach((hash, i) => {
+    parseHash64(hash, parsed);
+    parsedHigh[i] = parsed.high;
+    parsedLow[i] = parsed.low;
   });
-  for (const members of buckets.values()) {
-    if (members.length < 2 || members.length > maxBucketSize) continue;
-    for (let x = 0; x < members.length; x++) {
-      for (let y = x + 1; y < members.length; y++) {
-        const a = members[x]!;
-        const b = members[y]!;
-        const distance = popcount32((high[a]! ^ high[b]!) >>> 0) + popcount32((low[a]! ^ low[b]!) >>> 0);
-        if (distance <= maxDistance) sets.union(a, b);
+  // text order, as the clusters are reported in it (numeric order is the same for lower case)
+  const order = Array.from({ length: n }, (_, i) => i);
+  if (parsed.upper) order.sort((a, b) => (hashes[a]! < hashes[b]! ? -1 : hashes[a]! > hashes[b]! ? 1 : 0));
+  else order.sort((a, b) => parsedHigh[a]! - parsedHigh[b]! || parsedLow[a]! - parsedLow[b]!);
+  const high = Uint32Array.from(order, (i) => parsedHigh[i]!);
+  const low = Uint32Array.from(order, (i) => parsedLow[i]!);
+  return clusterIndices(high, low, maxDistance, maxBucketSize).map((c) => c.map((i) => hashes[order[i]!]!));
+}
+
+/**
+ * The clustering of nearDuplicateClusters on parsed hashes (given in the order to report).
+ * Each band's buckets are the runs of a counting sort of the 16-bit band values: no map of
+ * lists, a platform has tens of thousands of hashes.
+ *
+ * @returns clusters of two or more indices, each ascending, in order of their first index.
+ */
+function clusterIndices(high: Uint32Array, low: Uint32Array, maxDistance: number, maxBucketSize: number): number[][] {
+  const n = high.length;
+  const sets = new DisjointSets(n);
+  const bandOf = [
+    (i: number) => high[i]! >>> 16,
+    (i: number) => high[i]! & 0xffff,
+    (i: number) => low[i]! >>> 16,
+    (i: number) => low[i]! & 0xffff,
+  ];
+  const starts = new Uint32Array(65_537);
+  const byBand = new Uint32Array(n);
+  for (const band of bandOf) {
+    // counting sort by the band's value: equal values end up next to each other
+    starts.fill(0);
+    for (let i = 0; i < n; i++) starts[band(i) + 1]!++;
+    for (let v = 0; v < 65_536; v++) starts[v + 1]! += starts[v]!;
+    const next = starts.slice(0, 65_536);
+    for (let i = 0; i < n; i++) byBand[next[band(i)]!++] = i;
+    for (let v = 0; v < 65_536; v++) {
+      const from = starts[v]!;
+      const to = starts[v + 1]!;
+      if (to - from < 2 || to - from > maxBucketSize) continue;
+      for (let x = from; x < to; x++) {
+        for (let y = x + 1; y < to; y++) {
+          const a = byBand[x]!;
+          const b = byBand[y]!;
+          const distance = popcount32((high[a]! ^ high[b]!) >>> 0) + popcount32((low[a]! ^ low[b]!) >>> 0);
+          if (distance <= maxDistance) sets.union(a, b);
+        }
       }
     }
   }
-  const clusters = new Map<number, string[]>();
-  sorted.forEach((hash, i) => {
+  const clusters = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
     const root = sets.find(i);
     const list = clusters.get(root);
-    if (list === undefined) clusters.set(root, [hash]);
-    else list.push(hash);
-  });
+    if (list === undefined) clusters.set(root, [i]);
+    else list.push(i);
+  }
   return [...clusters.values()].filter((c) => c.length >= 2);
 }
 
@@ -339,19 +393,23 @@ export function createDuplicateContentDetector(options: Partial<DuplicateContent
       reports.sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : 1));
       const isTemplate = (members: readonly Report[]) => new Set(members.map((r) => r.orgId)).size >= opts.templateOrgs;
 
-      const byContent = new Map<string, Report[]>();
-      const bySimhash = new Map<string, Report[]>();
-      for (const r of reports) {
-        if (r.contentHash !== undefined) pushTo(byContent, r.contentHash, r);
-        if (r.simhash !== undefined) pushTo(bySimhash, r.simhash, r);
-      }
+      const byContent = repeatedContent(reports, opts.minReports);
       for (const hash of [...byContent.keys()].sort()) {
         const members = byContent.get(hash)!;
-        if (members.length < opts.minReports || isTemplate(members)) continue;
+        if (isTemplate(members)) continue;
         outcomes.push(clusterOutcome(platformId, `exact:${hash.slice(0, 16)}`, 'exact', members, [hash]));
       }
-      for (const cluster of nearDuplicateClusters([...bySimhash.keys()], opts.maxHammingDistance, opts.maxBucketSize)) {
-        const members = cluster.flatMap((h) => bySimhash.get(h)!).sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : 1));
+      const simhashes = bySimhash(reports);
+      for (const indices of clusterIndices(
+        simhashes.high,
+        simhashes.low,
+        opts.maxHammingDistance,
+        opts.maxBucketSize,
+      )) {
+        const cluster = indices.map((i) => simhashes.groups[i]![0]!.simhash!);
+        const members = indices
+          .flatMap((i) => simhashes.groups[i]!)
+          .sort((a, b) => a.t - b.t || (a.id < b.id ? -1 : 1));
         const texts = new Set(members.map((r) => r.contentHash ?? r.simhash));
         if (members.length < opts.minReports || texts.size < 2 || isTemplate(members)) continue;
         outcomes.push(clusterOutcome(platformId, `near:${members[0]!.simhash}`, 'near', members, cluster));
@@ -361,6 +419,68 @@ export function createDuplicateContentDetector(options: Partial<DuplicateContent
   }
 
   return { name: DETECTOR, observe, evaluate };
+}
+
+/**
+ * The reports of each content hash used at least `min` times, members in the order given.
+ * Most texts are used once, so rather than a map of every hash (10⁵ strings a platform), the
+ * reports are sorted by a 53-bit digest of their hash and equal hashes read off as runs.
+ */
+function repeatedContent(reports: readonly Report[], min: number): Map<string, Report[]> {
+  const withHash: number[] = [];
+  const digests: number[] = [];
+  reports.forEach((r, i) => {
+    if (r.contentHash === undefined) return;
+    withHash.push(i);
+    digests[i] = hash53(r.contentHash);
+  });
+  withHash.sort((a, b) => digests[a]! - digests[b]! || a - b);
+  const groups = new Map<string, Report[]>();
+  for (let from = 0; from < withHash.length; ) {
+    let to = from + 1;
+    while (to < withHash.length && digests[withHash[to]!] === digests[withHash[from]!]) to++;
+    if (to - from >= min) {
+      // one digest, almost surely one hash; a collision is split here
+      for (let k = from; k < to; k++) pushTo(groups, reports[withHash[k]!]!.contentHash!, reports[withHash[k]!]!);
+    }
+    from = to;
+  }
+  for (const [hash, members] of groups) if (members.length < min) groups.delete(hash);
+  return groups;
+}
+
+/**
+ * The reports grouped by SimHash, the groups in order of the hash's value (which is its text
+ * order: SimHashes here are 16 lower-case hex digits, checked in observe), by sorting on the
+ * parsed value rather than through a map of every hash (10⁵ a platform).
+ */
+function bySimhash(reports: readonly Report[]): { high: Uint32Array; low: Uint32Array; groups: Report[][] } {
+  const withHash = reports.filter((r) => r.simhash !== undefined);
+  const parsedHigh = new Uint32Array(withHash.length);
+  const parsedLow = new Uint32Array(withHash.length);
+  const parsed = { high: 0, low: 0, upper: false };
+  withHash.forEach((r, i) => {
+    parseHash64(r.simhash!, parsed);
+    parsedHigh[i] = parsed.high;
+    parsedLow[i] = parsed.low;
+  });
+  // ties keep the reports' own order (time, id)
+  const order = Array.from({ length: withHash.length }, (_, i) => i).sort(
+    (a, b) => parsedHigh[a]! - parsedHigh[b]! || parsedLow[a]! - parsedLow[b]! || a - b,
+  );
+  const high: number[] = [];
+  const low: number[] = [];
+  const groups: Report[][] = [];
+  for (const i of order) {
+    const last = groups.length - 1;
+    if (last >= 0 && high[last] === parsedHigh[i] && low[last] === parsedLow[i]) groups[last]!.push(withHash[i]!);
+    else {
+      high.push(parsedHigh[i]!);
+      low.push(parsedLow[i]!);
+      groups.push([withHash[i]!]);
+    }
+  }
+  return { high: Uint32Array.from(high), low: Uint32Array.from(low), groups };
 }
 
 function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -54,6 +54,7 @@ import { ActorIndex } from './support/actor-index.js';
 import { num, pct, prob, qSuffix } from './support/format.js';
 import { LatestTimes } from './support/latest-records.js';
 import { periodEnded } from './support/periods.js';
+import { compareText } from './support/scope-groups.js';
 
 export interface MachineRegularTimingOptions {
   /** Latest timestamps kept per actor and week (memory bound). */
@@ -271,15 +272,17 @@ export function createMachineRegularTimingDetector(options: Partial<MachineRegul
     if (actor.weeks.size === 0) actors.delete(week.platformId, week.orgId, week.actorId);
   }
 
-  /** Every actor-week, in order of [monday, platform, org, actor] as JSON (week by week). */
+  /** Every actor-week, week by week, then by platform, org and actor. */
   function weeksInOrder(): ActorWeek[] {
-    const keyed: { key: string; week: ActorWeek }[] = [];
-    for (const actor of actors.values()) {
-      for (const week of actor.weeks.values()) {
-        keyed.push({ key: JSON.stringify([week.monday, week.platformId, week.orgId, week.actorId]), week });
-      }
-    }
-    return keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((k) => k.week);
+    const weeks: ActorWeek[] = [];
+    for (const actor of actors.values()) for (const week of actor.weeks.values()) weeks.push(week);
+    return weeks.sort(
+      (a, b) =>
+        a.monday - b.monday ||
+        compareText(a.platformId, b.platformId) ||
+        compareText(a.orgId, b.orgId) ||
+        compareText(a.actorId, b.actorId),
+    );
   }
 
   function summarize(state: ActorWeek): ActorSummary {

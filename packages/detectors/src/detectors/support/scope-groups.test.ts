@@ -11,7 +11,7 @@ describe('ScopeGroups', () => {
     expect(groups.get('p1', 'o1', '2026-03').n).toBe(2);
     expect(groups.inOrder().map((g) => g.n)).toEqual([2, 1]);
   });
-  it('lists groups in the order of their JSON key; delete forgets a group', () => {
+  it('lists groups by platform, org and part — their JSON key order; delete forgets a group', () => {
     const groups = make();
     for (const [p, o, m] of [
       ['p2', 'o1', '2026-01'],

@@ -1,9 +1,15 @@
 /**
  * State per (platform, org, sub-key) — e.g. an org and a month — found through nested maps, so
  * observing a record builds no key string (JSON.stringify per record cost more than the
- * detector's own work). Evaluation lists the groups in the order of their JSON key
- * [platform, org, sub-key], the order the detectors have always reported in.
+ * detector's own work). Evaluation lists the groups by platform, org and sub-key: the order of
+ * their JSON key [platform, org, sub-key], in which the detectors have always reported, for
+ * any ids without characters below '#' (ids are letters, digits and . _ : -).
  */
+
+/** Code-unit order of two strings (as Array.prototype.sort compares them). */
+export function compareText(a: string, b: string): number {
+  return a === b ? 0 : a < b ? -1 : 1;
+}
 export interface ScopeGroup {
   platformId: string;
   orgId: string;
@@ -37,17 +43,15 @@ export class ScopeGroups<G extends ScopeGroup> {
     return group;
   }
 
-  /** Every group, ordered by JSON.stringify([platformId, orgId, part]). */
+  /** Every group, ordered by platform, then org, then part (code-unit order of each). */
   inOrder(): G[] {
-    const keyed: { key: string; group: G }[] = [];
+    const groups: G[] = [];
     for (const orgs of this.platforms.values()) {
-      for (const parts of orgs.values()) {
-        for (const group of parts.values()) {
-          keyed.push({ key: JSON.stringify([group.platformId, group.orgId, group.part]), group });
-        }
-      }
+      for (const parts of orgs.values()) for (const group of parts.values()) groups.push(group);
     }
-    return keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((k) => k.group);
+    return groups.sort(
+      (a, b) => compareText(a.platformId, b.platformId) || compareText(a.orgId, b.orgId) || compareText(a.part, b.part),
+    );
   }
 
   /** Forgets a group (and its org and platform when they are left empty). */
