@@ -44,6 +44,17 @@ describe('nearDuplicateClusters', () => {
     expect(nearDuplicateClusters([a, d], 3)).toEqual([]);
   });
 
+  it('orders by text (upper case too), skips oversized buckets, rejects what is not 16 hex digits', () => {
+    const a = '0123456789ABCDEF';
+    const b = flip(a.toLowerCase(), 0); // distance 1 from a
+    // text order puts upper-case 'A'…'F' before lower-case: a sorts first
+    expect(nearDuplicateClusters([b, a], 3)).toEqual([[a, b]]);
+    expect(nearDuplicateClusters([b, a], 3, 1)).toEqual([]); // every shared bucket holds 2 > 1
+    expect(() => nearDuplicateClusters(['0123'], 3)).toThrow(RangeError);
+    expect(() => nearDuplicateClusters(['0123456789abcdeg'], 3)).toThrow(RangeError);
+    expect(nearDuplicateClusters([], 3)).toEqual([]);
+  });
+
   it('banding finds exactly what comparing all pairs finds (property)', () => {
     const base = fc.stringMatching(/^[0-9a-f]{16}$/);
     fc.assert(
