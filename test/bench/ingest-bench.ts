@@ -29,6 +29,8 @@ const prefix = `bench_${runId}.`;
 const database = `tw_bench_${runId}`;
 const topic = `${prefix}${TOPICS.traceEvents}`;
 const TIMEOUT_MS = 15 * 60_000;
+/** A larger young generation: ingest allocates a lot of short-lived objects per message. */
+const INGEST_NODE_FLAGS = (process.env.INGEST_NODE_FLAGS ?? '--max-semi-space-size=64').split(' ').filter(Boolean);
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -160,20 +162,42 @@ function peakRssMb(pid: number): number {
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
 }
 
-async function runIngest(store: Store, eventsFile: string) {
-  const ingest = spawn(process.execPath, [`${REPO_ROOT}services/ingest/dist/main.js`], {
+function spawnIngest(db: string, groupId: string) {
+  return spawn(process.execPath, [...INGEST_NODE_FLAGS, `${REPO_ROOT}services/ingest/dist/main.js`], {
     env: {
       ...process.env,
       KAFKA_BROKERS: brokers.join(','),
       CLICKHOUSE_URL: clickhouseUrl,
-      CLICKHOUSE_DATABASE: database,
+      CLICKHOUSE_DATABASE: db,
       TOPIC_PREFIX: prefix,
-      KAFKA_GROUP_ID: `bench-ingest-${runId}`,
+      KAFKA_GROUP_ID: groupId,
       HTTP_PORT: '18190',
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+}
+
+/**
+ * The same topic again, already complete, drained by ingest with a fresh group into a fresh
+ * database: the same conditions as the Kafka-engine baseline (no producer running). Timed
+ * from the process start, so start-up and migrations count against it.
+ */
+async function runIngestDrain(): Promise<{ ms: number }> {
+  const drainDb = `${database}_drain`;
+  const drainStore = createStore({ url: clickhouseUrl, database: drainDb });
+  const t0 = Date.now();
+  const ingest = spawnIngest(drainDb, `bench-drain-${runId}`);
+  const t1 = await waitForCount('ingest (drain)', () => countTraceEvents(drainStore), N);
+  ingest.kill('SIGTERM');
+  await new Promise((r) => ingest.on('exit', r));
+  await drainStore.client.command({ query: `DROP DATABASE IF EXISTS ${drainDb}` });
+  await drainStore.close();
+  return { ms: t1 - t0 };
+}
+
+async function runIngest(store: Store, eventsFile: string) {
+  const ingest = spawnIngest(database, `bench-ingest-${runId}`);
   const until = Date.now() + 120_000;
   while (Date.now() < until) {
     const ok = await fetch('http://127.0.0.1:18190/readyz').then(
@@ -337,9 +361,14 @@ async function main() {
     baselineName = 'ClickHouse Kafka engine + MV (same topic data, no validation)';
   }
   console.log(`baseline (${baselineName}): ${fmt(baselineRate)} events/s`);
-  console.log(`ratio tracewatch / baseline: ${(ingestRate / baselineRate).toFixed(2)}`);
+  const drain = await runIngestDrain();
+  const drainRate = N / (drain.ms / 1000);
   console.log(
-    `target ≥ 100,000 events/s: ${ingestRate >= 100_000 ? 'met' : 'NOT met'}; not slower than baseline: ${ingestRate >= baselineRate ? 'met' : 'NOT met'}`,
+    `tracewatch ingest draining the same topic (as the baseline does; start-up included): ${fmt(drainRate)} events/s`,
+  );
+  console.log(`ratio tracewatch / baseline, same conditions (drain): ${(drainRate / baselineRate).toFixed(2)}`);
+  console.log(
+    `target ≥ 100,000 events/s end to end: ${ingestRate >= 100_000 ? 'met' : 'NOT met'}; not slower than the baseline: ${drainRate >= baselineRate ? 'met' : 'NOT met'}`,
   );
   if (!process.env.BENCH_KEEP) {
     await store.client.command({ query: `DROP DATABASE IF EXISTS ${database}` });
