@@ -161,22 +161,26 @@ describe('burst-before-evaluation', () => {
     expect(small?.effectMet).toBe(false);
   });
 
-  it('a new unit is judged only once it is 8 weeks old (its baseline may be a ramp-up)', () => {
-    // o1 has data from 2024-05-01; o2 joins the platform later and triples in P (Aug 19–25)
-    const old = series('2024-05-01', '2024-09-05', () => 10, { orgId: 'o1' }).map((r) => ({ ...r, id: `o1${r.id}` }));
-    const o2 = (from: string) => [
-      ...series(from, '2024-07-14', () => 10, { orgId: 'o2' }),
-      ...scenario(30).map((r) => ({ ...r, orgId: 'o2' })),
-    ];
-    const judged = (records: TraceRecord[]) =>
-      run([...old, ...records], ctxAfter('2024-09-04')).map((o) => o.scope.orgId);
-    // first day Jul 15: 35 days before P → new and too young: only o1 is tested
-    expect(judged(scenario(30).map((r) => ({ ...r, orgId: 'o2' })))).toEqual(['o1']);
-    // first day Jun 24 = Aug 19 − 56: old enough
-    expect(judged(o2('2024-06-24'))).toEqual(['o1', 'o2']);
-    expect(judged(o2('2024-06-25'))).toEqual(['o1']);
-    // within a week of the platform's first day a unit is not new (a quiet start): o2 from May 8
-    expect(judged(o2('2024-05-08'))).toEqual(['o1', 'o2']);
+  it('does not judge a rising baseline (ramp-up is not a burst)', () => {
+    // Baseline Jul 22 – Aug 18 (flat profile): first 14 days 10 a day (140), last 14 days
+    // 30 a day (420): RR_trend = 3. φ: each block around its own level, only one block here:
+    // level 20, Σ(x − e)² = 28·100 = 2800, Σe − Σe²/Σe = 560 − 28·400/560 = 540 → φ = 5.185;
+    // z = (420 − 560·0.5)/√(5.185·560·0.25) = 140/26.94 = 5.20 → p ≈ 1e-5 ≤ 0.001 → not judged.
+    const ramp = series('2024-07-15', '2024-09-05', (_, iso) =>
+      iso < '2024-08-05' ? 10 : iso <= '2024-08-18' ? 30 : iso <= '2024-08-25' ? 90 : 30,
+    );
+    expect(run(ramp, ctxAfter('2024-09-04'))).toHaveLength(0);
+    // a milder rise (10 → 19, RR_trend 1.9 < 2) is still judged
+    const mild = series('2024-07-15', '2024-09-05', (_, iso) =>
+      iso < '2024-08-05' ? 10 : iso <= '2024-08-18' ? 19 : iso <= '2024-08-25' ? 50 : 15,
+    );
+    expect(run(mild, ctxAfter('2024-09-04'))).toHaveLength(1);
+    // a sparse, nearly idle unit (8 traces in the baseline) has no significant trend: judged
+    const sparse = series('2024-07-15', '2024-09-05', (i, iso) =>
+      iso >= '2024-08-19' && iso <= '2024-08-25' ? 15 : i % 7 === 0 ? 2 : 0,
+    );
+    const [idle] = run(sparse, ctxAfter('2024-09-04'));
+    expect(idle?.effectMet).toBe(true);
   });
 
   it('skips holidays and other pre-windows when building the baseline', () => {

@@ -23,6 +23,9 @@
  * working days' overdispersion; 20 working days estimate φ poorly under heavy-tailed daily counts,
  * and the normal tail ignores that. With the calendar factors, the volume-weighted φ over up to 84
  * days and the t tail: 5, 8 and 5 tests per year below 0.001, most of them genuine campaigns.
+ * Still too small for the honest right tail: a week carried by one heavy-tailed actor can reach
+ * RR ≈ 2 with p ≈ 1e-5..1e-7 (3 false bursts in 7 simulated years, all RR 2.03–2.07); RR ≥ 2 is
+ * what keeps them rare.
  *
  * Null hypothesis: the unit's daily rate in P, adjusted for weekday, holidays, month and quarter
  * ends and catch-up days, equals its rate in the baseline.
@@ -33,9 +36,11 @@
  *
  * Minimum sample (else no outcome): P has ended (asOf ≥ end of day E − 1); a full baseline of m
  * eligible days found within `maxBaselineLookbackDays`, all on or after the unit's first day with
- * data; N > 0. A new unit — its first trace more than 7 days after its platform's first — is
- * judged only once P starts `minNewUnitAgeDays` after its first trace: ramp-up is not a burst
- * (measured: a unit ramping up over 43 days, its baseline inside the ramp, gave RR 2.6).
+ * data; N > 0; and a baseline that does not rise: its later half not ≥ `maxBaselineTrend` × the
+ * rate of its earlier half with p ≤ `baselineTrendP` (the same φ-corrected test, later half
+ * against earlier). A rising baseline — a new unit ramping up, a growing service — has no level
+ * to compare with, and ramp-up is not a burst (measured: a unit ramping up over 43 days from
+ * 2 days before its baseline gave RR 2.6 in P, a false burst; its halves differ 2.5×).
  *
  * Finding: RR ≥ 2, q ≤ 0.01 and X_P ≥ 20 (DETECTION.md).
  *
@@ -46,8 +51,9 @@
  *   baseline would no longer describe the unit's current level, so the test is not done.
  * - dispersionBlocks 3: φ from up to 3 × 28 eligible days (about 60 working days instead of 20),
  *   each block around its own level so that a slow drift does not count as overdispersion.
- * - minNewUnitAgeDays 56: as long as the longest ramp-up modelled, and the 8 weeks a unit's own
- *   day profile needs.
+ * - maxBaselineTrend 2, baselineTrendP 0.001: a ramp from zero under the baseline doubles and
+ *   more; honest halves of a month differ by 1.5× often enough (measured: 1.58×, p ≈ 0.01, in a
+ *   unit whose true burst was then lost at 1.5 / 0.01) to keep the bar this high.
  * - minRateRatio 2, minPreCount 20, qThreshold 0.01: DETECTION.md; RR ≥ 2 keeps genuine
  *   campaigns (typically +20–50 %) out, 20 traces keeps tiny units out.
  * - postFallbackRatio 1.3: RR_after at or below it counts as "fell back after the evaluation".
@@ -84,7 +90,8 @@ export interface BurstBeforeEvaluationOptions {
   baselineDays: number;
   maxBaselineLookbackDays: number;
   dispersionBlocks: number;
-  minNewUnitAgeDays: number;
+  maxBaselineTrend: number;
+  baselineTrendP: number;
   minRateRatio: number;
   minPreCount: number;
   qThreshold: number;
@@ -101,7 +108,8 @@ export const BURST_BEFORE_EVALUATION_DEFAULTS: BurstBeforeEvaluationOptions = {
   baselineDays: 28,
   maxBaselineLookbackDays: 84,
   dispersionBlocks: 3,
-  minNewUnitAgeDays: 56,
+  maxBaselineTrend: 2,
+  baselineTrendP: 0.001,
   minRateRatio: 2,
   minPreCount: 20,
   qThreshold: 0.01,
@@ -112,9 +120,6 @@ export const BURST_BEFORE_EVALUATION_DEFAULTS: BurstBeforeEvaluationOptions = {
   calendar: PRC_CALENDAR,
   utcOffsetMinutes: DEFAULT_UTC_OFFSET_MINUTES,
 };
-
-/** A unit whose first trace comes within a week of its platform's first is not new (a quiet start). */
-const NEW_UNIT_GRACE_DAYS = 7;
 
 interface DayCell {
   count: number;
@@ -151,6 +156,24 @@ function sumWindow(days: readonly number[], count: (day: number) => number, prof
     expectedWeight += profile.weight(day);
   }
   return { observed, expectedWeight };
+}
+
+/**
+ * One-sided test that window `a` has a higher rate than window `b` (the conditional binomial test
+ * of the module comment, φ-corrected, t tail with df).
+ * @returns null when either window has no expected weight or no trace falls in either.
+ */
+function rateRatioTest(
+  a: WindowSums,
+  b: WindowSums,
+  phi: number,
+  df: number,
+): { rateRatio: number; z: number; pValue: number } | null {
+  const n = a.observed + b.observed;
+  if (n === 0 || a.expectedWeight <= 0 || b.expectedWeight <= 0) return null;
+  const pi = a.expectedWeight / (a.expectedWeight + b.expectedWeight);
+  const z = (a.observed - n * pi) / Math.sqrt(phi * n * pi * (1 - pi));
+  return { rateRatio: rateRatio(a, b), z, pValue: studentTSf(z, df) };
 }
 
 function rateRatio(pre: WindowSums, base: WindowSums): number {
@@ -301,21 +324,11 @@ export function createBurstBeforeEvaluationDetector(options: Partial<BurstBefore
     // the last local day that has fully ended by asOf
     const lastCompleteDay = localDayNumber(ctx.asOf, o.utcOffsetMinutes) - 1;
     const pooled = pooledProfiles(ctx, lastCompleteDay);
-    const platformFirstDay = new Map<string, number>();
-    for (const unit of units.values()) {
-      const first = dayRange(unit.occurred)?.first;
-      if (first === undefined) continue;
-      platformFirstDay.set(unit.platformId, Math.min(first, platformFirstDay.get(unit.platformId) ?? first));
-    }
     const outcomes: TestOutcome[] = [];
     for (const key of [...units.keys()].sort()) {
       const unit = units.get(key)!;
       const span = dayRange(unit.occurred);
       if (!span) continue;
-      // A unit that joined after its platform's data began (beyond a quiet first week) is new:
-      // until it is minNewUnitAgeDays old its baseline may still be a ramp-up, not its level.
-      const isNew = span.first > platformFirstDay.get(unit.platformId)! + NEW_UNIT_GRACE_DAYS;
-      const firstJudgeableDay = isNew ? span.first + o.minNewUnitAgeDays : span.first;
       const windows = windowsForUnit(ctx.evaluations, unit.platformId, unit.orgId, o.utcOffsetMinutes);
       if (windows.length === 0) continue;
       const preWindowDays = new Set<number>();
@@ -331,7 +344,6 @@ export function createBurstBeforeEvaluationDetector(options: Partial<BurstBefore
         pooled.get(unit.platformId) ?? null,
       );
       for (const window of windows) {
-        if (window.startDay - o.preWindowDays < firstJudgeableDay) continue;
         const outcome = testWindow(unit, span.first, window, preWindowDays, profile, lastCompleteDay);
         if (outcome) outcomes.push(outcome);
       }
@@ -395,9 +407,15 @@ export function createBurstBeforeEvaluationDetector(options: Partial<BurstBefore
       }),
     );
     const phi = Math.max(1, dispersion.phi);
-    const z = (pre.observed - N * pi0) / Math.sqrt(phi * N * pi0 * (1 - pi0));
-    const pValue = studentTSf(z, Math.max(1, dispersion.df));
-    const rr = rateRatio(pre, base);
+    const df = Math.max(1, dispersion.df);
+    // A baseline that rises (a new unit ramping up, a growing service) has no level to compare
+    // with: its later half well and significantly above its earlier half → not judged.
+    const half = Math.floor(baselineDays.length / 2);
+    const earlier = sumWindow(baselineDays.slice(0, half), occurredCount, profile);
+    const later = sumWindow(baselineDays.slice(half), occurredCount, profile);
+    const trend = rateRatioTest(later, earlier, phi, df);
+    if (trend && trend.rateRatio >= o.maxBaselineTrend && trend.pValue <= o.baselineTrendP) return null;
+    const { z, pValue, rateRatio: rr } = rateRatioTest(pre, base, phi, df)!;
     const expectedPre = base.observed * (pre.expectedWeight / base.expectedWeight);
 
     // corroboration

@@ -15,7 +15,7 @@
  * Why both, and why not divide the counts by the weights (the method before): a unit's own
  * profile is estimated from noisy history, and dividing a constant series by noisy weights adds
  * their noise as variance (measured on the quality bench: a script posting 45–47 a day had
- * D ≈ 0.02 raw but 0.59 after division, and was missed); and against a profile expectation alone
+ * D ≈ 0.015 raw but 0.59 after division, and was missed); and against a profile expectation alone
  * a flat script is off by the profile's swings, which grow with its volume.
  *
  * Null hypothesis: the daily counts are at least as variable as independent Poisson counts
