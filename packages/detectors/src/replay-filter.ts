@@ -10,7 +10,7 @@
  * before the latest such day seen are forgotten.
  *
  * Bounds and limits:
- * - memory: 8–23 bytes per event of the last `windowDays` days (Hash64Set), nothing else per
+ * - memory: 11–23 bytes per event of the last `windowDays` days (Hash64Set), nothing else per
  *   event (5.3 M events: about 60–120 MB, against ~400 MB for a Set of the id strings);
  * - collisions: two different ids of the same day are taken for one when their 64-bit hashes
  *   agree; for n events in a day that happens with probability below n²/2^65 (a million events
@@ -63,7 +63,8 @@ export class ReplayFilter {
     if (day !== this.lastDay || set === undefined) {
       set = this.days.get(day);
       if (set === undefined) {
-        set = new Hash64Set();
+        // a day is usually about as busy as the one before: size its table alike
+        set = new Hash64Set(this.lastSet?.size ?? 0);
         this.days.set(day, set);
       }
       this.lastDay = day;

@@ -27,4 +27,12 @@ describe('Hash64Set', () => {
     expect(set.add(0, 2)).toBe(true);
     expect(set.size).toBe(5);
   });
+  it('sized for the expected members, it holds them without growing', () => {
+    // 1000 / 0.7 = 1429 → 2048 slots
+    const set = new Hash64Set(1000);
+    expect(set.bytes).toBe(2048 * 8);
+    for (let i = 0; i < 1000; i++) set.add(i, i * 7919);
+    expect(set.bytes).toBe(2048 * 8);
+    expect(new Hash64Set().bytes).toBe(16 * 8);
+  });
 });

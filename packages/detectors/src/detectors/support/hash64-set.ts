@@ -1,15 +1,23 @@
 /**
  * A set of 64-bit hashes (two unsigned 32-bit halves) in one typed array: open addressing with
- * linear probing, 8 bytes a slot, at most 70 % full (so 8–23 bytes per member after growth).
+ * linear probing, 8 bytes a slot, 35–70 % full (so 11–23 bytes per member).
  * A JS Set of id strings costs ~80 bytes per member plus the strings it keeps alive.
  *
  * The all-zero hash marks an empty slot, so a member (0, 0) is stored as (0, 1): two inputs
  * that differ only there share a slot — one more chance in 2^64 of a collision.
  */
 export class Hash64Set {
-  private slots = new Uint32Array(2 * 16);
-  private mask = 15;
+  private slots: Uint32Array;
+  private mask: number;
   private count = 0;
+
+  /** @param expected members expected (sizes the table so it need not grow until then). */
+  constructor(expected = 0) {
+    let size = 16;
+    while (size * 7 < expected * 10) size *= 2;
+    this.slots = new Uint32Array(2 * size);
+    this.mask = size - 1;
+  }
 
   /** Number of members. */
   get size(): number {
