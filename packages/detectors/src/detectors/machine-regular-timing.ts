@@ -274,15 +274,16 @@ export function createMachineRegularTimingDetector(options: Partial<MachineRegul
 
   /** Every actor-week, week by week, then by platform, org and actor. */
   function weeksInOrder(): ActorWeek[] {
-    const weeks: ActorWeek[] = [];
-    for (const actor of actors.values()) for (const week of actor.weeks.values()) weeks.push(week);
-    return weeks.sort(
+    // rank the actors once, then sort the (many more) weeks by numbers
+    const ranked = [...actors.values()].sort(
       (a, b) =>
-        a.monday - b.monday ||
-        compareText(a.platformId, b.platformId) ||
-        compareText(a.orgId, b.orgId) ||
-        compareText(a.actorId, b.actorId),
+        compareText(a.platformId, b.platformId) || compareText(a.orgId, b.orgId) || compareText(a.actorId, b.actorId),
     );
+    const weeks: { week: ActorWeek; rank: number }[] = [];
+    ranked.forEach((actor, rank) => {
+      for (const week of actor.weeks.values()) weeks.push({ week, rank });
+    });
+    return weeks.sort((a, b) => a.week.monday - b.week.monday || a.rank - b.rank).map((w) => w.week);
   }
 
   function summarize(state: ActorWeek): ActorSummary {
