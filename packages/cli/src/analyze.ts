@@ -1,7 +1,9 @@
 /**
  * Offline detection: streams an events file (plus optional evaluation and reported-metric
  * files) through every detector of the DetectionEngine, with no server. Time is an input:
- * `asOf` is the latest recordedAt seen unless the caller gives one.
+ * `asOf` is the latest recordedAt seen unless the caller gives one. In the built CLI the events
+ * are read and decoded in a worker thread while this thread runs the detectors
+ * (event-batches.ts); the records, bad lines and findings are the same either way.
  */
 import { DetectionEngine, type DetectorName, type Finding, type TraceRecord } from '@tracewatch/detectors';
 import {

@@ -1,7 +1,7 @@
 /**
- * Epoch milliseconds of an ISO 8601 timestamp, as Date.parse gives them, but about five times
- * faster for the forms exports use: `YYYY-MM-DDTHH:MM:SS[.sss](Z|±HH:MM)`. Date.parse costs
- * ~0.13 µs, and an event has two to four timestamps.
+ * Epoch milliseconds of an ISO 8601 timestamp, as Date.parse gives them, but two to three times
+ * faster for the forms exports use: `YYYY-MM-DDTHH:MM:SS[.sss](Z|±HH:MM)` (measured: 60 ns
+ * against 130–175 ns), and an event has two to four timestamps.
  */
 
 const DIGIT_0 = 48;
