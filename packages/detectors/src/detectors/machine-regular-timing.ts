@@ -28,7 +28,10 @@
  *   while heaping is one second standing out, which is what the busiest-second test measures
  *   (the same actor: p = 0.010, and q ≥ p, so no finding). Measured on 3,213 honest simulated
  *   actor-weeks: 18 with p < 0.01 (a valid test allows 32), none below 4·10⁻⁵ (the script's
- *   weeks: 5·10⁻¹⁰ to 4·10⁻⁹).
+ *   weeks: 5·10⁻¹⁰ to 4·10⁻⁹). The price: a script whose second drifts (every 120 s ± 1 s)
+ *   spreads over a band of seconds, which the χ² saw and the busiest second sees less (on the
+ *   5.3 M-event bench, one such week: 14 of 171 on one second, p = 8·10⁻⁵, no longer a
+ *   finding); the gap rules flag that week (modal gap 100 %, A_n = −0.99).
  *   χ² stays in the statistics as a description; score = the busiest second's share × 60
  *   (times its fair share). With 30 ≤ n < 100 it is a score rule: ≥ 50 % on :00 (score = the
  *   :00 share). Not judged (effect never met) when the actor's platform puts ≥ 50 % of all its
