@@ -59,13 +59,14 @@ export class LatestRecords<T extends Timed> {
 }
 
 /**
- * The latest `capacity` instants (epoch ms) of a scope, in one Float64Array: for a detector
- * that reads only the times, 8 bytes per record instead of an object. Which of two records
- * with the same time is kept cannot change the kept times, so ids are not needed.
+ * The latest `capacity` instants (epoch ms) of a scope, in one array of numbers: for a
+ * detector that reads only the times, 8 bytes per record instead of an object. (A plain array,
+ * not a Float64Array: most scopes hold a few dozen instants, and a typed array's own objects
+ * cost ~200 bytes each, more than the instants.) Which of two records with the same time is
+ * kept cannot change the kept times, so ids are not needed.
  */
 export class LatestTimes {
-  private buffer = new Float64Array(8);
-  private length = 0;
+  private times: number[] = [];
   private everTrimmed = false;
 
   /** @throws RangeError when capacity is not an integer ≥ 1. */
@@ -74,38 +75,30 @@ export class LatestTimes {
   }
 
   add(t: number): void {
-    if (this.length === this.buffer.length) {
-      if (this.length >= 2 * this.capacity) this.trim();
-      else {
-        const bigger = new Float64Array(Math.min(2 * this.buffer.length, 2 * this.capacity));
-        bigger.set(this.buffer);
-        this.buffer = bigger;
-      }
-    }
-    this.buffer[this.length++] = t;
+    this.times.push(t);
+    if (this.times.length >= 2 * this.capacity) this.trim();
   }
 
   /** The kept instants, ascending (at most `capacity`; a copy). */
   sorted(): number[] {
     this.trim();
-    return Array.from(this.buffer.subarray(0, this.length));
+    return this.times.slice();
   }
 
   /** Whether more than `capacity` instants were ever seen (so the oldest were let go). */
   get truncated(): boolean {
-    return this.everTrimmed || this.length > this.capacity;
+    return this.everTrimmed || this.times.length > this.capacity;
   }
 
   get size(): number {
-    return Math.min(this.length, this.capacity);
+    return Math.min(this.times.length, this.capacity);
   }
 
   /** Sorts and keeps the latest `capacity`. */
   private trim(): void {
-    this.buffer.subarray(0, this.length).sort();
-    if (this.length > this.capacity) {
-      this.buffer.copyWithin(0, this.length - this.capacity, this.length);
-      this.length = this.capacity;
+    this.times.sort((a, b) => a - b);
+    if (this.times.length > this.capacity) {
+      this.times = this.times.slice(this.times.length - this.capacity);
       this.everTrimmed = true;
     }
   }
