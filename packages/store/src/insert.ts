@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Store } from './client.js';
-import { toTsv } from './tsv.js';
 import { sqlIdentifier } from './sql.js';
+import { toTsv } from './tsv.js';
 
 export const TABLES = {
   traceEvents: 'trace_events',

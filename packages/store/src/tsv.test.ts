@@ -18,6 +18,14 @@ describe('tsvField', () => {
 
 describe('toTsv', () => {
   it('writes the columns in the order given, one line per row', () => {
-    expect(toTsv([{ b: 2, a: 'x' }, { a: null, b: 3 }], ['a', 'b'])).toBe('x\t2\n\\N\t3\n');
+    expect(
+      toTsv(
+        [
+          { b: 2, a: 'x' },
+          { a: null, b: 3 },
+        ],
+        ['a', 'b'],
+      ),
+    ).toBe('x\t2\n\\N\t3\n');
   });
 });

@@ -5,12 +5,21 @@
  */
 const SPECIAL = /[\\\t\n\r\0\b\f]/;
 const SPECIAL_ALL = /[\\\t\n\r\0\b\f]/g;
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '\\0', '\b': '\\b', '\f': '\\f' };
+const ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\0': '\\0',
+  '\b': '\\b',
+  '\f': '\\f',
+};
 
 /** One field: strings escaped as TSV requires, finite numbers as they print, null as \N. */
 export function tsvField(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
-  if (typeof value === 'string') return SPECIAL.test(value) ? value.replace(SPECIAL_ALL, (c) => ESCAPES[c] ?? c) : value;
+  if (typeof value === 'string')
+    return SPECIAL.test(value) ? value.replace(SPECIAL_ALL, (c) => ESCAPES[c] ?? c) : value;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
     return String(value);
