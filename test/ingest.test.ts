@@ -226,6 +226,8 @@ describe('ingest: faults', () => {
           },
           30_000,
         );
+        // Waiting on a dependency that is down is not a stall: the process stays live.
+        expect((await fetch(`http://127.0.0.1:${ingest.port}/healthz`)).status).toBe(200);
       } finally {
         localClickhouse('start');
       }

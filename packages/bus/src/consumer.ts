@@ -60,7 +60,8 @@ export class ConsumerRunner {
   private readonly abort = new AbortController();
   private connected = false;
   private crashed: string | undefined;
-  private lastBatchAt = 0;
+  /** Last commit, or when work began after an idle spell: the stall detector's clock. */
+  private lastBatchAt = Date.now();
   private inFlight = 0;
   private readonly settled: Array<() => void> = [];
   /** Per topic-partition: the chain of pending commits, in hand-over order. */
@@ -115,6 +116,7 @@ export class ConsumerRunner {
           },
           { signal: this.abort.signal },
         );
+        if (this.inFlight === 0) this.lastBatchAt = Date.now(); // idle until now: not a stall
         this.inFlight += count;
         const previous = this.chains.get(key) ?? Promise.resolve();
         const chained = previous.then(async () => {

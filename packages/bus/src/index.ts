@@ -2,3 +2,4 @@ export * from './consumer.js';
 export * from './dead-letter.js';
 export * from './kafka.js';
 export * from './producer.js';
+export * from './stall.js';

@@ -21,6 +21,8 @@ export const ingestConfigSchema = z.object({
   INGEST_BATCH_MAX_WAIT_MS: envTypes.positiveInt(250),
   INGEST_PARTITIONS_CONCURRENTLY: envTypes.positiveInt(6),
   INGEST_MAX_BYTES_PER_PARTITION: envTypes.positiveInt(4 * 1024 * 1024),
+  // /healthz fails when messages are held this long with ClickHouse and Kafka up (a stalled loop).
+  INGEST_STALL_TIMEOUT_MS: envTypes.positiveInt(300_000),
   INGEST_MAX_MESSAGE_BYTES: envTypes.positiveInt(16 * 1024),
   // Messages read but not yet stored; at the bound consumption waits (backpressure).
   INGEST_MAX_IN_FLIGHT: envTypes.positiveInt(200_000),

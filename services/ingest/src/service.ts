@@ -1,4 +1,4 @@
-import { BatchingProducer, ConsumerRunner, createKafka, ensureTopics } from '@tracewatch/bus';
+import { BatchingProducer, ConsumerRunner, createKafka, ensureTopics, isStalled } from '@tracewatch/bus';
 import { TOPICS } from '@tracewatch/schema';
 import { backoffDelay, type Logger, sleep, startHealthServer } from '@tracewatch/service-kit';
 import { createStore, migrate } from '@tracewatch/store';
@@ -47,10 +47,26 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
     port: config.HTTP_PORT,
     host: config.HTTP_HOST,
     registry: metrics.registry,
-    live: () => ({
-      ready: runner?.status.crashed === undefined,
-      reasons: runner?.status.crashed ? [`consumer crashed: ${runner.status.crashed}`] : [],
-    }),
+    live: () => {
+      const reasons: string[] = [];
+      const status = runner?.status;
+      if (status?.crashed) reasons.push(`consumer crashed: ${status.crashed}`);
+      if (
+        status &&
+        isStalled({
+          inFlight: status.inFlight,
+          lastProgressAt: status.lastBatchAt,
+          dependenciesAvailable: status.connected && (handler?.storeAvailable ?? false),
+          now: Date.now(),
+          timeoutMs: config.INGEST_STALL_TIMEOUT_MS,
+        })
+      ) {
+        reasons.push(
+          `stalled: ${status.inFlight} messages held, nothing committed for ${Math.round((Date.now() - status.lastBatchAt) / 1000)} s`,
+        );
+      }
+      return { ready: reasons.length === 0, reasons };
+    },
     ready: () => {
       const reasons: string[] = [];
       if (!state.migrated) reasons.push('ClickHouse not reached yet (migrations pending)');
