@@ -36,11 +36,6 @@ export function loadConfigOrExit<S extends z.ZodObject>(schema: S, env: NodeJS.P
 export const envTypes = {
   port: (def: number) => z.coerce.number().int().min(0).max(65535).default(def),
   positiveInt: (def: number) => z.coerce.number().int().positive().default(def),
-  bool: (def: boolean) =>
-    z
-      .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
-      .default(def ? 'true' : 'false')
-      .transform((v) => v === 'true' || v === '1'),
   brokers: z
     .string()
     .default('127.0.0.1:9092')

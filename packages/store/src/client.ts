@@ -42,13 +42,3 @@ export function createStore(config: StoreConfig): Store {
 export function withDatabase(sql: string, database: string): string {
   return sql.replaceAll('{db}', sqlIdentifier(database));
 }
-
-/** True when ClickHouse answers a ping. */
-export async function isStoreReachable(store: Store): Promise<boolean> {
-  try {
-    const r = await store.client.ping();
-    return r.success;
-  } catch {
-    return false;
-  }
-}

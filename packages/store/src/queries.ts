@@ -22,17 +22,3 @@ export async function countTraceEvents(store: Store, where = '1'): Promise<numbe
   );
   return Number(rows[0]?.n ?? 0);
 }
-
-/** Distinct events per org and local day from the hourly rollup (cheap: reads no raw rows). */
-export async function dailyCountsFromRollup(
-  store: Store,
-  where = '1',
-  timeZone = 'Asia/Shanghai',
-): Promise<Array<{ org_id: string; day: string; events: number }>> {
-  const rows = await selectRows<{ org_id: string; day: string; events: number | string }>(
-    store,
-    `SELECT org_id, toString(toDate(hour, '${timeZone.replace(/[^A-Za-z_/]/g, '')}')) AS day, uniqExactMerge(events) AS events
-     FROM ${store.database}.trace_hourly WHERE ${where} GROUP BY org_id, day ORDER BY org_id, day`,
-  );
-  return rows.map((r) => ({ org_id: r.org_id, day: r.day, events: Number(r.events) }));
-}

@@ -5,24 +5,10 @@ import type { Finding } from '@tracewatch/detectors';
 import type { Label } from '@tracewatch/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../args.js';
-import type { CommandIo } from '../command-io.js';
 import { findingMatchesLabel } from '../scoring.js';
+import { captureIo } from '../testing/capture-io.js';
 import { analyzeCommand } from './analyze.js';
 import { simulateCommand } from './simulate.js';
-
-function captureIo(): CommandIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out: (t: string) => {
-      io.stdout += t;
-    },
-    err: (t: string) => {
-      io.stderr += t;
-    },
-  };
-  return io;
-}
 
 let dir: string;
 beforeAll(async () => {

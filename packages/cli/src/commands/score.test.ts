@@ -3,23 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../args.js';
-import type { CommandIo } from '../command-io.js';
 import type { QualityReport } from '../scoring.js';
+import { captureIo } from '../testing/capture-io.js';
 import { scoreCommand } from './score.js';
-
-function captureIo(): CommandIo & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    out: (t: string) => {
-      io.stdout += t;
-    },
-    err: (t: string) => {
-      io.stderr += t;
-    },
-  };
-  return io;
-}
 
 let dir: string;
 beforeAll(async () => {

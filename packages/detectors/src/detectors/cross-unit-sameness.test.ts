@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TestOutcome, TraceRecord } from '../types.js';
 import { createCrossUnitSamenessDetector, identicalValueBound } from './cross-unit-sameness.js';
-import { context, observeOnce, plain, shuffled, traceRecord } from './support/fixtures.js';
+import { binomialTailByFormula, context, observeOnce, plain, shuffled, traceRecord } from './support/fixtures.js';
 import { mulberry32 } from './support/prng.js';
 
 /** Half the property runs keep everything, half a short retention window (1–40 days). */
@@ -31,17 +31,6 @@ function copiedDay(): TraceRecord[] {
   const baseline = Array.from({ length: 40 }, (_, i) => report(Math.floor(i / 8), i % 8, 10 + i));
   const day5 = [...Array.from({ length: 8 }, (_, a) => report(5, a, 37)), report(5, 8, 100), report(5, 9, 101)];
   return [...baseline, ...day5];
-}
-
-/** P(Binomial(n, p) ≥ k) summed term by term from the binomial formula. */
-function tail(k: number, n: number, p: number): number {
-  let total = 0;
-  for (let x = k; x <= n; x++) {
-    let choose = 1;
-    for (let i = 0; i < x; i++) choose = (choose * (n - i)) / (i + 1);
-    total += choose * p ** x * (1 - p) ** (n - x);
-  }
-  return total;
 }
 
 describe('identicalValueBound', () => {
@@ -78,7 +67,7 @@ describe('cross-unit sameness detector', () => {
     // N = 40 baseline values, K = 42 (40 + the unseen 100 and 101), N + K = 82.
     // 40 values with c = 1: p = 2/82; 2 unseen: p = 1/82; k = 8, m = 10:
     // bound = 40·P(Bin(10, 2/82) ≥ 8) + 2·P(Bin(10, 1/82) ≥ 8) = 40·5.397e-12 + 2·2.2e-14 ≈ 2.159e-10
-    const expected = 40 * tail(8, 10, 2 / 82) + 2 * tail(8, 10, 1 / 82);
+    const expected = 40 * binomialTailByFormula(8, 10, 2 / 82) + 2 * binomialTailByFormula(8, 10, 1 / 82);
     expect(expected).toBeCloseTo(2.159e-10, 12);
     expect(outcome.pValue! / expected).toBeCloseTo(1, 9);
     expect(outcome.statistics.identical).toBe(8);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TestOutcome, TraceRecord } from '../types.js';
 import { createDeadlineCrunchDetector, deadlinePosition, maxInWindow } from './deadline-crunch.js';
-import { context, observeOnce, plain, shuffled, traceRecord } from './support/fixtures.js';
+import { binomialTailByFormula, context, observeOnce, plain, shuffled, traceRecord } from './support/fixtures.js';
 import { mulberry32 } from './support/prng.js';
 
 /** Half the property runs keep everything, half a short retention window (1–40 days). */
@@ -44,17 +44,6 @@ function ordinary(start: number, n: number, seed: number, orgId = 'o1'): TraceRe
   );
 }
 
-/** P(X ≥ k) for X ~ Binomial(n, p), term by term from the binomial formula. */
-function tail(k: number, n: number, p: number): number {
-  let total = 0;
-  for (let x = k; x <= n; x++) {
-    let choose = 1;
-    for (let i = 0; i < x; i++) choose = (choose * (n - i)) / (i + 1);
-    total += choose * p ** x * (1 - p) ** (n - x);
-  }
-  return total;
-}
-
 describe('deadlinePosition and maxInWindow', () => {
   it('positions', () => {
     expect(deadlinePosition(50, 0, 100)).toBe(0.5);
@@ -80,7 +69,7 @@ describe('deadline-crunch detector', () => {
     const outcome = outcomes.find((o) => o.rule === 'last-moment' && o.period.start === '2026-03-01')!;
     expect(outcome.statistics).toMatchObject({ n: 40, lastMoment: 20, share: 0.5, baselineCompletions: 100 });
     expect(outcome.statistics.baselineShare).toBeCloseTo(6 / 102, 15);
-    expect(outcome.pValue! / tail(20, 40, 6 / 102)).toBeCloseTo(1, 9);
+    expect(outcome.pValue! / binomialTailByFormula(20, 40, 6 / 102)).toBeCloseTo(1, 9);
     expect(outcome.effectMet).toBe(true);
     expect(outcome.evidence.baseline).toBe('org-history');
     expect(outcome.explain(1e-9).en).toContain('20 (50.0%)');

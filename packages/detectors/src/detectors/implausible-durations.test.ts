@@ -6,7 +6,7 @@ import {
   createImplausibleDurationsDetector,
   lowestWindowCoefficientOfVariation,
 } from './implausible-durations.js';
-import { context, observeOnce, plain, shuffled, traceRecord } from './support/fixtures.js';
+import { binomialTailByFormula, context, observeOnce, plain, shuffled, traceRecord } from './support/fixtures.js';
 import { mulberry32 } from './support/prng.js';
 
 /** Half the property runs keep everything, half a short retention window (1–40 days). */
@@ -31,17 +31,6 @@ function humanDurations(count: number, seed: number): number[] {
     const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
     return Math.round(60_000 * Math.exp(0.5 * z));
   });
-}
-
-/** P(X ≥ k) for X ~ Binomial(n, p), term by term from the binomial formula. */
-function tail(k: number, n: number, p: number): number {
-  let total = 0;
-  for (let x = k; x <= n; x++) {
-    let choose = 1;
-    for (let i = 0; i < x; i++) choose = (choose * (n - i)) / (i + 1);
-    total += choose * p ** x * (1 - p) ** (n - x);
-  }
-  return total;
 }
 
 describe('coefficientOfVariation', () => {
@@ -73,7 +62,7 @@ describe('implausible-durations detector', () => {
     const outcome = run(records).find((o) => o.rule === 'under-floor:form.submit')!;
     expect(outcome.statistics).toMatchObject({ n: 100, underFloor: 10, share: 0.1, floorMs: 10_000 });
     // P(X ≥ 10 | 100, 0.01) summed from the binomial formula (≈ 7.6e-8)
-    expect(outcome.pValue! / tail(10, 100, 0.01)).toBeCloseTo(1, 9);
+    expect(outcome.pValue! / binomialTailByFormula(10, 100, 0.01)).toBeCloseTo(1, 9);
     expect(outcome.pValue!).toBeLessThan(1e-7);
     expect(outcome.effectMet).toBe(true);
     expect(outcome.scope).toEqual({ kind: 'org', platformId: 'p1', orgId: 'o1' });

@@ -52,3 +52,17 @@ export function observeOnce(detector: Detector): (record: TraceRecord) => void {
     if (replays.firstSeen(record)) detector.observe(record);
   };
 }
+
+/**
+ * P(X ≥ k) for X ~ Binomial(n, p), summed term by term from the binomial formula: the
+ * independent reference the detector tests check the library's tails against.
+ */
+export function binomialTailByFormula(k: number, n: number, p: number): number {
+  let total = 0;
+  for (let x = k; x <= n; x++) {
+    let choose = 1;
+    for (let i = 0; i < x; i++) choose = (choose * (n - i)) / (i + 1);
+    total += choose * p ** x * (1 - p) ** (n - x);
+  }
+  return total;
+}
