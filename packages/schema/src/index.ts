@@ -5,3 +5,4 @@ export * from './reported-metric.js';
 export * from './rows.js';
 export * from './topics.js';
 export * from './trace-event.js';
+export * from './tsv.js';

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
+import { toTsv } from '@tracewatch/schema';
 import type { Store } from './client.js';
 import { sqlIdentifier } from './sql.js';
-import { toTsv } from './tsv.js';
 
 export const TABLES = {
   traceEvents: 'trace_events',
