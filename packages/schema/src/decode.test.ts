@@ -1,7 +1,25 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_CLOCK_SKEW_MS } from './common.js';
-import { decodeEvaluation, decodeReportedMetric, decodeTraceEvent } from './decode.js';
+import {
+  decodeEvaluation,
+  decodeEvaluationStrict,
+  decodeReportedMetric,
+  decodeReportedMetricStrict,
+  decodeTraceEvent,
+  decodeTraceEventStrict,
+} from './decode.js';
 import { traceEventToRow } from './rows.js';
+import {
+  datetimeLikeArb,
+  instantArb,
+  numberLikeArb,
+  validEvaluationArb,
+  validReportedMetricArb,
+  validTraceEventArb,
+  withField,
+  wrongTypeArb,
+} from './testing/arbitraries.js';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 
@@ -122,5 +140,46 @@ describe('evaluations and reported metrics', () => {
     expect(decodeReportedMetric(JSON.stringify(m), { now: NOW }).ok).toBe(true);
     expect(decodeReportedMetric(JSON.stringify({ ...m, periodEnd: '2026-01-01' }), { now: NOW }).ok).toBe(false);
     expect(decodeReportedMetric(JSON.stringify({ ...m, value: -1 }), { now: NOW }).ok).toBe(false);
+  });
+});
+
+describe('the fast path', () => {
+  /** JSON texts around valid records: valid, one field changed, numbers too big for a double. */
+  const textsAround = (valid: fc.Arbitrary<object>, fields: string[]) =>
+    fc.oneof(
+      valid.map((v) => JSON.stringify(v)),
+      fc
+        .tuple(valid, fc.constantFrom(...fields), fc.oneof(wrongTypeArb, datetimeLikeArb, numberLikeArb, instantArb))
+        .map(([v, f, x]) => JSON.stringify(withField(v, f, x))),
+      valid.map((v) => JSON.stringify(v).replace(/:(-?\d+(\.\d+)?)([,}])/, ':1e400$3')),
+      fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null'),
+    );
+
+  it.each([
+    [
+      'trace events',
+      decodeTraceEvent,
+      decodeTraceEventStrict,
+      textsAround(validTraceEventArb, ['time', 'data.occurredAt', 'data.deadline', 'data.value', 'subject', 'data']),
+    ],
+    [
+      'evaluations',
+      decodeEvaluation,
+      decodeEvaluationStrict,
+      textsAround(validEvaluationArb, ['start', 'end', 'name']),
+    ],
+    [
+      'reported metrics',
+      decodeReportedMetric,
+      decodeReportedMetricStrict,
+      textsAround(validReportedMetricArb, ['periodStart', 'value', 'reportedAt']),
+    ],
+  ] as const)('decodes %s exactly as zod alone does: same value, same refusals', (_name, fast, strict, texts) => {
+    fc.assert(
+      fc.property(texts, fc.constantFrom(NOW, Date.parse('2000-06-01T00:00:00Z')), (text, now) => {
+        expect(fast(text, { now })).toStrictEqual(strict(text, { now }));
+      }),
+      { numRuns: 5_000 },
+    );
   });
 });
