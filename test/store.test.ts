@@ -1,5 +1,5 @@
 /** The store against the real ClickHouse: migrations, the escaping helper, the table writer. */
-import { type TraceEventRow, traceEventToRow } from '@tracewatch/schema';
+import { TRACE_EVENT_COLUMNS, type TraceEventRow, toTsv, traceEventToRow } from '@tracewatch/schema';
 import {
   countTraceEvents,
   loadMigrations,
@@ -59,31 +59,47 @@ describe('sqlString round-trips hostile strings through the server', () => {
 });
 
 describe('TableWriter', () => {
-  it('isolates a row ClickHouse refuses and stores its neighbours', async () => {
-    const writer = new TableWriter<object>(store, 'trace_events', { maxRows: 1_000, maxWaitMs: 20 });
+  const columns = TRACE_EVENT_COLUMNS;
+  const tsvChunk = (rows: object[]) => ({ data: Buffer.from(toTsv(rows, columns)), rows: rows.length });
+
+  it('isolates rows ClickHouse refuses and stores their neighbours', async () => {
+    const writer = new TableWriter(store, 'trace_events', columns, { maxRows: 1_000, maxWaitMs: 20 });
     const rows: object[] = Array.from({ length: 100 }, (_, i) =>
       traceEventToRow(makeEvent(i, { idPrefix: 'tw' }), Date.now()),
     );
-    const broken: Partial<Record<keyof TraceEventRow, unknown>> = {
-      ...(rows[37] as TraceEventRow),
-      occurred_at: 'not a time',
-    };
-    rows[37] = broken;
-    const result = await writer.write(rows);
+    for (const bad of [37, 38, 99]) {
+      const broken: Partial<Record<keyof TraceEventRow, unknown>> = {
+        ...(rows[bad] as TraceEventRow),
+        occurred_at: 'not a time',
+      };
+      rows[bad] = broken;
+    }
+    const result = await writer.write(tsvChunk(rows));
     expect(result.status).toBe('stored');
-    expect(result.rejected.map((r) => r.index)).toEqual([37]);
+    expect(result.rejected.map((r) => r.line)).toEqual([37, 38, 99]);
     expect(result.rejected[0]?.reason).toMatch(/storage refused the row/);
-    expect(await countTraceEvents(store, "event_id LIKE 'tw-%'")).toBe(99);
+    expect(await countTraceEvents(store, "event_id LIKE 'tw-%'")).toBe(97);
   });
 
   it('gives every caller its own result when their rows share one insert', async () => {
-    const writer = new TableWriter<object>(store, 'trace_events', { maxRows: 10_000, maxWaitMs: 50 });
-    const a = writer.write([traceEventToRow(makeEvent(1, { idPrefix: 'wa' }), Date.now())]);
-    const b = writer.write([traceEventToRow(makeEvent(2, { idPrefix: 'wb' }), Date.now())]);
+    const writer = new TableWriter(store, 'trace_events', columns, { maxRows: 10_000, maxWaitMs: 50 });
+    const good = (id: number, prefix: string) => traceEventToRow(makeEvent(id, { idPrefix: prefix }), Date.now());
+    const a = writer.write(tsvChunk([good(1, 'wa')]));
+    const b = writer.write(tsvChunk([good(2, 'wb'), { ...good(3, 'wb'), recorded_at: 'x' }, good(4, 'wb')]));
     expect(await Promise.all([a, b])).toEqual([
       { status: 'stored', rejected: [] },
-      { status: 'stored', rejected: [] },
+      { status: 'stored', rejected: [{ line: 1, reason: expect.stringMatching(/storage refused the row/) }] },
     ]);
-    expect(await countTraceEvents(store, "event_id IN ('wa-1', 'wb-2')")).toBe(2);
+    expect(await countTraceEvents(store, "event_id IN ('wa-1', 'wb-2', 'wb-3', 'wb-4')")).toBe(3);
+  });
+
+  it('streams chunks holding rows that span several inserts, each row stored once', async () => {
+    const writer = new TableWriter(store, 'trace_events', columns, { maxRows: 500, maxWaitMs: 10 });
+    const chunks = Array.from({ length: 12 }, (_, c) =>
+      tsvChunk(Array.from({ length: 100 }, (_, i) => traceEventToRow(makeEvent(c * 100 + i, { idPrefix: 'ws' }), 0))),
+    );
+    const results = await Promise.all(chunks.map((c) => writer.write(c)));
+    expect(results.every((r) => r.status === 'stored' && r.rejected.length === 0)).toBe(true);
+    expect(await countTraceEvents(store, "event_id LIKE 'ws-%'")).toBe(1_200);
   });
 });

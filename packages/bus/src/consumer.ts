@@ -65,7 +65,7 @@ export class ConsumerRunner {
   private inFlight = 0;
   private readonly settled: Array<() => void> = [];
   /** Per topic-partition: the chain of pending commits, in hand-over order. */
-  private readonly chains = new Map<string, Promise<void>>();
+  private readonly chains = new Map<string, Promise<boolean>>();
 
   constructor(private readonly opts: ConsumerRunnerOptions) {}
 
@@ -104,38 +104,41 @@ export class ConsumerRunner {
       partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? 3,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         if (batch.messages.length === 0 || !isRunning() || isStale() || this.abort.signal.aborted) return;
+        const { topic, partition } = batch;
         const count = batch.messages.length;
         const last = batch.lastOffset();
-        const key = `${batch.topic}\u0000${batch.partition}`;
+        const key = `${topic}\u0000${partition}`;
         const outcome = this.opts.handle(
-          {
-            topic: batch.topic,
-            partition: batch.partition,
-            messages: batch.messages,
-            lag: Number(batch.offsetLagLow()),
-          },
+          { topic, partition, messages: batch.messages, lag: Number(batch.offsetLagLow()) },
           { signal: this.abort.signal },
         );
+        outcome.catch(() => undefined); // a rejection is handled in the chain below, maybe later
         if (this.inFlight === 0) this.lastBatchAt = Date.now(); // idle until now: not a stall
         this.inFlight += count;
-        const previous = this.chains.get(key) ?? Promise.resolve();
-        const chained = previous.then(async () => {
+        // The chain says whether every earlier batch of the partition was done: a commit
+        // covers all earlier offsets, so none may follow a batch that was not done.
+        // (Closures below take plain values, not `batch`: its messages must not outlive it.)
+        const previous = this.chains.get(key) ?? Promise.resolve(true);
+        const chained = previous.then(async (earlierDone) => {
+          let done = false;
           try {
-            if ((await outcome) !== 'done') return;
-            await consumer.commitOffsets([
-              { topic: batch.topic, partition: batch.partition, offset: String(BigInt(last) + 1n) },
-            ]);
-            this.lastBatchAt = Date.now();
+            done = (await outcome) === 'done';
           } catch (err) {
-            // Not committed: the messages will be read again after a restart or rebalance.
-            log.warn(
-              { err: (err as Error).message, topic: batch.topic, partition: batch.partition },
-              'offset commit failed',
-            );
+            this.fail(`handler failed on ${topic}[${partition}] at offset ${last}: ${(err as Error)?.message}`);
+          }
+          try {
+            if (done && earlierDone) {
+              await consumer.commitOffsets([{ topic, partition, offset: String(BigInt(last) + 1n) }]);
+              this.lastBatchAt = Date.now();
+            }
+          } catch (err) {
+            // Not committed: read again after a restart or rebalance, unless a later commit covers it.
+            log.warn({ err: (err as Error).message, topic, partition }, 'offset commit failed');
           } finally {
             this.inFlight -= count;
             this.settled.shift()?.();
           }
+          return done && earlierDone;
         });
         this.chains.set(key, chained);
         resolveOffset(last); // moves the fetch position only (see the class comment)
@@ -159,6 +162,19 @@ export class ConsumerRunner {
     } finally {
       clearInterval(beat);
     }
+  }
+
+  /**
+   * A handler that throws is a defect, not a data problem: stop taking work (nothing after
+   * the failed batch is committed) and report the consumer crashed, so /healthz fails and the
+   * process is restarted from the last commit.
+   */
+  private fail(message: string): void {
+    if (this.crashed) return;
+    this.crashed = message;
+    this.opts.log.error({ err: { message } }, 'batch handler failed: consumer stopped');
+    this.abort.abort();
+    void this.consumer?.stop().catch(() => undefined);
   }
 
   /** Abandons the work in hand (uncommitted), waits for pending commits, leaves the group. */

@@ -13,7 +13,8 @@ export const DLQ_HEADERS = {
 export interface DeadLetter {
   topic: string;
   partition: number;
-  message: KafkaMessage;
+  /** The original message (from kafkajs, or unpacked from a packed batch). */
+  message: Pick<KafkaMessage, 'key' | 'value' | 'headers' | 'offset'>;
   stage: string;
   reason: string;
 }

@@ -1,5 +1,6 @@
 export * from './consumer.js';
 export * from './dead-letter.js';
 export * from './kafka.js';
+export * from './packed.js';
 export * from './producer.js';
 export * from './stall.js';

@@ -1,5 +1,4 @@
 import { Readable } from 'node:stream';
-import { toTsv } from '@tracewatch/schema';
 import type { Store } from './client.js';
 import { sqlIdentifier } from './sql.js';
 
@@ -11,18 +10,22 @@ export const TABLES = {
 export type TableName = (typeof TABLES)[keyof typeof TABLES];
 
 /**
- * Inserts rows in one request, as TabSeparated with the columns of the first row (every row
- * of a table comes from the one mapping in @tracewatch/schema, so all share its keys).
- * Throws on any failure; callers decide to retry.
+ * Inserts TabSeparated lines (already encoded, each ending in '\n', in the order of `columns`)
+ * in one request; the chunks are streamed as they are, not joined. Throws on any failure;
+ * callers decide to retry.
  */
-export async function insertRows(store: Store, table: TableName, rows: readonly object[]): Promise<void> {
-  if (rows.length === 0) return;
-  const columns = Object.keys(rows[0]!);
+export async function insertTsv(
+  store: Store,
+  table: TableName,
+  columns: readonly string[],
+  chunks: readonly Uint8Array[],
+): Promise<void> {
+  if (chunks.length === 0) return;
   for (const c of columns) sqlIdentifier(c);
   await store.client.insert({
     table: `${store.database}.${sqlIdentifier(table)}`,
-    columns: columns as [string, ...string[]],
-    values: Readable.from([toTsv(rows, columns)], { objectMode: false }),
+    columns: [...columns] as [string, ...string[]],
+    values: Readable.from(chunks, { objectMode: false }),
     format: 'TabSeparated',
   });
 }
@@ -42,4 +45,16 @@ export function isRowDataError(err: unknown): boolean {
   // CANNOT_PARSE_DATE 38, ..._DATETIME 41, TYPE_MISMATCH 53, ARGUMENT_OUT_OF_BOUND 69,
   // CANNOT_CONVERT_TYPE 70, CANNOT_PARSE_NUMBER 72, INCORRECT_DATA 117, TOO_LARGE_STRING_SIZE 131
   return ['6', '26', '27', '32', '38', '41', '53', '69', '70', '72', '117', '131'].includes(code);
+}
+
+/** The lines of a TSV chunk (raw '\n' only ends a line: TSV escapes newlines inside fields). */
+export function splitTsvLines(data: Uint8Array): Uint8Array[] {
+  const lines: Uint8Array[] = [];
+  let start = 0;
+  for (let i = data.indexOf(10); i !== -1; i = data.indexOf(10, start)) {
+    lines.push(data.subarray(start, i + 1));
+    start = i + 1;
+  }
+  if (start < data.length) lines.push(data.subarray(start));
+  return lines;
 }

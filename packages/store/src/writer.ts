@@ -1,5 +1,5 @@
 import type { Store } from './client.js';
-import { insertRows, isRowDataError, type TableName } from './insert.js';
+import { insertTsv, isRowDataError, splitTsvLines, type TableName } from './insert.js';
 
 export interface TableWriterOptions {
   /** Flush when this many rows wait... */
@@ -16,53 +16,66 @@ export interface TableWriterOptions {
   onFlush?: (rows: number, ms: number) => void;
 }
 
-/** A row ClickHouse refused (not a transient failure), with its error. */
-export interface RejectedRow<R> {
-  row: R;
-  index: number;
+/** Rows already encoded as TabSeparated lines (each ending in '\n') in the writer's column order. */
+export interface TsvChunk {
+  data: Uint8Array;
+  rows: number;
+}
+
+/** A line ClickHouse refused (not a transient failure): its index in the caller's chunk. */
+export interface RejectedLine {
+  line: number;
   reason: string;
 }
 
-export interface WriteResult<R> {
-  /** 'stored': every row not in `rejected` is in ClickHouse. 'abandoned': stopping, none known stored. */
+export interface WriteResult {
+  /** 'stored': every line not in `rejected` is in ClickHouse. 'abandoned': stopping, none known stored. */
   status: 'stored' | 'abandoned';
-  rejected: RejectedRow<R>[];
+  rejected: RejectedLine[];
 }
 
-interface Waiting<R> {
-  rows: R[];
-  resolve: (r: WriteResult<R>) => void;
+interface Waiting {
+  chunk: TsvChunk;
+  resolve: (r: WriteResult) => void;
   signal: AbortSignal | undefined;
 }
 
+/** One line of a waiting chunk, for isolating refused rows. */
+interface Line {
+  data: Uint8Array;
+  waiting: Waiting;
+  index: number;
+}
+
 /**
- * Batches rows for one table from many callers into few inserts (by size or time), with up
- * to `maxConcurrentInserts` in flight. A caller's promise settles only when its rows are
+ * Batches TSV chunks for one table from many callers into few inserts (by size or time), with
+ * up to `maxConcurrentInserts` in flight. A caller's promise settles only when its rows are
  * stored, so it can commit its offsets then (callers that need an order keep it themselves:
  * two inserts in flight may finish in either order).
- * Transient failures are retried with backoff for as long as it takes (or until the caller's
- * signal aborts); rows ClickHouse refuses are isolated by bisection and handed back.
+ * Transient failures are retried with backoff for as long as it takes (or until every
+ * caller's signal aborts); lines ClickHouse refuses are isolated by bisection and handed back.
  */
-export class TableWriter<R extends object> {
-  private queue: Waiting<R>[] = [];
+export class TableWriter {
+  private queue: Waiting[] = [];
   private queuedRows = 0;
   private timer: NodeJS.Timeout | undefined;
   /** Batches cut from the queue, waiting for an insert slot. */
-  private readonly ready: Waiting<R>[][] = [];
+  private readonly ready: Waiting[][] = [];
   private active = 0;
   private available = true;
 
   constructor(
     private readonly store: Store,
     private readonly table: TableName,
+    private readonly columns: readonly string[],
     private readonly opts: TableWriterOptions = {},
   ) {}
 
-  write(rows: R[], signal?: AbortSignal): Promise<WriteResult<R>> {
-    if (rows.length === 0) return Promise.resolve({ status: 'stored', rejected: [] });
+  write(chunk: TsvChunk, signal?: AbortSignal): Promise<WriteResult> {
+    if (chunk.rows === 0) return Promise.resolve({ status: 'stored', rejected: [] });
     return new Promise((resolve) => {
-      this.queue.push({ rows, resolve, signal });
-      this.queuedRows += rows.length;
+      this.queue.push({ chunk, resolve, signal });
+      this.queuedRows += chunk.rows;
       if (this.queuedRows >= (this.opts.maxRows ?? 50_000)) this.kick();
       else if (!this.timer) this.timer = setTimeout(() => this.kick(), this.opts.maxWaitMs ?? 200);
     });
@@ -93,55 +106,71 @@ export class TableWriter<R extends object> {
     }
   }
 
-  private async flush(batch: Waiting<R>[]): Promise<void> {
-    const rows = batch.flatMap((w) => w.rows);
-    const abortAll = () => batch.every((w) => w.signal?.aborted);
+  private async flush(batch: Waiting[]): Promise<void> {
+    const aborted = () => batch.every((w) => w.signal?.aborted);
+    const rows = batch.reduce((n, w) => n + w.chunk.rows, 0);
     const started = Date.now();
-    const rejected = await this.insertIsolating(rows, 0, abortAll);
-    if (rejected === 'abandoned') {
-      for (const w of batch) w.resolve({ status: 'abandoned', rejected: [] });
+    const whole = await this.insertOrRefused(
+      batch.map((w) => w.chunk.data),
+      aborted,
+    );
+    if (whole === 'abandoned') return abandon(batch);
+    if (whole === 'stored') {
+      this.opts.onFlush?.(rows, Date.now() - started);
+      for (const w of batch) w.resolve({ status: 'stored', rejected: [] });
       return;
     }
-    this.opts.onFlush?.(rows.length - rejected.length, Date.now() - started);
-    let offset = 0;
+    // Some line is refused: find which, line by line only where it must.
+    const lines: Line[] = batch.flatMap((waiting) =>
+      splitTsvLines(waiting.chunk.data).map((data, index) => ({ data, waiting, index })),
+    );
+    const refused = await this.isolate(lines, aborted);
+    if (refused === 'abandoned') return abandon(batch);
+    this.opts.onFlush?.(rows - refused.length, Date.now() - started);
     for (const w of batch) {
-      const end = offset + w.rows.length;
-      const mine = rejected
-        .filter((r) => r.index >= offset && r.index < end)
-        .map((r) => ({ ...r, index: r.index - offset }));
-      w.resolve({ status: 'stored', rejected: mine });
-      offset = end;
+      w.resolve({
+        status: 'stored',
+        rejected: refused.filter((r) => r.line.waiting === w).map((r) => ({ line: r.line.index, reason: r.reason })),
+      });
     }
   }
 
-  /** Inserts rows, retrying while unavailable; bisects on a refusal to find the bad rows. */
-  private async insertIsolating(
-    rows: R[],
-    base: number,
+  /** Bisects `lines` (known to hold a refused line) down to the refused ones; stores the rest. */
+  private async isolate(
+    lines: Line[],
     aborted: () => boolean,
-  ): Promise<RejectedRow<R>[] | 'abandoned'> {
+  ): Promise<Array<{ line: Line; reason: string }> | 'abandoned'> {
+    const out: Array<{ line: Line; reason: string }> = [];
+    const pending: Line[][] = [lines.slice(0, lines.length >> 1), lines.slice(lines.length >> 1)];
+    while (pending.length > 0) {
+      const part = pending.shift()!;
+      if (part.length === 0) continue;
+      const result = await this.insertOrRefused(
+        part.map((l) => l.data),
+        aborted,
+      );
+      if (result === 'abandoned') return result;
+      if (result === 'stored') continue;
+      if (part.length === 1) out.push({ line: part[0]!, reason: `storage refused the row: ${result.refused}` });
+      else pending.unshift(part.slice(0, part.length >> 1), part.slice(part.length >> 1));
+    }
+    return out;
+  }
+
+  /** One insert, retried while ClickHouse is unavailable; a refusal of the data is returned. */
+  private async insertOrRefused(
+    chunks: Uint8Array[],
+    aborted: () => boolean,
+  ): Promise<'stored' | 'abandoned' | { refused: string }> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await insertRows(this.store, this.table, rows);
+        await insertTsv(this.store, this.table, this.columns, chunks);
         this.setAvailable(true);
-        return [];
+        return 'stored';
       } catch (err) {
         if (isRowDataError(err)) {
           this.setAvailable(true);
-          if (rows.length === 1)
-            return [
-              {
-                row: rows[0]!,
-                index: base,
-                reason: `storage refused the row: ${(err as Error).message}`.slice(0, 1000),
-              },
-            ];
-          const mid = Math.floor(rows.length / 2);
-          const left = await this.insertIsolating(rows.slice(0, mid), base, aborted);
-          if (left === 'abandoned') return left;
-          const right = await this.insertIsolating(rows.slice(mid), base + mid, aborted);
-          if (right === 'abandoned') return right;
-          return [...left, ...right];
+          return { refused: (err as Error).message.slice(0, 1000) };
         }
         this.setAvailable(false, err);
         if (aborted()) return 'abandoned';
@@ -161,6 +190,10 @@ export class TableWriter<R extends object> {
       this.opts.onAvailability?.(available, error);
     }
   }
+}
+
+function abandon(batch: Waiting[]): void {
+  for (const w of batch) w.resolve({ status: 'abandoned', rejected: [] });
 }
 
 /** Sleeps, waking early (checked every 100 ms) when `aborted` turns true. */

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { envTypes } from '@tracewatch/service-kit';
 import { z } from 'zod';
 
@@ -26,6 +27,14 @@ export const ingestConfigSchema = z.object({
   INGEST_MAX_MESSAGE_BYTES: envTypes.positiveInt(16 * 1024),
   // Messages read but not yet stored; at the bound consumption waits (backpressure).
   INGEST_MAX_IN_FLIGHT: envTypes.positiveInt(200_000),
+  // Worker threads that decode and encode (0: on the main thread). One fewer than the cores:
+  // the main thread keeps Kafka and ClickHouse I/O, and ClickHouse itself needs a share.
+  INGEST_DECODE_THREADS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(64)
+    .default(Math.max(1, Math.min(4, availableParallelism() - 1))),
 });
 
 export type IngestConfig = z.infer<typeof ingestConfigSchema>;

@@ -4,17 +4,21 @@ import {
   type BatchOutcome,
   type DeadLetter,
   deadLetterMessage,
+  type PackedMessages,
   type PartitionBatch,
+  packMessages,
+  unpackMessages,
 } from '@tracewatch/bus';
 import type { Logger } from '@tracewatch/service-kit';
 import { backoffDelay, sleep } from '@tracewatch/service-kit';
 import { type Store, type TableName, TableWriter } from '@tracewatch/store';
-import type { KafkaMessage } from 'kafkajs';
+import type { BatchDecoder, DecodedBatch } from './decoder.js';
 import type { IngestMetrics } from './metrics.js';
 import type { Route } from './routes.js';
 
 export interface IngestDeps {
   store: Store;
+  decoder: BatchDecoder;
   dlqProducer: BatchingProducer;
   dlqTopic: string;
   /** Prefixed topic name → route. */
@@ -27,13 +31,20 @@ export interface IngestDeps {
   now?: () => number;
 }
 
+/** A refused message: its index in the packed batch, and why. */
+interface Refusal {
+  index: number;
+  stage: string;
+  reason: string;
+}
+
 /**
- * The ingest step for one partition batch: decode and validate every message, store the
- * valid rows (shared, batched inserts per table), dead-letter the rest with the reason, and
- * only then report the batch done so its offsets get committed.
+ * The ingest step for one partition batch: decode and validate every message (on the decoder's
+ * threads), store the valid rows (shared, batched inserts per table), dead-letter the rest with
+ * the reason, and only then report the batch done so its offsets get committed.
  */
 export class IngestHandler {
-  private readonly writers = new Map<TableName, TableWriter<object>>();
+  private readonly writers = new Map<TableName, TableWriter>();
   private readonly now: () => number;
 
   constructor(private readonly deps: IngestDeps) {
@@ -42,7 +53,7 @@ export class IngestHandler {
       if (this.writers.has(route.table)) continue;
       this.writers.set(
         route.table,
-        new TableWriter(deps.store, route.table, {
+        new TableWriter(deps.store, route.table, route.columns, {
           maxRows: deps.maxBatchRows,
           maxWaitMs: deps.maxBatchWaitMs,
           onAvailability: (available, err) => {
@@ -70,57 +81,84 @@ export class IngestHandler {
     return [...this.writers.values()].every((w) => w.isAvailable);
   }
 
-  readonly handle = async (batch: PartitionBatch, ctx: BatchContext): Promise<BatchOutcome> => {
-    const started = this.now();
-    const { metrics } = this.deps;
-    const route = this.deps.routes.get(batch.topic);
-    metrics.consumed.inc({ topic: batch.topic }, batch.messages.length);
-    metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, batch.lag);
-
-    const dead: DeadLetter[] = [];
-    const rows: object[] = [];
-    const rowMessages: KafkaMessage[] = [];
-    const decodeOpts = { now: started, maxBytes: this.deps.maxMessageBytes };
-    for (const message of batch.messages) {
-      if (!route) {
-        dead.push({
-          topic: batch.topic,
-          partition: batch.partition,
-          message,
-          stage: 'route',
-          reason: `no route for topic ${batch.topic}`,
-        });
-        continue;
-      }
-      const d = route.decodeToRow(message.value, decodeOpts);
-      if (d.ok) {
-        rows.push(d.value);
-        rowMessages.push(message);
-      } else {
-        dead.push({ topic: batch.topic, partition: batch.partition, message, stage: d.stage, reason: d.reason });
-      }
-    }
-
-    if (route && rows.length > 0) {
-      const result = await this.writers.get(route.table)!.write(rows, ctx.signal);
-      if (result.status === 'abandoned') return 'abandoned';
-      for (const r of result.rejected) {
-        dead.push({
-          topic: batch.topic,
-          partition: batch.partition,
-          message: rowMessages[r.index]!,
-          stage: 'store',
-          reason: r.reason,
-        });
-      }
-    }
-    if (dead.length > 0 && !(await this.publishDeadLetters(dead, ctx.signal))) return 'abandoned';
-    metrics.batchSeconds.observe((this.now() - started) / 1000);
-    return 'done';
+  /**
+   * Runs in the fetch loop: copies the batch out of kafkajs's objects at once (see
+   * PackedMessages for why), then works on the copy.
+   */
+  readonly handle = (batch: PartitionBatch, ctx: BatchContext): Promise<BatchOutcome> => {
+    const { topic, partition } = batch;
+    this.deps.metrics.consumed.inc({ topic }, batch.messages.length);
+    this.deps.metrics.lag.set({ topic, partition: String(partition) }, batch.lag);
+    return this.process(topic, partition, packMessages(batch.messages), ctx.signal);
   };
 
+  private async process(
+    topic: string,
+    partition: number,
+    packed: PackedMessages,
+    signal: AbortSignal,
+  ): Promise<BatchOutcome> {
+    const started = this.now();
+    const route = this.deps.routes.get(topic);
+    const refused: Refusal[] = [];
+    if (!route) {
+      for (let index = 0; index < packed.count; index++)
+        refused.push({ index, stage: 'route', reason: `no route for topic ${topic}` });
+    } else {
+      const decoded = await this.decode(route, packed, started, signal);
+      if (!decoded) return 'abandoned';
+      refused.push(...decoded.rejections);
+      if (decoded.rows > 0) {
+        const result = await this.writers.get(route.table)!.write({ data: decoded.tsv, rows: decoded.rows }, signal);
+        if (result.status === 'abandoned') return 'abandoned';
+        for (const r of result.rejected)
+          refused.push({ index: decoded.rowIndex[r.line]!, stage: 'store', reason: r.reason });
+      }
+    }
+    if (refused.length > 0 && !(await this.publishDeadLetters(topic, partition, packed, refused, signal)))
+      return 'abandoned';
+    this.deps.metrics.batchSeconds.observe((this.now() - started) / 1000);
+    return 'done';
+  }
+
+  /** Decoding never refuses a batch; a failed worker is retried (on a fresh one) until stopping. */
+  private async decode(
+    route: Route,
+    packed: PackedMessages,
+    now: number,
+    signal: AbortSignal,
+  ): Promise<DecodedBatch | undefined> {
+    for (let attempt = 0; !signal.aborted; attempt++) {
+      try {
+        return await this.deps.decoder.decode(route.kind, packed, { now, maxBytes: this.deps.maxMessageBytes });
+      } catch (err) {
+        this.deps.log.error({ err: (err as Error).message, attempt }, 'decoding failed; retrying');
+        await sleep(backoffDelay(attempt), signal);
+      }
+    }
+    return undefined;
+  }
+
   /** Dead letters must be acknowledged before the batch may be committed: retry until then. */
-  private async publishDeadLetters(dead: DeadLetter[], signal: AbortSignal): Promise<boolean> {
+  private async publishDeadLetters(
+    topic: string,
+    partition: number,
+    packed: PackedMessages,
+    refused: Refusal[],
+    signal: AbortSignal,
+  ): Promise<boolean> {
+    refused.sort((a, b) => a.index - b.index);
+    const originals = unpackMessages(
+      packed,
+      refused.map((r) => r.index),
+    );
+    const dead: DeadLetter[] = refused.map((r, i) => ({
+      topic,
+      partition,
+      message: originals[i]!,
+      stage: r.stage,
+      reason: r.reason,
+    }));
     const messages = dead.map((d) => deadLetterMessage(d, this.now()));
     for (let attempt = 0; !signal.aborted; attempt++) {
       try {

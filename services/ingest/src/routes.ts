@@ -1,39 +1,18 @@
-import {
-  type Decoded,
-  type DecodeOptions,
-  decodeEvaluation,
-  decodeReportedMetric,
-  decodeTraceEvent,
-  evaluationToRow,
-  reportedMetricToRow,
-  TOPICS,
-  traceEventToRow,
-} from '@tracewatch/schema';
+import { COLUMNS_BY_KIND, type RecordKind, TOPICS } from '@tracewatch/schema';
 import { TABLES, type TableName } from '@tracewatch/store';
 
 /** How one input topic is decoded and where its records are stored. */
 export interface Route {
+  kind: RecordKind;
   table: TableName;
-  decodeToRow: (bytes: Buffer | null, opts: DecodeOptions) => Decoded<object>;
+  columns: readonly string[];
 }
 
-function route<T>(
-  table: TableName,
-  decode: (b: Buffer | null, o: DecodeOptions) => Decoded<T>,
-  toRow: (v: T, now: number) => object,
-): Route {
-  return {
-    table,
-    decodeToRow: (bytes, opts) => {
-      const d = decode(bytes, opts);
-      return d.ok ? { ok: true, value: toRow(d.value, opts.now) } : d;
-    },
-  };
-}
+const route = (kind: RecordKind, table: TableName): Route => ({ kind, table, columns: COLUMNS_BY_KIND[kind] });
 
 /** Input topic (unprefixed name) → route. */
 export const ROUTES: Record<string, Route> = {
-  [TOPICS.traceEvents]: route(TABLES.traceEvents, decodeTraceEvent, traceEventToRow),
-  [TOPICS.evaluations]: route(TABLES.evaluations, decodeEvaluation, evaluationToRow),
-  [TOPICS.reportedMetrics]: route(TABLES.reportedMetrics, decodeReportedMetric, reportedMetricToRow),
+  [TOPICS.traceEvents]: route('trace-event', TABLES.traceEvents),
+  [TOPICS.evaluations]: route('evaluation', TABLES.evaluations),
+  [TOPICS.reportedMetrics]: route('reported-metric', TABLES.reportedMetrics),
 };

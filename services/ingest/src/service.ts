@@ -3,6 +3,7 @@ import { TOPICS } from '@tracewatch/schema';
 import { backoffDelay, type Logger, sleep, startHealthServer } from '@tracewatch/service-kit';
 import { createStore, migrate } from '@tracewatch/store';
 import type { IngestConfig } from './config.js';
+import { BatchDecoder } from './decoder.js';
 import { IngestHandler } from './ingest.js';
 import { createIngestMetrics } from './metrics.js';
 import { ROUTES, type Route } from './routes.js';
@@ -87,6 +88,9 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'tracewatch-ingest', log });
   const topic = (name: string) => `${config.TOPIC_PREFIX}${name}`;
   const producer = new BatchingProducer(kafka, { maxMessages: 1_000, lingerMs: 5 });
+  const decoder = new BatchDecoder(config.INGEST_DECODE_THREADS, (reason) =>
+    log.error({ reason }, 'decode worker died; replaced, its batches are decoded again'),
+  );
 
   const boot = async () => {
     const applied = await untilDone('ClickHouse migrations', log, stopping.signal, () => migrate(store));
@@ -98,6 +102,7 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
     const routes = new Map<string, Route>(Object.entries(ROUTES).map(([t, r]) => [topic(t), r]));
     handler = new IngestHandler({
       store,
+      decoder,
       dlqProducer: producer,
       dlqTopic: topic(TOPICS.traceEventsDlq),
       routes,
@@ -134,6 +139,7 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
       await runner?.stop();
       await booting;
       await producer.disconnect().catch(() => undefined);
+      await decoder.close();
       await store.close();
       await new Promise((r) => server.close(r));
     },
