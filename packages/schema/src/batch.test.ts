@@ -67,7 +67,7 @@ function reference(kind: RecordKind, bytes: readonly (Uint8Array | null)[], opts
     }
   });
   return {
-    tsv: toTsv(rows, COLUMNS_BY_KIND[kind]),
+    tsv: new Uint8Array(Buffer.from(toTsv(rows, COLUMNS_BY_KIND[kind]))),
     rows: rows.length,
     rowIndex: Int32Array.from(rowIndex),
     rejections,
@@ -113,8 +113,8 @@ describe('encodeBatch', () => {
     expect(out.rows).toBe(2);
     expect([...out.rowIndex]).toEqual([0, 5]);
     expect(out.rowIndex.buffer.byteLength).toBe(8); // its own buffer, ready to transfer
-    expect(out.tsv.split('\n')).toHaveLength(3);
-    expect(out.tsv.startsWith('e-0\tplatform/评估\\t😀\tzwfw\t')).toBe(true);
+    expect(Buffer.from(out.tsv).toString().split('\n')).toHaveLength(3);
+    expect(Buffer.from(out.tsv).toString().startsWith('e-0\tplatform/评估\\t😀\tzwfw\t')).toBe(true);
     expect(out.rejections.map((r) => [r.index, r.stage])).toEqual([
       [1, 'json'],
       [2, 'json'],
@@ -165,7 +165,7 @@ describe('encodeBatch', () => {
 
   it('gives an empty batch for no messages', () => {
     const out = encodeBatch('evaluation', new Uint8Array(0), new Int32Array(0), { now: NOW });
-    expect(out).toEqual({ tsv: '', rows: 0, rowIndex: new Int32Array(0), rejections: [] });
+    expect(out).toEqual({ tsv: new Uint8Array(0), rows: 0, rowIndex: new Int32Array(0), rejections: [] });
   });
 
   it('refuses lengths that do not describe the data (a caller bug), before decoding anything', () => {

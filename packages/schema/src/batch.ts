@@ -37,8 +37,8 @@ export interface BatchRejection {
 }
 
 export interface EncodedBatch {
-  /** The accepted rows as TSV lines, in message order. */
-  tsv: string;
+  /** The accepted rows as TSV lines (UTF-8), in message order; its buffer is its own. */
+  tsv: Uint8Array;
   /** Number of lines in tsv. */
   rows: number;
   /** rowIndex[k] is the index of the message that produced line k (its own buffer, exactly `rows` long). */
@@ -113,7 +113,10 @@ function encodeWith<T>(codec: KindCodec<T>, data: Uint8Array, lengths: Int32Arra
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const rowIndex = new Int32Array(lengths.length);
   const rejections: BatchRejection[] = [];
-  let tsv = '';
+  // Lines go straight into bytes: a batch-long string would survive young GCs as a rope and
+  // then need one more pass to encode. TSV is about as long as the JSON it comes from.
+  let out: Buffer = Buffer.allocUnsafeSlow(Math.max(1024, data.byteLength));
+  let used = 0;
   let rows = 0;
   let offset = 0;
   for (let i = 0; i < lengths.length; i++) {
@@ -121,13 +124,22 @@ function encodeWith<T>(codec: KindCodec<T>, data: Uint8Array, lengths: Int32Arra
     const d = size === -1 ? NULL_MESSAGE : decodeRange(codec, buf, offset, size, maxBytes, opts.now);
     if (size > 0) offset += size;
     if (d.ok) {
-      tsv += codec.tsv(d.value, opts.now);
+      const line = codec.tsv(d.value, opts.now);
+      if (used + 3 * line.length > out.length) out = grow(out, used, used + 3 * line.length);
+      used += out.write(line, used, 'utf8');
       rowIndex[rows++] = i;
     } else {
       rejections.push({ index: i, stage: d.stage, reason: d.reason });
     }
   }
-  return { tsv, rows, rowIndex: rowIndex.slice(0, rows), rejections };
+  return { tsv: new Uint8Array(out.buffer, out.byteOffset, used), rows, rowIndex: rowIndex.slice(0, rows), rejections };
+}
+
+/** A larger copy of the first `used` bytes (UTF-8 takes at most 3 bytes per UTF-16 unit). */
+function grow(out: Buffer, used: number, needed: number): Buffer {
+  const bigger = Buffer.allocUnsafeSlow(Math.max(needed, 2 * out.length));
+  out.copy(bigger, 0, 0, used);
+  return bigger;
 }
 
 /** What decode* does with one message's bytes: size limit, JSON, schema, clock. */

@@ -1,5 +1,5 @@
 import type { PackedMessages } from '@tracewatch/bus';
-import { type BatchRejection, encodeBatch, type RecordKind } from '@tracewatch/schema';
+import { type EncodedBatch, encodeBatch, type RecordKind } from '@tracewatch/schema';
 import { WorkerPool } from '@tracewatch/service-kit';
 
 export interface DecodeRequest {
@@ -10,21 +10,9 @@ export interface DecodeRequest {
   maxBytes: number;
 }
 
-/** A decoded batch: the valid records as TSV bytes, and why the others were refused. */
-export interface DecodedBatch {
-  tsv: Uint8Array;
-  rows: number;
-  /** The message index behind each TSV line. */
-  rowIndex: Int32Array;
-  rejections: BatchRejection[];
-}
-
-const utf8 = new TextEncoder();
-
 /** The work itself, the same on the main thread and in a worker. */
-export function decodeRequest(r: DecodeRequest): DecodedBatch {
-  const e = encodeBatch(r.kind, r.values, r.valueLengths, { now: r.now, maxBytes: r.maxBytes });
-  return { tsv: utf8.encode(e.tsv), rows: e.rows, rowIndex: e.rowIndex, rejections: e.rejections };
+export function decodeRequest(r: DecodeRequest): EncodedBatch {
+  return encodeBatch(r.kind, r.values, r.valueLengths, { now: r.now, maxBytes: r.maxBytes });
 }
 
 /**
@@ -32,7 +20,7 @@ export function decodeRequest(r: DecodeRequest): DecodedBatch {
  * are in shared memory, so a job carries no copy of them; results come back transferred.
  */
 export class BatchDecoder {
-  private readonly pool: WorkerPool<DecodeRequest, DecodedBatch> | undefined;
+  private readonly pool: WorkerPool<DecodeRequest, EncodedBatch> | undefined;
 
   constructor(threads: number, onWorkerExit?: (reason: string) => void) {
     this.pool =
@@ -41,7 +29,7 @@ export class BatchDecoder {
         : undefined;
   }
 
-  decode(kind: RecordKind, packed: PackedMessages, opts: { now: number; maxBytes: number }): Promise<DecodedBatch> {
+  decode(kind: RecordKind, packed: PackedMessages, opts: { now: number; maxBytes: number }): Promise<EncodedBatch> {
     const request: DecodeRequest = {
       kind,
       values: packed.values,

@@ -9,10 +9,11 @@ import {
   packMessages,
   unpackMessages,
 } from '@tracewatch/bus';
+import type { EncodedBatch } from '@tracewatch/schema';
 import type { Logger } from '@tracewatch/service-kit';
 import { backoffDelay, sleep } from '@tracewatch/service-kit';
 import { type Store, type TableName, TableWriter } from '@tracewatch/store';
-import type { BatchDecoder, DecodedBatch } from './decoder.js';
+import type { BatchDecoder } from './decoder.js';
 import type { IngestMetrics } from './metrics.js';
 import type { Route } from './routes.js';
 
@@ -127,7 +128,7 @@ export class IngestHandler {
     packed: PackedMessages,
     now: number,
     signal: AbortSignal,
-  ): Promise<DecodedBatch | undefined> {
+  ): Promise<EncodedBatch | undefined> {
     for (let attempt = 0; !signal.aborted; attempt++) {
       try {
         return await this.deps.decoder.decode(route.kind, packed, { now, maxBytes: this.deps.maxMessageBytes });
