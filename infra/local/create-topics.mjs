@@ -6,8 +6,11 @@
 import { pathToFileURL } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 
-/** Topic name (without prefix) → partition count. Replication is 1 on a one-node broker. */
-export const TOPICS = {
+/**
+ * Topic name (without prefix) → partition count. Replication is 1 on a one-node broker.
+ * The same as TOPIC_PARTITIONS in packages/schema (a unit test holds them equal).
+ */
+export const TOPIC_PARTITIONS = {
   'trace-events': 6,
   'trace-events.dlq': 3,
   evaluations: 1,
@@ -16,7 +19,7 @@ export const TOPICS = {
 };
 
 /**
- * Creates every topic of TOPICS (with `prefix` in front of the name) that does not exist.
+ * Creates every topic of TOPIC_PARTITIONS (with `prefix` in front of the name) that does not exist.
  * @param {{ brokers: string[], prefix?: string, replicationFactor?: number }} options
  * @returns {Promise<{ created: string[], existing: string[], mismatched: string[] }>}
  */
@@ -31,7 +34,7 @@ export async function createTopics({ brokers, prefix = '', replicationFactor = 1
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const wanted = Object.entries(TOPICS).map(([name, numPartitions]) => ({
+    const wanted = Object.entries(TOPIC_PARTITIONS).map(([name, numPartitions]) => ({
       topic: `${prefix}${name}`,
       numPartitions,
       replicationFactor,

@@ -1,5 +1,5 @@
 import { BatchingProducer, ConsumerRunner, createKafka, ensureTopics, isStalled } from '@tracewatch/bus';
-import { TOPICS } from '@tracewatch/schema';
+import { TOPIC_PARTITIONS, TOPICS } from '@tracewatch/schema';
 import { backoffDelay, type Logger, sleep, startHealthServer } from '@tracewatch/service-kit';
 import { createStore, migrate } from '@tracewatch/store';
 import type { IngestConfig } from './config.js';
@@ -11,15 +11,6 @@ import { ROUTES, type Route } from './routes.js';
 export interface RunningIngest {
   stop(): Promise<void>;
 }
-
-/** Topic partitions the project creates when missing (DESIGN: key = orgId on trace-events). */
-export const TOPIC_PARTITIONS: Record<string, number> = {
-  [TOPICS.traceEvents]: 6,
-  [TOPICS.traceEventsDlq]: 3,
-  [TOPICS.evaluations]: 1,
-  [TOPICS.reportedMetrics]: 3,
-  [TOPICS.alerts]: 3,
-};
 
 class Stopping extends Error {}
 
