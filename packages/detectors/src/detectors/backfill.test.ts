@@ -2,6 +2,7 @@ import type { Evaluation } from '@tracewatch/schema';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { binomialSf } from '../stats/binomial.js';
+import { quasiBinomialSf } from '../stats/quasi-binomial.js';
 import { localMs, record } from '../testing/records.js';
 import { dayNumberToIso, isoToDayNumber } from '../time.js';
 import type { EvaluateContext, TestOutcome, TraceRecord } from '../types.js';
@@ -124,6 +125,34 @@ describe('backfill', () => {
     // one other unit is not "the platform": own history is kept
     const pair = [...unitWith(4, { orgId: 'o1' }), ...unitWith(4, { orgId: 'o2' })];
     expect(run(pair, ctx()).find((o) => o.scope.orgId === 'o1')?.evidence.comparison).toBe('own-history');
+  });
+});
+
+describe('backfill: overdispersion', () => {
+  it('a unit whose own history comes in clumps needs more than a binomial excess; φ by hand', () => {
+    // baseline weeks of n = 70 alternate b = 0 and b = 20: p̂ = 80/560 = 1/7, each week's term
+    // (±10)²/(70·1/7·6/7) = 35/3, χ² = 8·35/3, df 7 → φ = 40/3
+    const clumpy = [
+      ...recorded('2024-03-04', '2024-04-28', 10, (i) => (Math.floor(i / 7) % 2 === 1 ? (i % 7 < 6 ? 3 : 2) : 0)),
+      ...recorded('2024-04-29', '2024-05-05', 10, () => 5),
+    ];
+    const [weekly] = run(clumpy, ctx());
+    const p0 = 81 / 562;
+    expect(weekly?.statistics.phi).toBeCloseTo(40 / 3, 12);
+    expect(weekly?.pValue).toBeCloseTo(quasiBinomialSf(35, 70, p0, 40 / 3), 14);
+    expect(binomialSf(35, 70, p0)).toBeLessThan(1e-8); // what the plain binomial test would say
+    expect(weekly?.pValue).toBeGreaterThan(0.05);
+    expect(weekly?.explain(0.5).en).toContain('overdispersion φ = 13.33');
+  });
+
+  it('peers that differ among themselves during an outage make the comparison wider', () => {
+    // peers in the window: b = 7, 49, 28 of 70 each → p̂ = 0.4, terms 26.25, 26.25, 0 → φ = 26.25
+    const peers = [...unitWith(1, { orgId: 'o2' }), ...unitWith(7, { orgId: 'o3' }), ...unitWith(4, { orgId: 'o4' })];
+    const o1 = run([...peers, ...unitWith(9, { orgId: 'o1' })], ctx()).find((o) => o.scope.orgId === 'o1');
+    expect(o1?.evidence.comparison).toBe('platform-peers');
+    expect(o1?.statistics.phi).toBeCloseTo(26.25, 12);
+    expect(o1?.pValue).toBeCloseTo(quasiBinomialSf(63, 70, 85 / 212, 26.25), 14);
+    expect(o1?.pValue).toBeGreaterThan(0.05);
   });
 });
 

@@ -7,6 +7,7 @@ export { lnGamma } from './ln-gamma.js';
 export { normalCdf, normalSf } from './normal.js';
 export { normalQuantile } from './normal-quantile.js';
 export { poissonCdf, poissonSf } from './poisson.js';
+export { type BinomialGroup, binomialOverdispersion, quasiBinomialSf } from './quasi-binomial.js';
 export { regularizedBeta } from './regularized-beta.js';
 export { regularizedGammaP, regularizedGammaQ } from './regularized-gamma.js';
 export { studentTSf } from './student-t.js';
