@@ -106,7 +106,8 @@ describe('ingest: invalid input goes to the dead-letter topic with its reason', 
   let ingest: IngestProcess;
   let store: Store;
   beforeAll(async () => {
-    ingest = await startIngest(scope, { INGEST_MAX_MESSAGE_BYTES: '4096' });
+    // Decoding on the main thread here (the other tests use the worker pool).
+    ingest = await startIngest(scope, { INGEST_MAX_MESSAGE_BYTES: '4096', INGEST_DECODE_THREADS: '0' });
     store = testStore(scope.database);
   });
   afterAll(async () => {
@@ -251,7 +252,8 @@ describe('ingest: faults', () => {
     const scope = uniqueScope('sigkill');
     const store = testStore(scope.database);
     const topic = `${scope.topicPrefix}${TOPICS.traceEvents}`;
-    let ingest = await startIngest(scope, { INGEST_BATCH_MAX_ROWS: '500' });
+    // Two decode workers: batches of one partition finish out of order, commits must not.
+    let ingest = await startIngest(scope, { INGEST_BATCH_MAX_ROWS: '500', INGEST_DECODE_THREADS: '2' });
     try {
       const N = 30_000;
       const producing = produceRaw(kafka, topic, eventsMessages(0, N));
