@@ -98,6 +98,10 @@ describe('ingest: exactly-once counts over at-least-once delivery', () => {
     expect(text).toMatch(/tw_ingest_inserted_total\{table="trace_events"\} \d+/);
     expect(text).toMatch(/tw_ingest_batch_seconds_bucket/);
     expect(text).toMatch(/tw_ingest_consumer_lag\{topic=/);
+    expect(Number(/tw_ingest_decode_seconds_count\{topic="[^"]*trace-events"\} (\d+)/.exec(text)?.[1])).toBeGreaterThan(
+      0,
+    );
+    expect(text).toMatch(/tw_ingest_decode_worker_exits_total 0/);
   });
 });
 

@@ -108,6 +108,7 @@ export class IngestHandler {
     } else {
       const decoded = await this.decode(route, packed, started, signal);
       if (!decoded) return 'abandoned';
+      this.deps.metrics.decodeSeconds.observe({ topic }, (this.now() - started) / 1000);
       refused.push(...decoded.rejections);
       if (decoded.rows > 0) {
         const result = await this.writers.get(route.table)!.write({ data: decoded.tsv, rows: decoded.rows }, signal);

@@ -36,6 +36,18 @@ export function createIngestMetrics() {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),
+    decodeSeconds: new Histogram({
+      name: 'tw_ingest_decode_seconds',
+      help: 'Time to decode and encode one partition batch, waiting for a decode thread included',
+      labelNames: ['topic'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      registers: [registry],
+    }),
+    decodeWorkerExits: new Counter({
+      name: 'tw_ingest_decode_worker_exits_total',
+      help: 'Decode threads that died unexpectedly (each is replaced and its batches decoded again)',
+      registers: [registry],
+    }),
     lag: new Gauge({
       name: 'tw_ingest_consumer_lag',
       help: 'Messages behind the partition end',

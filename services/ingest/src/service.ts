@@ -79,9 +79,10 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'tracewatch-ingest', log });
   const topic = (name: string) => `${config.TOPIC_PREFIX}${name}`;
   const producer = new BatchingProducer(kafka, { maxMessages: 1_000, lingerMs: 5 });
-  const decoder = new BatchDecoder(config.INGEST_DECODE_THREADS, (reason) =>
-    log.error({ reason }, 'decode worker died; replaced, its batches are decoded again'),
-  );
+  const decoder = new BatchDecoder(config.INGEST_DECODE_THREADS, (reason) => {
+    metrics.decodeWorkerExits.inc();
+    log.error({ reason }, 'decode worker died; replaced, its batches are decoded again');
+  });
 
   const boot = async () => {
     const applied = await untilDone('ClickHouse migrations', log, stopping.signal, () => migrate(store));
