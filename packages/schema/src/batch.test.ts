@@ -17,6 +17,7 @@ import {
   withField,
   wrongTypeArb,
 } from './testing/arbitraries.js';
+import { sampleTraceEvent } from './testing/samples.js';
 import { toTsv } from './tsv.js';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
@@ -74,22 +75,9 @@ function reference(kind: RecordKind, bytes: readonly (Uint8Array | null)[], opts
   };
 }
 
-const event = (id: string, extra: Record<string, unknown> = {}) => ({
-  specversion: '1.0',
-  id,
-  source: 'platform/评估\t😀',
-  type: 'gov.trace.v1',
-  time: '2026-03-10T11:59:00.250+08:00',
-  data: {
-    platformId: 'zwfw',
-    orgId: 'org-001',
-    actorId: 'a-17',
-    actorRole: 'staff',
-    action: 'form.submit',
-    occurredAt: '2026-03-10T11:58:00+08:00',
-    ...extra,
-  },
-});
+/** A valid event whose source needs escaping in TSV. */
+const event = (id: string, data: Record<string, unknown> = {}) =>
+  sampleTraceEvent({ id, source: 'platform/评估\t😀' }, data);
 
 describe('encodeBatch', () => {
   it('encodes the valid messages and says why each other one was refused', () => {

@@ -20,28 +20,10 @@ import {
   withField,
   wrongTypeArb,
 } from './testing/arbitraries.js';
+import { sampleTraceEvent as event } from './testing/samples.js';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 
-function event(overrides: Record<string, unknown> = {}, data: Record<string, unknown> = {}) {
-  return {
-    specversion: '1.0',
-    id: 'evt-1',
-    source: 'platform/zwfw',
-    type: 'gov.trace.v1',
-    time: '2026-03-10T11:59:00.250+08:00',
-    data: {
-      platformId: 'zwfw',
-      orgId: 'org-001',
-      actorId: 'a-17',
-      actorRole: 'staff',
-      action: 'form.submit',
-      occurredAt: '2026-03-10T11:58:00+08:00',
-      ...data,
-    },
-    ...overrides,
-  };
-}
 const decode = (v: unknown) => decodeTraceEvent(JSON.stringify(v), { now: NOW });
 
 describe('decodeTraceEvent', () => {

@@ -27,6 +27,7 @@ import {
   validTraceEventArb,
   wrongTypeArb,
 } from './testing/arbitraries.js';
+import { sampleTraceEvent } from './testing/samples.js';
 import { ACTOR_ROLES, traceEventSchema } from './trace-event.js';
 
 const RUNS = 20_000;
@@ -193,21 +194,7 @@ describe.each(cases)('$name', ({ fast, schema, valid, mutated, keys }) => {
 });
 
 describe('fast checks, by hand', () => {
-  const event = {
-    specversion: '1.0',
-    id: 'evt-1',
-    source: 'platform/zwfw',
-    type: 'gov.trace.v1',
-    time: '2026-03-10T11:59:00.250+08:00',
-    data: {
-      platformId: 'zwfw',
-      orgId: 'org-001',
-      actorId: 'a-17',
-      actorRole: 'staff',
-      action: 'form.submit',
-      occurredAt: '2026-03-10T11:58:00+08:00',
-    },
-  };
+  const event = sampleTraceEvent();
 
   it('use the very datetime and date patterns zod tests', () => {
     expect(DATETIME_PATTERN.source).toBe(regexes.datetime({ offset: true, local: false, precision: null }).source);
