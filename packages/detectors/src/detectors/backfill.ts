@@ -56,6 +56,7 @@ import { dayRange, orgKeyOf, pruneDays, RetentionWindow } from '../retention.js'
 import { binomialOverdispersion, quasiBinomialSf } from '../stats/quasi-binomial.js';
 import { DEFAULT_UTC_OFFSET_MINUTES, dayNumberToIso, isoWeekday, localDayNumber } from '../time.js';
 import type { Detector, EvaluateContext, Localized, TestOutcome, TraceRecord } from '../types.js';
+import { UnitIndex } from './support/unit-index.js';
 
 export interface BackfillOptions {
   lagMs: number;
@@ -131,28 +132,18 @@ export function createBackfillDetector(options: Partial<BackfillOptions> = {}): 
   const units = new Map<string, UnitState>();
   const retention = new RetentionWindow(o.retentionDays);
 
-  /** platform → org → unit: found without building a key string per record */
-  const unitsByPlatform = new Map<string, Map<string, UnitState>>();
-
-  function unitOf(r: TraceRecord): UnitState {
-    let orgs = unitsByPlatform.get(r.platformId);
-    if (orgs === undefined) {
-      orgs = new Map();
-      unitsByPlatform.set(r.platformId, orgs);
-    }
-    let unit = orgs.get(r.orgId);
-    if (unit === undefined) {
-      unit = { platformId: r.platformId, orgId: r.orgId, days: new Map() };
-      orgs.set(r.orgId, unit);
-      units.set(orgKeyOf(r.platformId, r.orgId), unit);
-    }
+  // observe finds units without building a key per record; `units` keeps evaluate's order
+  const unitIndex = new UnitIndex<UnitState>();
+  const newUnit = (platformId: string, orgId: string): UnitState => {
+    const unit: UnitState = { platformId, orgId, days: new Map() };
+    units.set(orgKeyOf(platformId, orgId), unit);
     return unit;
-  }
+  };
 
   function observe(r: TraceRecord): void {
     const day = localDayNumber(r.recordedAt, o.utcOffsetMinutes);
     if (!retention.admit(day)) return;
-    const unit = unitOf(r);
+    const unit = unitIndex.getOrAdd(r.platformId, r.orgId, newUnit);
     let cell = unit.days.get(day);
     if (!cell) {
       cell = { n: 0, b: 0, lagBuckets: [0, 0, 0, 0] };
@@ -248,7 +239,7 @@ export function createBackfillDetector(options: Partial<BackfillOptions> = {}): 
           sum(unit, baseFirst + 7 * k, baseFirst + 7 * k + 6),
         );
     const measured = binomialOverdispersion(reference).phi;
-    const phi = measured > 1 ? measured : 1; // NaN (nothing to measure) and under-dispersion: 1
+    const phi = Number.isNaN(measured) ? 1 : Math.max(measured, 1); // nothing to measure, or under-dispersed: 1
     const share = b / n;
     const pValue = quasiBinomialSf(b, n, p0, phi);
 

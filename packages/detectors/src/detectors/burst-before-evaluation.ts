@@ -84,6 +84,7 @@ import { volumeWeightedOverdispersion } from '../stats/dispersion.js';
 import { studentTSf } from '../stats/student-t.js';
 import { DEFAULT_UTC_OFFSET_MINUTES, dayNumberToIso, localDayNumber } from '../time.js';
 import type { Detector, EvaluateContext, Localized, TestOutcome, TraceRecord } from '../types.js';
+import { UnitIndex } from './support/unit-index.js';
 
 export interface BurstBeforeEvaluationOptions {
   preWindowDays: number;
@@ -250,6 +251,13 @@ export function createBurstBeforeEvaluationDetector(options: Partial<BurstBefore
   const o: BurstBeforeEvaluationOptions = { ...BURST_BEFORE_EVALUATION_DEFAULTS, ...options };
   const units = new Map<string, UnitState>();
   const retention = new RetentionWindow(o.retentionDays);
+  // observe finds units without building a key per record; `units` keeps evaluate's order
+  const unitIndex = new UnitIndex<UnitState>();
+  const newUnit = (platformId: string, orgId: string): UnitState => {
+    const unit: UnitState = { platformId, orgId, occurred: new Map(), recorded: new Map() };
+    units.set(orgKeyOf(platformId, orgId), unit);
+    return unit;
+  };
 
   function observe(r: TraceRecord): void {
     const occurredDay = localDayNumber(r.occurredAt, o.utcOffsetMinutes);
@@ -257,12 +265,7 @@ export function createBurstBeforeEvaluationDetector(options: Partial<BurstBefore
     const keepRecorded = retention.admit(recordedDay, Math.max(recordedDay, occurredDay));
     const keepOccurred = occurredDay >= retention.cutoff();
     if (!keepRecorded && !keepOccurred) return;
-    const key = orgKeyOf(r.platformId, r.orgId);
-    let unit = units.get(key);
-    if (!unit) {
-      unit = { platformId: r.platformId, orgId: r.orgId, occurred: new Map(), recorded: new Map() };
-      units.set(key, unit);
-    }
+    const unit = unitIndex.getOrAdd(r.platformId, r.orgId, newUnit);
     if (keepRecorded) unit.recorded.set(recordedDay, (unit.recorded.get(recordedDay) ?? 0) + 1);
     if (keepOccurred) {
       let cell = unit.occurred.get(occurredDay);

@@ -60,6 +60,8 @@ import { dayRange, orgKeyOf, pruneDays, RetentionWindow } from '../retention.js'
 import { type DispersionTest, pearsonDispersion } from '../stats/dispersion.js';
 import { DEFAULT_UTC_OFFSET_MINUTES, dayNumberToIso, isoWeekday, localDayNumber } from '../time.js';
 import type { Detector, EvaluateContext, Localized, Scope, TestOutcome, TraceRecord } from '../types.js';
+import { ActorIndex } from './support/actor-index.js';
+import { UnitIndex } from './support/unit-index.js';
 
 export interface UnderDispersionOptions {
   minDays: number;
@@ -117,22 +119,27 @@ export function createUnderDispersionDetector(options: Partial<UnderDispersionOp
   const actors = new Map<string, Counted>();
   const retention = new RetentionWindow(o.retentionDays);
 
+  // Lookups for observe without building a key string per record (the keyed maps above are
+  // for evaluate's ordering).
+  const orgIndex = new UnitIndex<Counted>();
+  const actorIndex = new ActorIndex<Counted>();
+  const newOrg = (platformId: string, orgId: string): Counted => {
+    const org = { platformId, orgId, days: new Map<number, number>() };
+    orgs.set(orgKeyOf(platformId, orgId), org);
+    return org;
+  };
+
   function observe(r: TraceRecord): void {
     const day = localDayNumber(r.occurredAt, o.utcOffsetMinutes);
     if (!retention.admit(day, Math.max(day, localDayNumber(r.recordedAt, o.utcOffsetMinutes)))) return;
-    const key = orgKeyOf(r.platformId, r.orgId);
-    let org = orgs.get(key);
-    if (!org) {
-      org = { platformId: r.platformId, orgId: r.orgId, days: new Map() };
-      orgs.set(key, org);
-    }
+    const org = orgIndex.getOrAdd(r.platformId, r.orgId, newOrg);
     increment(org.days, day);
     if (!o.actorLevel) return;
-    const actorKey = `${key}\u0000${r.actorId}`;
-    let actor = actors.get(actorKey);
-    if (!actor) {
+    let actor = actorIndex.get(r.platformId, r.orgId, r.actorId);
+    if (actor === undefined) {
       actor = { platformId: r.platformId, orgId: r.orgId, actorId: r.actorId, days: new Map() };
-      actors.set(actorKey, actor);
+      actorIndex.add(r.platformId, r.orgId, r.actorId, actor);
+      actors.set(`${orgKeyOf(r.platformId, r.orgId)}\u0000${r.actorId}`, actor);
     }
     increment(actor.days, day);
   }
