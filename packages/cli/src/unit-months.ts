@@ -29,10 +29,8 @@ export function monthsBetween(start: string, end: string): string[] {
 }
 
 export class UnitMonths {
-  /** Months covered, by unit (platformId, orgId). */
-  private readonly units = new Map<string, { platformId: string; orgId: string; months: Set<string> }>();
-  private lastKey = '';
-  private lastMonths: Set<string> | undefined;
+  /** Months covered, by platform and org (no key string per trace: this runs on every one). */
+  private readonly units = new Map<string, Map<string, { platformId: string; orgId: string; months: Set<string> }>>();
   /** Month of each local day number seen (formatting a date per trace would be the hot spot). */
   private readonly monthOfDay = new Map<number, string>();
 
@@ -52,25 +50,29 @@ export class UnitMonths {
     this.add(platformId, orgId, month);
   }
 
-  /** Marks a unit-month (YYYY-MM). Runs of the same unit skip the unit lookup. */
+  /** Marks a unit-month (YYYY-MM). */
   add(platformId: string, orgId: string, month: string): void {
-    const key = `${platformId}\u0000${orgId}`;
-    if (key !== this.lastKey || this.lastMonths === undefined) {
-      let unit = this.units.get(key);
-      if (unit === undefined) {
-        unit = { platformId, orgId, months: new Set() };
-        this.units.set(key, unit);
-      }
-      this.lastKey = key;
-      this.lastMonths = unit.months;
+    let orgs = this.units.get(platformId);
+    if (orgs === undefined) {
+      orgs = new Map();
+      this.units.set(platformId, orgs);
     }
-    this.lastMonths.add(month);
+    let unit = orgs.get(orgId);
+    if (unit === undefined) {
+      unit = { platformId, orgId, months: new Set() };
+      orgs.set(orgId, unit);
+    }
+    unit.months.add(month);
+  }
+
+  private *allUnits() {
+    for (const orgs of this.units.values()) yield* orgs.values();
   }
 
   /** Number of covered unit-months. */
   get size(): number {
     let n = 0;
-    for (const u of this.units.values()) n += u.months.size;
+    for (const u of this.allUnits()) n += u.months.size;
     return n;
   }
 
@@ -80,7 +82,7 @@ export class UnitMonths {
    */
   cleanCount(fabrications: readonly Label[]): number {
     let clean = 0;
-    for (const unit of this.units.values()) {
+    for (const unit of this.allUnits()) {
       const touched = new Set<string>();
       for (const label of fabrications) {
         const s = label.scope;
