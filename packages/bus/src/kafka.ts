@@ -8,15 +8,24 @@ export interface BusLogger {
   debug(obj: object, msg?: string): void;
 }
 
+/**
+ * The level a kafkajs log entry is written at. kafkajs logs every error *response* of the broker
+ * at error level ("Response JoinGroup(...)": the coordinator is loading, a leader moved), then
+ * retries it itself; lasting failures reach our code as thrown errors, which it logs. So those
+ * responses are warnings: an error in the logs should mean something is wrong.
+ */
+export function kafkaLogLevel(level: KafkaLogLevel, message: string): 'error' | 'warn' | 'info' | 'debug' {
+  if (level === KafkaLogLevel.ERROR) return message.startsWith('Response ') ? 'warn' : 'error';
+  if (level === KafkaLogLevel.WARN) return 'warn';
+  if (level === KafkaLogLevel.INFO) return 'info';
+  return 'debug';
+}
+
 function pinoLogCreator(log: BusLogger): logCreator {
   return () =>
     ({ level, log: entry }) => {
       const { message, ...rest } = entry;
-      const obj = { kafka: rest };
-      if (level === KafkaLogLevel.ERROR) log.error(obj, message);
-      else if (level === KafkaLogLevel.WARN) log.warn(obj, message);
-      else if (level === KafkaLogLevel.INFO) log.info(obj, message);
-      else log.debug(obj, message);
+      log[kafkaLogLevel(level, message)]({ kafka: rest }, message);
     };
 }
 
