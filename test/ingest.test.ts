@@ -12,6 +12,7 @@ import { makeEvent } from './support/events.js';
 import {
   type IngestProcess,
   localClickhouse,
+  localKafka,
   produceRaw,
   readTopic,
   runsOnLocalStack,
@@ -245,6 +246,51 @@ describe('ingest: faults', () => {
         hourly: 6_000,
         recorded: 6_000,
         perHourSum: 6_000,
+      });
+    } finally {
+      await ingest.stop();
+      await store.close();
+    }
+  });
+
+  it('waits while Kafka is down mid-stream, reports not ready, and resumes without loss', async (ctx) => {
+    if (!runsOnLocalStack()) ctx.skip(); // needs control of the broker
+    const scope = uniqueScope('kdown');
+    // Small in-flight bound: the stop lands while batches are being read, stored and committed.
+    const ingest = await startIngest(scope, { KAFKA_UNREACHABLE_AFTER_MS: '6000', INGEST_MAX_IN_FLIGHT: '2000' });
+    const store = testStore(scope.database);
+    const topic = `${scope.topicPrefix}${TOPICS.traceEvents}`;
+    try {
+      await produceRaw(kafka, topic, eventsMessages(0, 30_000));
+      await waitFor('some stored', async () => (await countTraceEvents(store)) > 0, 30_000, 50);
+      localKafka('stop');
+      try {
+        await waitFor(
+          'readyz reports Kafka unreachable',
+          async () => {
+            const r = await ingest.readyz();
+            return r.status === 503 && r.body.includes('Kafka unreachable');
+          },
+          30_000,
+        );
+        // Waiting on a dependency that is down is not a stall: the process stays live.
+        expect((await fetch(`http://127.0.0.1:${ingest.port}/healthz`)).status).toBe(200);
+        expect(await countTraceEvents(store)).toBeLessThan(30_000);
+      } finally {
+        localKafka('start');
+      }
+      await waitFor(
+        'all 30000 stored after the outage',
+        async () => (await countTraceEvents(store)) === 30_000,
+        90_000,
+      );
+      await waitFor('ready again', async () => (await ingest.readyz()).status === 200, 30_000);
+      expect(await allCounts(store)).toEqual({
+        distinct: 30_000,
+        final: 30_000,
+        hourly: 30_000,
+        recorded: 30_000,
+        perHourSum: 30_000,
       });
     } finally {
       await ingest.stop();

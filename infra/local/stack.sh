@@ -365,14 +365,28 @@ cmd_clickhouse_start() {
   [[ -n "$was" ]] || wait_clickhouse
 }
 
+# The same for Kafka: the broker stops and comes back on the same data, port and cluster id.
+cmd_kafka_stop() {
+  stop_one kafka "$(kafka_pid)"
+  rm -f "$KAFKA_DIR/kafka.pid"
+}
+cmd_kafka_start() {
+  local was
+  was="$(kafka_pid)"
+  start_kafka
+  [[ -n "$was" ]] || wait_kafka
+}
+
 case "${1:-}" in
 up) with_lock cmd_up ;;
 down) with_lock cmd_down ;;
 status) cmd_status ;;
 clickhouse-stop) with_lock cmd_clickhouse_stop ;;
 clickhouse-start) with_lock cmd_clickhouse_start ;;
+kafka-stop) with_lock cmd_kafka_stop ;;
+kafka-start) with_lock cmd_kafka_start ;;
 *)
-  echo "usage: $0 up|down|status|clickhouse-stop|clickhouse-start" >&2
+  echo "usage: $0 up|down|status|clickhouse-stop|clickhouse-start|kafka-stop|kafka-start" >&2
   exit 2
   ;;
 esac

@@ -190,4 +190,10 @@ export function localClickhouse(action: 'stop' | 'start'): void {
   execFileSync('bash', [`${REPO_ROOT}infra/local/stack.sh`, `clickhouse-${action}`], { stdio: 'pipe' });
 }
 
-export const runsOnLocalStack = () => clickhouseUrl() === 'http://127.0.0.1:8123';
+/** Stops or starts the local stack's Kafka broker (same data and port when it comes back). */
+export function localKafka(action: 'stop' | 'start'): void {
+  execFileSync('bash', [`${REPO_ROOT}infra/local/stack.sh`, `kafka-${action}`], { stdio: 'pipe' });
+}
+
+export const runsOnLocalStack = () =>
+  clickhouseUrl() === 'http://127.0.0.1:8123' && brokers().join(',') === '127.0.0.1:9092';

@@ -33,9 +33,14 @@ export interface ConsumerRunnerOptions {
   maxInFlightMessages?: number;
   sessionTimeoutMs?: number;
   /**
+   * Kafka counts as unreachable after this long without any broker response (fetches answer
+   * at least every 5 s and heartbeats go every 3 s, so a live broker is never this quiet).
+   */
+  unreachableAfterMs?: number;
+  /**
    * Handles one batch. Its synchronous part runs in the fetch loop; the promise settles when
-   * every message is durably handled ('done') or given up ('abandoned'). Batches of one
-   * partition must settle in the order they were handed over.
+   * every message is durably handled ('done') or given up ('abandoned'). Batches may settle
+   * in any order: commits follow the order they were handed over in.
    */
   handle: (batch: PartitionBatch, ctx: BatchContext) => Promise<BatchOutcome>;
   log: BusLogger;
@@ -59,6 +64,8 @@ export class ConsumerRunner {
   private consumer: Consumer | undefined;
   private readonly abort = new AbortController();
   private connected = false;
+  /** When a broker last answered any request of this consumer. */
+  private lastContactAt = Date.now();
   private crashed: string | undefined;
   /** Last commit, or when work began after an idle spell: the stall detector's clock. */
   private lastBatchAt = Date.now();
@@ -87,6 +94,9 @@ export class ConsumerRunner {
     });
     consumer.on(consumer.events.DISCONNECT, () => {
       this.connected = false;
+    });
+    consumer.on(consumer.events.REQUEST, () => {
+      this.lastContactAt = Date.now();
     });
     consumer.on(consumer.events.CRASH, (e) => {
       const err = e.payload.error as Error;
@@ -185,6 +195,15 @@ export class ConsumerRunner {
   }
 
   get status() {
-    return { connected: this.connected, crashed: this.crashed, lastBatchAt: this.lastBatchAt, inFlight: this.inFlight };
+    const quietMs = Date.now() - this.lastContactAt;
+    return {
+      /** Joined, and a broker answered within `unreachableAfterMs`. */
+      connected: this.connected && quietMs < (this.opts.unreachableAfterMs ?? 15_000),
+      /** Since a broker last answered. */
+      quietMs,
+      crashed: this.crashed,
+      lastBatchAt: this.lastBatchAt,
+      inFlight: this.inFlight,
+    };
   }
 }

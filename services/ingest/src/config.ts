@@ -7,6 +7,8 @@ export const ingestConfigSchema = z.object({
   KAFKA_GROUP_ID: z.string().min(1).default('tracewatch-ingest'),
   // A crashed member's partitions move to the others after this long without heartbeats.
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+  // Not ready once no broker has answered for this long (a live one answers every few seconds).
+  KAFKA_UNREACHABLE_AFTER_MS: z.coerce.number().int().min(6_000).max(600_000).default(15_000),
   TOPIC_PREFIX: z
     .string()
     .regex(/^[a-zA-Z0-9._-]*$/, 'only letters, digits, . _ -')

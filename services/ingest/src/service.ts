@@ -62,7 +62,12 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
     ready: () => {
       const reasons: string[] = [];
       if (!state.migrated) reasons.push('ClickHouse not reached yet (migrations pending)');
-      if (!runner?.status.connected) reasons.push('Kafka consumer not connected');
+      const kafka = runner?.status;
+      if (!kafka) reasons.push('Kafka consumer not started yet');
+      else if (!kafka.connected)
+        reasons.push(
+          `Kafka unreachable or consumer not joined (no broker answer for ${Math.round(kafka.quietMs / 1000)} s)`,
+        );
       if (handler && !handler.storeAvailable) reasons.push('ClickHouse unavailable: consumption held, retrying');
       if (runner?.status.crashed) reasons.push(`consumer crashed: ${runner.status.crashed}`);
       return { ready: reasons.length === 0, reasons };
@@ -112,6 +117,7 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
       maxBytesPerPartition: config.INGEST_MAX_BYTES_PER_PARTITION,
       maxInFlightMessages: config.INGEST_MAX_IN_FLIGHT,
       sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+      unreachableAfterMs: config.KAFKA_UNREACHABLE_AFTER_MS,
       handle: handler.handle,
       log,
     });
