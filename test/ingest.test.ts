@@ -321,6 +321,35 @@ describe('ingest: faults', () => {
     }
   });
 
+  it('on SIGTERM abandons what it could not store without committing it: a restart stores all', async (ctx) => {
+    // The kafkajs trap (EXAMPLES.md): offsets resolved for the fetch position must never be
+    // committed for rows that were not stored, not even on shutdown.
+    if (!runsOnLocalStack()) ctx.skip(); // needs control of the ClickHouse process
+    const scope = uniqueScope('abandon');
+    const store = testStore(scope.database);
+    const topic = `${scope.topicPrefix}${TOPICS.traceEvents}`;
+    let ingest = await startIngest(scope);
+    try {
+      localClickhouse('stop');
+      try {
+        await produceRaw(kafka, topic, eventsMessages(0, 3_000));
+        await waitFor('all 3000 read and held', async () => {
+          const text = await (await fetch(`http://127.0.0.1:${ingest.port}/metrics`)).text();
+          return Number(/tw_ingest_consumed_total\{topic="[^"]*trace-events"\} (\d+)/.exec(text)?.[1]) >= 3_000;
+        });
+        expect(await ingest.stop()).toBe(0);
+      } finally {
+        localClickhouse('start');
+      }
+      expect(ingest.output()).toMatch(/stopped cleanly/);
+      ingest = await startIngest(scope);
+      await waitFor('all 3000 stored after the restart', async () => (await countTraceEvents(store)) === 3_000, 90_000);
+    } finally {
+      await ingest.stop();
+      await store.close();
+    }
+  });
+
   it('exits 0 on SIGTERM', async () => {
     const scope = uniqueScope('sigterm');
     const ingest = await startIngest(scope);
