@@ -15,6 +15,7 @@ import {
   localKafka,
   produceRaw,
   readTopic,
+  runCli,
   runsOnLocalStack,
   startIngest,
   testKafka,
@@ -173,6 +174,24 @@ describe('ingest: invalid input goes to the dead-letter topic with its reason', 
     }
     await waitFor('200 valid events stored', async () => (await countTraceEvents(store)) === 200);
     expect(await countTraceEvents(store, "event_id NOT LIKE 'good-%'")).toBe(0);
+
+    // What an operator sees of them: `tracewatch dlq`.
+    const json = runCli(['dlq', '--topic-prefix', scope.topicPrefix, '--format', 'json']);
+    expect(json.status, json.stderr).toBe(0);
+    const entries = json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(entries).toHaveLength(bad.length);
+    for (const b of bad) {
+      const e = entries.find((x) => x.value === b.value && (b.value !== null || x.valueEncoding === 'utf8'));
+      expect(e, `${b.value?.slice(0, 40)} listed`).toBeDefined();
+      expect(e.reason).toMatch(b.expect);
+      expect(e.sourceTopic).toBe(`${scope.topicPrefix}${TOPICS.traceEvents}`);
+    }
+    const table = runCli(['dlq', '--topic-prefix', scope.topicPrefix, '--limit', '3']);
+    expect(table.stdout).toContain(`${bad.length} dead letter(s); the latest 3 of ${bad.length} below`);
+    expect(table.stdout).toMatch(/by stage: json 3, schema 3, clock 1, size 1/);
   });
 
   it('ingests evaluations and reported metrics from their own topics', async () => {

@@ -1,20 +1,13 @@
 /** `tracewatch produce` against the real Kafka: keys, refused lines, --raw. */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { ensureTopics } from '@tracewatch/bus';
 import { describe, expect, it } from 'vitest';
 import { makeEvent } from './support/events.js';
-import { brokers, readTopic, testKafka, uniqueScope } from './support/harness.js';
-import { REPO_ROOT } from './support/servers.js';
+import { readTopic, runCli, testKafka, uniqueScope } from './support/harness.js';
 
 const kafka = testKafka();
-const cli = (args: string[]) =>
-  spawnSync(process.execPath, [`${REPO_ROOT}packages/cli/dist/main.js`, ...args], {
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, KAFKA_BROKERS: brokers().join(',') },
-  });
+const cli = runCli;
 
 describe('tracewatch produce', () => {
   const dir = mkdtempSync(`${tmpdir()}/tw-produce-`);

@@ -1,5 +1,5 @@
 /** Shared support for integration tests: unique names, the ingest process, Kafka and ClickHouse helpers. */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { createKafka } from '@tracewatch/bus';
@@ -183,6 +183,15 @@ export async function readTopic(
     await consumer.disconnect();
   }
   return got;
+}
+
+/** Runs the built `tracewatch` CLI against the test servers; waits for it to exit. */
+export function runCli(args: string[]) {
+  return spawnSync(process.execPath, [`${REPO_ROOT}packages/cli/dist/main.js`, ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, KAFKA_BROKERS: brokers().join(',') },
+  });
 }
 
 /** Stops or starts the local stack's ClickHouse (only when the tests run on the local stack). */

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { UsageError } from './args.js';
 import { ANALYZE_USAGE, analyzeCommand } from './commands/analyze.js';
+import { DLQ_USAGE, dlqCommand } from './commands/dlq.js';
 import { PRODUCE_USAGE, produceCommand } from './commands/produce.js';
 import { SCORE_USAGE, scoreCommand } from './commands/score.js';
 import { SIMULATE_USAGE, simulateCommand } from './commands/simulate.js';
@@ -10,6 +11,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage
   simulate: { run: (argv) => simulateCommand(argv), usage: SIMULATE_USAGE },
   analyze: { run: (argv) => analyzeCommand(argv), usage: ANALYZE_USAGE },
   score: { run: (argv) => scoreCommand(argv), usage: SCORE_USAGE },
+  dlq: { run: dlqCommand, usage: DLQ_USAGE },
 };
 
 function usage(): string {
@@ -28,6 +30,12 @@ async function main(argv: string[]): Promise<number> {
   if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}\n${usage()}`);
   return command.run(rest);
 }
+
+// Output piped into `head` and closed early is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 main(process.argv.slice(2)).then(
   (code) => {
