@@ -32,6 +32,7 @@ export default defineConfig({
           exclude: ['**/node_modules/**'],
           fileParallelism: false,
           globalSetup: ['test/support/global-setup.ts'],
+          setupFiles: ['test/support/cleanup.ts'],
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },

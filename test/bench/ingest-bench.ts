@@ -12,7 +12,7 @@
  * Traffic goes to 127.0.0.1 only and is bounded by N and by timeouts.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createKafka, ensureTopics } from '@tracewatch/bus';
 import { TOPICS } from '@tracewatch/schema';
@@ -66,14 +66,19 @@ function benchEvent(i: number): { key: string; value: string } {
  */
 function writeEventsFile(): { file: string; bytes: number } {
   const file = `${tmpdir()}/tw-bench-${runId}.tsv`;
-  const lines: string[] = [];
+  const fd = openSync(file, 'w');
   let bytes = 0;
-  for (let i = 0; i < N; i++) {
-    const m = benchEvent(i);
-    bytes += m.value.length;
-    lines.push(`${m.key}\t${m.value}`);
+  // In chunks: one string of every line would pass V8's string limit beyond ~1.8 M events.
+  for (let start = 0; start < N; start += 100_000) {
+    const lines: string[] = [];
+    for (let i = start; i < Math.min(N, start + 100_000); i++) {
+      const m = benchEvent(i);
+      bytes += m.value.length;
+      lines.push(`${m.key}\t${m.value}\n`);
+    }
+    writeSync(fd, lines.join(''));
   }
-  writeFileSync(file, `${lines.join('\n')}\n`);
+  closeSync(fd);
   return { file, bytes };
 }
 
@@ -366,20 +371,23 @@ async function runClientBulkBaseline(store: Store): Promise<{ ms: number }> {
             ENGINE = MergeTree ORDER BY (org_id, occurred_at, event_id)`,
   });
   const file = `${tmpdir()}/tw-bench-${runId}.jsonl`;
-  const lines: string[] = [];
-  for (let i = 0; i < N; i++) {
-    const e = JSON.parse(benchEvent(i).value);
-    lines.push(
-      JSON.stringify({
+  const fd = openSync(file, 'w');
+  for (let start = 0; start < N; start += 100_000) {
+    const lines: string[] = [];
+    for (let i = start; i < Math.min(N, start + 100_000); i++) {
+      const e = JSON.parse(benchEvent(i).value);
+      const row = {
         event_id: e.id,
         org_id: e.data.orgId,
         actor_id: e.data.actorId,
         action: e.data.action,
         occurred_at: Math.floor(Date.parse(e.data.occurredAt) / 1000),
-      }),
-    );
+      };
+      lines.push(`${JSON.stringify(row)}\n`);
+    }
+    writeSync(fd, lines.join(''));
   }
-  writeFileSync(file, `${lines.join('\n')}\n`);
+  closeSync(fd);
   const t0 = Date.now();
   execFileSync('bash', [
     '-c',

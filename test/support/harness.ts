@@ -10,10 +10,35 @@ import { REPO_ROOT } from './servers.js';
 export const brokers = () => (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 export const clickhouseUrl = () => process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
 
+/** Scopes made in this test file, removed after it (see cleanUpScopes). */
+const scopes: Array<{ topicPrefix: string; database: string }> = [];
+
 /** A fresh scope per test: its own topics (by prefix), database and consumer group. */
 export function uniqueScope(label: string) {
   const id = `${label}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  return { id, topicPrefix: `t_${id}.`, database: `tw_${id}`, groupId: `g_${id}` };
+  const scope = { id, topicPrefix: `t_${id}.`, database: `tw_${id}`, groupId: `g_${id}` };
+  scopes.push(scope);
+  return scope;
+}
+
+/**
+ * Drops the databases and deletes the topics of this file's scopes, so that a developer's
+ * stack does not fill up run after run (TW_KEEP_TEST_DATA=1 keeps them, for a post-mortem).
+ */
+export async function cleanUpScopes(): Promise<void> {
+  const done = scopes.splice(0);
+  if (done.length === 0 || process.env.TW_KEEP_TEST_DATA) return;
+  const store = createStore({ url: clickhouseUrl(), database: 'default' });
+  const admin = testKafka().admin();
+  try {
+    for (const s of done) await store.client.command({ query: `DROP DATABASE IF EXISTS ${s.database}` });
+    await admin.connect();
+    const topics = (await admin.listTopics()).filter((t) => done.some((s) => t.startsWith(s.topicPrefix)));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+    await store.close();
+  }
 }
 
 export function testKafka(): Kafka {

@@ -5,15 +5,17 @@ import type { IHeaders, KafkaMessage } from 'kafkajs';
  *
  * Why: ingest holds every message until its rows are stored (hundreds of ms), long enough for
  * millions of small kafkajs objects to survive young-generation GCs and be copied twice. A
- * packed batch is a handful of objects whatever its size, and its values live in a
- * SharedArrayBuffer that a worker thread reads without a copy.
+ * packed batch is a handful of objects whatever its size. Its values can be lent to a worker
+ * thread by transfer (no copy) and given back the same way. (Not shared memory: a worker's
+ * heap would keep shared buffers alive until its own rare old-generation collections, and the
+ * process grew by hundreds of MB per million events.)
  */
 export interface PackedMessages {
   count: number;
-  /** Message values back to back (shared memory). */
-  values: Uint8Array;
-  /** Byte length of each value; -1 for a null value (shared memory). */
-  valueLengths: Int32Array;
+  /** Message values back to back (each array owns its buffer, so it can be transferred). */
+  values: Uint8Array<ArrayBuffer>;
+  /** Byte length of each value; -1 for a null value. */
+  valueLengths: Int32Array<ArrayBuffer>;
   keys: Uint8Array;
   /** Byte length of each key; -1 for a null key. */
   keyLengths: Int32Array;
@@ -38,8 +40,8 @@ export function packMessages(messages: readonly KafkaMessage[]): PackedMessages 
     valueBytes += m.value?.length ?? 0;
     keyBytes += m.key?.length ?? 0;
   }
-  const values = new Uint8Array(new SharedArrayBuffer(valueBytes));
-  const valueLengths = new Int32Array(new SharedArrayBuffer(4 * count));
+  const values = new Uint8Array(valueBytes);
+  const valueLengths = new Int32Array(count);
   const keys = new Uint8Array(keyBytes);
   const keyLengths = new Int32Array(count);
   const offsets = new Float64Array(count);

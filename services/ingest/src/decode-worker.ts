@@ -1,10 +1,13 @@
-/** Worker thread entry: decodes packed batches for BatchDecoder. */
-
-import type { EncodedBatch } from '@tracewatch/schema';
+/** Worker thread entry: decodes packed batches for BatchDecoder, and gives their values back. */
 import { serveJobs } from '@tracewatch/service-kit';
-import { type DecodeRequest, decodeRequest } from './decoder.js';
+import { type DecodeReply, type DecodeRequest, decodeRequest } from './decoder.js';
 
-serveJobs<DecodeRequest, EncodedBatch>((request) => {
-  const result = decodeRequest(request);
-  return { result, transfer: [result.tsv.buffer as ArrayBuffer, result.rowIndex.buffer as ArrayBuffer] };
+serveJobs<DecodeRequest, DecodeReply>((request) => {
+  const encoded = decodeRequest(request);
+  const { values, valueLengths } = request;
+  return {
+    result: { encoded, values, valueLengths },
+    // Everything goes back by transfer: nothing of the batch stays in this thread's heap.
+    transfer: [encoded.tsv.buffer, encoded.rowIndex.buffer, values.buffer, valueLengths.buffer] as ArrayBuffer[],
+  };
 });

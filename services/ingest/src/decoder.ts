@@ -4,10 +4,17 @@ import { WorkerPool } from '@tracewatch/service-kit';
 
 export interface DecodeRequest {
   kind: RecordKind;
-  values: Uint8Array;
-  valueLengths: Int32Array;
+  values: Uint8Array<ArrayBuffer>;
+  valueLengths: Int32Array<ArrayBuffer>;
   now: number;
   maxBytes: number;
+}
+
+/** A worker's answer: the encoded batch, and the values it was lent, given back. */
+export interface DecodeReply {
+  encoded: EncodedBatch;
+  values: Uint8Array<ArrayBuffer>;
+  valueLengths: Int32Array<ArrayBuffer>;
 }
 
 /** The work itself, the same on the main thread and in a worker. */
@@ -17,10 +24,12 @@ export function decodeRequest(r: DecodeRequest): EncodedBatch {
 
 /**
  * Decodes packed batches on `threads` worker threads (0: on the calling thread). The values
- * are in shared memory, so a job carries no copy of them; results come back transferred.
+ * are lent to the worker by transfer (no copy) and come back with the result, also by
+ * transfer, into the same PackedMessages. If a worker dies, the values it held are gone: the
+ * promise rejects and the batch cannot be finished (the consumer stops, see ConsumerRunner).
  */
 export class BatchDecoder {
-  private readonly pool: WorkerPool<DecodeRequest, EncodedBatch> | undefined;
+  private readonly pool: WorkerPool<DecodeRequest, DecodeReply> | undefined;
 
   constructor(threads: number, onWorkerExit?: (reason: string) => void) {
     this.pool =
@@ -29,7 +38,11 @@ export class BatchDecoder {
         : undefined;
   }
 
-  decode(kind: RecordKind, packed: PackedMessages, opts: { now: number; maxBytes: number }): Promise<EncodedBatch> {
+  async decode(
+    kind: RecordKind,
+    packed: PackedMessages,
+    opts: { now: number; maxBytes: number },
+  ): Promise<EncodedBatch> {
     const request: DecodeRequest = {
       kind,
       values: packed.values,
@@ -37,8 +50,11 @@ export class BatchDecoder {
       now: opts.now,
       maxBytes: opts.maxBytes,
     };
-    if (!this.pool) return Promise.resolve(decodeRequest(request));
-    return this.pool.run(request);
+    if (!this.pool) return decodeRequest(request);
+    const reply = await this.pool.run(request, [packed.values.buffer, packed.valueLengths.buffer]);
+    packed.values = reply.values;
+    packed.valueLengths = reply.valueLengths;
+    return reply.encoded;
   }
 
   async close(): Promise<void> {

@@ -9,7 +9,6 @@ import {
   packMessages,
   unpackMessages,
 } from '@tracewatch/bus';
-import type { EncodedBatch } from '@tracewatch/schema';
 import type { Logger } from '@tracewatch/service-kit';
 import { backoffDelay, sleep } from '@tracewatch/service-kit';
 import { type Store, type TableName, TableWriter } from '@tracewatch/store';
@@ -106,8 +105,12 @@ export class IngestHandler {
       for (let index = 0; index < packed.count; index++)
         refused.push({ index, stage: 'route', reason: `no route for topic ${topic}` });
     } else {
-      const decoded = await this.decode(route, packed, started, signal);
-      if (!decoded) return 'abandoned';
+      // Decoding refuses messages, never batches; it throws only if a decode worker died (a
+      // defect): the consumer then stops short of this batch (see ConsumerRunner).
+      const decoded = await this.deps.decoder.decode(route.kind, packed, {
+        now: started,
+        maxBytes: this.deps.maxMessageBytes,
+      });
       this.deps.metrics.decodeSeconds.observe({ topic }, (this.now() - started) / 1000);
       refused.push(...decoded.rejections);
       if (decoded.rows > 0) {
@@ -121,24 +124,6 @@ export class IngestHandler {
       return 'abandoned';
     this.deps.metrics.batchSeconds.observe((this.now() - started) / 1000);
     return 'done';
-  }
-
-  /** Decoding never refuses a batch; a failed worker is retried (on a fresh one) until stopping. */
-  private async decode(
-    route: Route,
-    packed: PackedMessages,
-    now: number,
-    signal: AbortSignal,
-  ): Promise<EncodedBatch | undefined> {
-    for (let attempt = 0; !signal.aborted; attempt++) {
-      try {
-        return await this.deps.decoder.decode(route.kind, packed, { now, maxBytes: this.deps.maxMessageBytes });
-      } catch (err) {
-        this.deps.log.error({ err: (err as Error).message, attempt }, 'decoding failed; retrying');
-        await sleep(backoffDelay(attempt), signal);
-      }
-    }
-    return undefined;
   }
 
   /** Dead letters must be acknowledged before the batch may be committed: retry until then. */

@@ -45,7 +45,7 @@ export function createIngestMetrics() {
     }),
     decodeWorkerExits: new Counter({
       name: 'tw_ingest_decode_worker_exits_total',
-      help: 'Decode threads that died unexpectedly (each is replaced and its batches decoded again)',
+      help: 'Decode threads that died unexpectedly (a defect: the consumer stops short of their batches)',
       registers: [registry],
     }),
     lag: new Gauge({

@@ -86,7 +86,7 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
   const producer = new BatchingProducer(kafka, { maxMessages: 1_000, lingerMs: 5 });
   const decoder = new BatchDecoder(config.INGEST_DECODE_THREADS, (reason) => {
     metrics.decodeWorkerExits.inc();
-    log.error({ reason }, 'decode worker died; replaced, its batches are decoded again');
+    log.error({ reason }, 'decode worker died (replaced); the consumer stops short of its batches');
   });
 
   const boot = async () => {
