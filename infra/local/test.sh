@@ -12,6 +12,8 @@ if [[ -z "${KAFKA_BROKERS:-}" || -z "${CLICKHOUSE_URL:-}" ]]; then
 fi
 echo "test: typecheck and build (tsc -b)"
 npx tsc -b
+echo "test: typecheck the tests and benchmarks (tsconfig.test.json)"
+npx tsc -p tsconfig.test.json
 echo "test: lint (biome)"
 npx biome check --diagnostic-level=error .
 echo "test: vitest"

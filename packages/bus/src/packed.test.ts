@@ -10,7 +10,6 @@ const message = (offset: number, value: Buffer | null, key: Buffer | null, heade
   headers,
   timestamp: '0',
   attributes: 0,
-  size: 0,
 });
 
 describe('packMessages', () => {

@@ -23,7 +23,6 @@ function deadLetter(value: Buffer | null, stage: string, reason: string, offset:
     offset: '0',
     timestamp: String(nowMs),
     attributes: 0,
-    size: 0,
   };
 }
 

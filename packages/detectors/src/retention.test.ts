@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createBackfillDetector } from './detectors/backfill.js';
 import { dayRange, pruneDays, RetentionWindow } from './retention.js';
 import { localMs, record } from './testing/records.js';
-import type { EvaluateContext } from './types.js';
+import type { EvaluateContext, TraceRecord } from './types.js';
 
 describe('RetentionWindow', () => {
   it('drops days older than retentionDays before the latest day seen', () => {
@@ -27,7 +27,7 @@ describe('RetentionWindow', () => {
   });
   it('a detector with a short retention gives the same outcomes in either arrival order', () => {
     const ctx: EvaluateContext = { asOf: localMs('2024-06-01', 0), evaluations: [], metrics: [] };
-    const records = [];
+    const records: TraceRecord[] = [];
     for (let d = 0; d < 120; d++) {
       const at = localMs('2024-02-01', 10) + d * 86_400_000;
       for (let i = 0; i < 5; i++)

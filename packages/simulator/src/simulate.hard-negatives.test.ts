@@ -92,9 +92,7 @@ describe('hard negatives', () => {
     );
     expect(uploaded.length).toBeGreaterThan(0);
     const units = new Set(
-      labels('platform-outage')
-        .filter((l) => l.scope.kind === 'org')
-        .map((l) => l.scope.orgId),
+      labels('platform-outage').flatMap((l) => (l.scope.kind === 'org' && l.scope.orgId ? [l.scope.orgId] : [])),
     );
     const uploaders = new Set(uploaded.map((e) => e.data.orgId));
     // every unit that uploads late is labelled; every labelled unit uploads, except a new unit
