@@ -52,4 +52,13 @@ describe('tracewatch produce', () => {
     const bad = cli(['produce', file, '--topic', 'nope']);
     expect(bad.stderr).toMatch(/--topic must be one of/);
   });
+
+  it('says a topic does not exist instead of waiting for it (produce and dlq)', () => {
+    const produce = cli(['produce', file, '--topic-prefix', 'no_such_prefix.']);
+    expect(produce.status).toBe(2);
+    expect(produce.stderr).toMatch(/topic no_such_prefix\.trace-events does not exist/);
+    const dlq = cli(['dlq', '--topic-prefix', 'no_such_prefix.']);
+    expect(dlq.status).toBe(2);
+    expect(dlq.stderr).toMatch(/topic no_such_prefix\.trace-events\.dlq does not exist/);
+  });
 });

@@ -50,6 +50,18 @@ export function createKafka(config: BusConfig): Kafka {
   return new Kafka(options);
 }
 
+/** Which of `topics` do not exist. */
+export async function missingTopics(kafka: Kafka, topics: readonly string[]): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    return topics.filter((t) => !existing.has(t));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** Creates the topics that are missing (never changes existing ones). Returns those created. */
 export async function ensureTopics(
   kafka: Kafka,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createKafka } from '@tracewatch/bus';
+import { createKafka, missingTopics } from '@tracewatch/bus';
 import { TOPICS } from '@tracewatch/schema';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { intFlag, parseArgs, rejectUnknownFlags, stringFlag, UsageError } from '../args.js';
@@ -19,7 +19,6 @@ async function readToEnd(kafka: Kafka, topic: string, timeoutMs: number): Promis
   await admin.connect();
   const groupId = `tracewatch-cli-dlq-${randomBytes(4).toString('hex')}`;
   try {
-    if (!(await admin.listTopics()).includes(topic)) throw new UsageError(`topic ${topic} does not exist`);
     const ends = new Map<number, bigint>(); // partition → offset of its last message + 1
     for (const p of await admin.fetchTopicOffsets(topic)) {
       if (BigInt(p.high) > BigInt(p.low)) ends.set(p.partition, BigInt(p.high));
@@ -70,6 +69,7 @@ export async function dlqCommand(argv: string[]): Promise<number> {
   const topic = `${stringFlag(args, 'topic-prefix') ?? process.env.TOPIC_PREFIX ?? ''}${TOPICS.traceEventsDlq}`;
 
   const kafka = createKafka({ brokers, clientId: 'tracewatch-cli', retries: 3 });
+  if ((await missingTopics(kafka, [topic])).length > 0) throw new UsageError(`topic ${topic} does not exist`);
   const entries = inWrittenOrder((await readToEnd(kafka, topic, timeoutMs)).map(deadLetterEntry));
   if (format === 'json') for (const e of entries) process.stdout.write(`${JSON.stringify(e)}\n`);
   else process.stdout.write(deadLetterReport(entries, limit, topic));

@@ -1,4 +1,4 @@
-import { createKafka } from '@tracewatch/bus';
+import { createKafka, missingTopics } from '@tracewatch/bus';
 import { type Decoded, decodeEvaluation, decodeReportedMetric, decodeTraceEvent, TOPICS } from '@tracewatch/schema';
 import { Partitioners } from 'kafkajs';
 import { intFlag, parseArgs, rejectUnknownFlags, stringFlag, UsageError } from '../args.js';
@@ -17,11 +17,16 @@ const DECODERS: Record<string, (line: string, o: { now: number }) => Decoded<unk
 };
 
 /** The partition key: orgId where the record has one (events of one unit stay in order). */
-export function messageKey(text: string): string | null {
+export function keyOf(record: unknown): string | null {
+  const v = record as { data?: { orgId?: unknown }; orgId?: unknown } | null;
+  const org = v?.data?.orgId ?? v?.orgId;
+  return typeof org === 'string' ? org : null;
+}
+
+/** The key of a line sent as it is (--raw): parsed only for the key; no key when not JSON. */
+function rawKey(text: string): string | null {
   try {
-    const v = JSON.parse(text) as { data?: { orgId?: unknown }; orgId?: unknown };
-    const org = v?.data?.orgId ?? v?.orgId;
-    return typeof org === 'string' ? org : null;
+    return keyOf(JSON.parse(text));
   } catch {
     return null;
   }
@@ -41,6 +46,9 @@ export async function produceCommand(argv: string[]): Promise<number> {
   const topic = `${stringFlag(args, 'topic-prefix') ?? process.env.TOPIC_PREFIX ?? ''}${topicName}`;
 
   const kafka = createKafka({ brokers, clientId: 'tracewatch-cli', retries: 5 });
+  // kafkajs would retry a missing topic forever, silently: say so instead.
+  if ((await missingTopics(kafka, [topic])).length > 0)
+    throw new UsageError(`topic ${topic} does not exist (ingest or \`npm run stack:up\` creates the topics)`);
   const producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
@@ -62,15 +70,18 @@ export async function produceCommand(argv: string[]): Promise<number> {
   };
   try {
     for await (const { lineNo, text } of readJsonlLines(file)) {
-      if (!raw) {
+      let key: string | null;
+      if (raw) key = rawKey(text);
+      else {
         const d = decode(text, { now: Date.now() });
         if (!d.ok) {
           refused++;
           if (refused <= 20) process.stderr.write(`${file}:${lineNo}: not sent: ${d.reason}\n`);
           continue;
         }
+        key = keyOf(d.value);
       }
-      batch.push({ key: messageKey(text), value: text });
+      batch.push({ key, value: text });
       if (batch.length >= batchSize) await flush();
     }
     await flush();
