@@ -61,4 +61,13 @@ describe('tracewatch produce', () => {
     expect(dlq.status).toBe(2);
     expect(dlq.stderr).toMatch(/topic no_such_prefix\.trace-events\.dlq does not exist/);
   });
+
+  it('says Kafka cannot be reached, without a stack trace', () => {
+    for (const command of [['produce', file], ['dlq']]) {
+      const r = cli([...command, '--brokers', '127.0.0.1:1']);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/^tracewatch: Kafka: .*ECONNREFUSED 127\.0\.0\.1:1.*stack:up/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
 });

@@ -35,6 +35,8 @@ export interface BusConfig {
   log?: BusLogger;
   /** Connection retries before kafkajs gives up a single request (our loops retry further). */
   retries?: number;
+  /** No kafkajs logging at all (a command-line tool reports failures itself). */
+  silent?: boolean;
 }
 
 export function createKafka(config: BusConfig): Kafka {
@@ -44,7 +46,7 @@ export function createKafka(config: BusConfig): Kafka {
     connectionTimeout: 3_000,
     requestTimeout: 30_000,
     retry: { retries: config.retries ?? 8, initialRetryTime: 200, maxRetryTime: 10_000 },
-    logLevel: KafkaLogLevel.WARN,
+    logLevel: config.silent ? KafkaLogLevel.NOTHING : KafkaLogLevel.WARN,
   };
   if (config.log) options.logCreator = pinoLogCreator(config.log);
   return new Kafka(options);

@@ -45,6 +45,12 @@ main(process.argv.slice(2)).then(
     if (err instanceof UsageError) {
       process.stderr.write(`tracewatch: ${err.message}\n`);
       process.exitCode = 2;
+    } else if ((err as Error)?.name?.startsWith('KafkaJS')) {
+      // Not a bug of ours: Kafka is unreachable or refused. Say what, without a stack.
+      process.stderr.write(
+        `tracewatch: Kafka: ${(err as Error).message} (brokers from --brokers or KAFKA_BROKERS; \`npm run stack:up\` starts the local one)\n`,
+      );
+      process.exitCode = 1;
     } else {
       process.stderr.write(`tracewatch: unexpected error: ${(err as Error)?.stack ?? String(err)}\n`);
       process.exitCode = 1;

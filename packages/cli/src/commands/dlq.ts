@@ -68,7 +68,7 @@ export async function dlqCommand(argv: string[]): Promise<number> {
   const brokers = (stringFlag(args, 'brokers') ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
   const topic = `${stringFlag(args, 'topic-prefix') ?? process.env.TOPIC_PREFIX ?? ''}${TOPICS.traceEventsDlq}`;
 
-  const kafka = createKafka({ brokers, clientId: 'tracewatch-cli', retries: 3 });
+  const kafka = createKafka({ brokers, clientId: 'tracewatch-cli', retries: 3, silent: true });
   if ((await missingTopics(kafka, [topic])).length > 0) throw new UsageError(`topic ${topic} does not exist`);
   const entries = inWrittenOrder((await readToEnd(kafka, topic, timeoutMs)).map(deadLetterEntry));
   if (format === 'json') for (const e of entries) process.stdout.write(`${JSON.stringify(e)}\n`);

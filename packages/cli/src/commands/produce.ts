@@ -45,7 +45,7 @@ export async function produceCommand(argv: string[]): Promise<number> {
   const brokers = (stringFlag(args, 'brokers') ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
   const topic = `${stringFlag(args, 'topic-prefix') ?? process.env.TOPIC_PREFIX ?? ''}${topicName}`;
 
-  const kafka = createKafka({ brokers, clientId: 'tracewatch-cli', retries: 5 });
+  const kafka = createKafka({ brokers, clientId: 'tracewatch-cli', retries: 5, silent: true });
   // kafkajs would retry a missing topic forever, silently: say so instead.
   if ((await missingTopics(kafka, [topic])).length > 0)
     throw new UsageError(`topic ${topic} does not exist (ingest or \`npm run stack:up\` creates the topics)`);
