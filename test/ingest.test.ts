@@ -234,9 +234,14 @@ describe('ingest: faults', () => {
   it('holds and retries while ClickHouse is down, reports not ready, and loses nothing', async (ctx) => {
     if (!runsOnLocalStack()) ctx.skip(); // needs control of the ClickHouse process
     const scope = uniqueScope('chdown');
-    const ingest = await startIngest(scope);
+    // A small in-flight bound: the outage must pause consumption, not fill the memory.
+    const ingest = await startIngest(scope, { INGEST_MAX_IN_FLIGHT: '1000' });
     const store = testStore(scope.database);
     const topic = `${scope.topicPrefix}${TOPICS.traceEvents}`;
+    const metric = async (name: string) => {
+      const text = await (await fetch(`http://127.0.0.1:${ingest.port}/metrics`)).text();
+      return Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1]);
+    };
     try {
       await produceRaw(kafka, topic, eventsMessages(0, 2_000));
       await waitFor('first part stored', async () => (await countTraceEvents(store)) === 2_000);
@@ -251,6 +256,10 @@ describe('ingest: faults', () => {
           },
           30_000,
         );
+        // Backpressure: paused above the bound, with at most one more fetch read beyond it.
+        await waitFor('consumption paused', async () => (await metric('tw_ingest_consumer_paused')) === 1, 30_000);
+        expect(await metric('tw_ingest_in_flight_messages')).toBeGreaterThan(1_000);
+        expect(await metric('tw_ingest_consumed_total')).toBeLessThan(6_000);
         // Waiting on a dependency that is down is not a stall: the process stays live.
         expect((await fetch(`http://127.0.0.1:${ingest.port}/healthz`)).status).toBe(200);
       } finally {
@@ -259,6 +268,7 @@ describe('ingest: faults', () => {
       await produceRaw(kafka, topic, eventsMessages(0, 500)); // replays after the outage, too
       await waitFor('all 6000 stored after the outage', async () => (await countTraceEvents(store)) === 6_000, 90_000);
       await waitFor('ready again', async () => (await ingest.readyz()).status === 200, 30_000);
+      expect(await metric('tw_ingest_consumer_paused')).toBe(0);
       expect(await allCounts(store)).toEqual({
         distinct: 6_000,
         final: 6_000,

@@ -29,12 +29,15 @@ export interface ConsumerRunnerOptions {
   /** Partitions handled at once. */
   partitionsConsumedConcurrently?: number;
   maxBytesPerPartition?: number;
-  /** Messages read but not yet durably handled; at the bound the loop waits (backpressure). */
+  /**
+   * Messages read but not yet durably handled. Above the bound the consumer pauses its topics
+   * (backpressure) and resumes once half of them are handled.
+   */
   maxInFlightMessages?: number;
   sessionTimeoutMs?: number;
   /**
    * Kafka counts as unreachable after this long without any broker response (fetches answer
-   * at least every 5 s and heartbeats go every 3 s, so a live broker is never this quiet).
+   * at least every 250 ms and heartbeats go every 3 s, so a live broker is never this quiet).
    */
   unreachableAfterMs?: number;
   /**
@@ -70,7 +73,7 @@ export class ConsumerRunner {
   /** Last commit, or when work began after an idle spell: the stall detector's clock. */
   private lastBatchAt = Date.now();
   private inFlight = 0;
-  private readonly settled: Array<() => void> = [];
+  private paused = false;
   /** Per topic-partition: the chain of pending commits, in hand-over order. */
   private readonly chains = new Map<string, Promise<boolean>>();
 
@@ -85,6 +88,9 @@ export class ConsumerRunner {
       heartbeatInterval: HEARTBEAT_EVERY_MS,
       maxBytesPerPartition: this.opts.maxBytesPerPartition ?? 2 * 1024 * 1024,
       maxBytes: 32 * 1024 * 1024,
+      // Also how long kafkajs sleeps while every partition is paused: short, so that a resume
+      // is acted on at once (an idle long poll costing one small request per 250 ms).
+      maxWaitTimeInMs: 250,
       allowAutoTopicCreation: false,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
     });
@@ -112,8 +118,10 @@ export class ConsumerRunner {
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? 3,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      eachBatch: async ({ batch, resolveOffset, isRunning, isStale }) => {
         if (batch.messages.length === 0 || !isRunning() || isStale() || this.abort.signal.aborted) return;
+        // Fetched before the pause took effect: not resolved, so read again after the resume.
+        if (this.paused) return;
         const { topic, partition } = batch;
         const count = batch.messages.length;
         const last = batch.lastOffset();
@@ -146,32 +154,31 @@ export class ConsumerRunner {
             log.warn({ err: (err as Error).message, topic, partition }, 'offset commit failed');
           } finally {
             this.inFlight -= count;
-            this.settled.shift()?.();
+            if (this.paused && this.inFlight <= 0.8 * maxInFlight) this.setPaused(consumer, false);
           }
           return done && earlierDone;
         });
         this.chains.set(key, chained);
         resolveOffset(last); // moves the fetch position only (see the class comment)
-        if (this.inFlight > maxInFlight) await this.waitForRoom(maxInFlight, heartbeat);
+        if (this.inFlight > maxInFlight) this.setPaused(consumer, true);
       },
     });
   }
 
-  /** Backpressure: hold the fetch loop (heartbeating) until enough in-flight work settles. */
-  private async waitForRoom(maxInFlight: number, heartbeat: () => Promise<void>): Promise<void> {
-    const beat = setInterval(() => {
-      heartbeat().catch(() => undefined); // a failed heartbeat shows up as a rebalance later
-    }, HEARTBEAT_EVERY_MS);
-    try {
-      while (this.inFlight > maxInFlight && !this.abort.signal.aborted) {
-        await new Promise<void>((resolve) => {
-          this.settled.push(resolve);
-          setTimeout(resolve, 1_000);
-        });
-      }
-    } finally {
-      clearInterval(beat);
-    }
+  /**
+   * Backpressure by kafkajs's pause/resume rather than by holding eachBatch: the fetch loop
+   * goes on, so heartbeats and rebalances proceed while ClickHouse is slow or down.
+   */
+  private setPaused(consumer: Consumer, paused: boolean): void {
+    if (paused === this.paused) return;
+    this.paused = paused;
+    const topics = this.opts.topics.map((topic) => ({ topic }));
+    if (paused) consumer.pause(topics);
+    else consumer.resume(topics);
+    this.opts.log.info(
+      { inFlight: this.inFlight },
+      paused ? 'consumption paused (backpressure)' : 'consumption resumed',
+    );
   }
 
   /**
@@ -204,6 +211,8 @@ export class ConsumerRunner {
       crashed: this.crashed,
       lastBatchAt: this.lastBatchAt,
       inFlight: this.inFlight,
+      /** Paused by backpressure (too many messages in flight). */
+      paused: this.paused,
     };
   }
 }

@@ -1,6 +1,9 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
-export function createIngestMetrics() {
+/** What the consumer says of itself, read when metrics are scraped. */
+export type ConsumerState = () => { inFlight: number; paused: boolean } | undefined;
+
+export function createIngestMetrics(consumer: ConsumerState = () => undefined) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tw_ingest_process_' });
   return {
@@ -53,6 +56,22 @@ export function createIngestMetrics() {
       help: 'Messages behind the partition end',
       labelNames: ['topic', 'partition'],
       registers: [registry],
+    }),
+    inFlight: new Gauge({
+      name: 'tw_ingest_in_flight_messages',
+      help: 'Messages read from Kafka and not yet stored or dead-lettered',
+      registers: [registry],
+      collect() {
+        this.set(consumer()?.inFlight ?? 0);
+      },
+    }),
+    paused: new Gauge({
+      name: 'tw_ingest_consumer_paused',
+      help: '1 while consumption is paused because too many messages are in flight (backpressure)',
+      registers: [registry],
+      collect() {
+        this.set(consumer()?.paused ? 1 : 0);
+      },
     }),
     storeAvailable: new Gauge({
       name: 'tw_ingest_store_available',

@@ -30,9 +30,9 @@ async function untilDone<T>(what: string, log: Logger, signal: AbortSignal, step
 /** Wires config → ClickHouse, Kafka, HTTP. Holds no domain logic (that is IngestHandler's). */
 export async function startIngestService(config: IngestConfig, log: Logger): Promise<RunningIngest> {
   const stopping = new AbortController();
-  const metrics = createIngestMetrics();
   const state = { migrated: false, started: false };
   let runner: ConsumerRunner | undefined;
+  const metrics = createIngestMetrics(() => runner?.status);
   let handler: IngestHandler | undefined;
 
   const server = await startHealthServer({
