@@ -137,17 +137,15 @@ async function waitForCount(
   let last = -1;
   let lastReport = 0;
   let lastChange = Date.now();
-  let lastChangeAt = Date.now();
   while (Date.now() < until) {
     const now = await count().catch(() => last);
     if (now !== last) {
       last = now;
       lastChange = Date.now();
-      lastChangeAt = lastChange;
     }
     if (last >= target) return { at: Date.now(), reached: last };
     if (stallMs !== undefined && last > 0 && Date.now() - lastChange > stallMs)
-      return { at: lastChangeAt, reached: last };
+      return { at: lastChange, reached: last };
     if (Date.now() - lastReport > 5_000) {
       process.stderr.write(`  ${what}: ${fmt(last)} / ${fmt(target)}\n`);
       lastReport = Date.now();

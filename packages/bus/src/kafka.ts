@@ -1,4 +1,4 @@
-import { Kafka, type KafkaConfig, logLevel as KafkaLogLevel, type logCreator } from 'kafkajs';
+import { type Admin, Kafka, type KafkaConfig, logLevel as KafkaLogLevel, type logCreator } from 'kafkajs';
 
 /** Minimal logger shape (pino satisfies it) so this package does not depend on pino. */
 export interface BusLogger {
@@ -52,36 +52,39 @@ export function createKafka(config: BusConfig): Kafka {
   return new Kafka(options);
 }
 
-/** Which of `topics` do not exist. */
-export async function missingTopics(kafka: Kafka, topics: readonly string[]): Promise<string[]> {
+/** Runs `work` with a connected admin client, disconnected afterwards whatever happens. */
+export async function withAdmin<T>(kafka: Kafka, work: (admin: Admin) => Promise<T>): Promise<T> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    return topics.filter((t) => !existing.has(t));
+    return await work(admin);
   } finally {
     await admin.disconnect();
   }
 }
 
+/** Which of `topics` do not exist. */
+export async function missingTopics(admin: Admin, topics: readonly string[]): Promise<string[]> {
+  const existing = new Set(await admin.listTopics());
+  return topics.filter((t) => !existing.has(t));
+}
+
 /** Creates the topics that are missing (never changes existing ones). Returns those created. */
-export async function ensureTopics(
-  kafka: Kafka,
-  topics: Array<{ topic: string; numPartitions: number }>,
-): Promise<string[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((t) => !existing.has(t.topic));
-    if (missing.length > 0) {
+export function ensureTopics(kafka: Kafka, topics: Array<{ topic: string; numPartitions: number }>): Promise<string[]> {
+  return withAdmin(kafka, async (admin) => {
+    const missing = new Set(
+      await missingTopics(
+        admin,
+        topics.map((t) => t.topic),
+      ),
+    );
+    const create = topics.filter((t) => missing.has(t.topic));
+    if (create.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.numPartitions, replicationFactor: 1 })),
+        topics: create.map((t) => ({ topic: t.topic, numPartitions: t.numPartitions, replicationFactor: 1 })),
       });
     }
-    return missing.map((t) => t.topic);
-  } finally {
-    await admin.disconnect();
-  }
+    return create.map((t) => t.topic);
+  });
 }

@@ -19,6 +19,7 @@ async function readToEnd(kafka: Kafka, topic: string, timeoutMs: number): Promis
   await admin.connect();
   const groupId = `tracewatch-cli-dlq-${randomBytes(4).toString('hex')}`;
   try {
+    if ((await missingTopics(admin, [topic])).length > 0) throw new UsageError(`topic ${topic} does not exist`);
     const ends = new Map<number, bigint>(); // partition → offset of its last message + 1
     for (const p of await admin.fetchTopicOffsets(topic)) {
       if (BigInt(p.high) > BigInt(p.low)) ends.set(p.partition, BigInt(p.high));
@@ -69,7 +70,6 @@ export async function dlqCommand(argv: string[]): Promise<number> {
   const topic = `${stringFlag(args, 'topic-prefix') ?? process.env.TOPIC_PREFIX ?? ''}${TOPICS.traceEventsDlq}`;
 
   const kafka = createKafka({ brokers, clientId: 'tracewatch-cli', retries: 3, silent: true });
-  if ((await missingTopics(kafka, [topic])).length > 0) throw new UsageError(`topic ${topic} does not exist`);
   const entries = inWrittenOrder((await readToEnd(kafka, topic, timeoutMs)).map(deadLetterEntry));
   if (format === 'json') for (const e of entries) process.stdout.write(`${JSON.stringify(e)}\n`);
   else process.stdout.write(deadLetterReport(entries, limit, topic));

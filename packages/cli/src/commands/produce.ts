@@ -1,4 +1,4 @@
-import { createKafka, missingTopics } from '@tracewatch/bus';
+import { createKafka, missingTopics, withAdmin } from '@tracewatch/bus';
 import { type Decoded, decodeEvaluation, decodeReportedMetric, decodeTraceEvent, TOPICS } from '@tracewatch/schema';
 import { Partitioners } from 'kafkajs';
 import { intFlag, parseArgs, rejectUnknownFlags, stringFlag, UsageError } from '../args.js';
@@ -47,7 +47,7 @@ export async function produceCommand(argv: string[]): Promise<number> {
 
   const kafka = createKafka({ brokers, clientId: 'tracewatch-cli', retries: 5, silent: true });
   // kafkajs would retry a missing topic forever, silently: say so instead.
-  if ((await missingTopics(kafka, [topic])).length > 0)
+  if ((await withAdmin(kafka, (admin) => missingTopics(admin, [topic]))).length > 0)
     throw new UsageError(`topic ${topic} does not exist (ingest or \`npm run stack:up\` creates the topics)`);
   const producer = kafka.producer({
     idempotent: true,

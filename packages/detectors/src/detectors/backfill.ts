@@ -52,7 +52,7 @@
  */
 import { evaluationCoversOrg, evaluationStartDay } from '../evaluations.js';
 import { formatCount, formatPercent, formatProbability } from '../format.js';
-import { dayRange, orgKeyOf, pruneDays, RetentionWindow } from '../retention.js';
+import { dayRange, pruneDays, RetentionWindow } from '../retention.js';
 import { binomialOverdispersion, quasiBinomialSf } from '../stats/quasi-binomial.js';
 import { DEFAULT_UTC_OFFSET_MINUTES, dayNumberToIso, isoWeekday, localDayNumber } from '../time.js';
 import type { Detector, EvaluateContext, Localized, TestOutcome, TraceRecord } from '../types.js';
@@ -129,21 +129,14 @@ function sum(unit: UnitState, first: number, last: number): Counts {
 /** Creates the backfill detector (see the module comment for the method). */
 export function createBackfillDetector(options: Partial<BackfillOptions> = {}): Detector {
   const o: BackfillOptions = { ...BACKFILL_DEFAULTS, ...options };
-  const units = new Map<string, UnitState>();
   const retention = new RetentionWindow(o.retentionDays);
-
-  // observe finds units without building a key per record; `units` keeps evaluate's order
-  const unitIndex = new UnitIndex<UnitState>();
-  const newUnit = (platformId: string, orgId: string): UnitState => {
-    const unit: UnitState = { platformId, orgId, days: new Map() };
-    units.set(orgKeyOf(platformId, orgId), unit);
-    return unit;
-  };
+  const units = new UnitIndex<UnitState>();
+  const newUnit = (platformId: string, orgId: string): UnitState => ({ platformId, orgId, days: new Map() });
 
   function observe(r: TraceRecord): void {
     const day = localDayNumber(r.recordedAt, o.utcOffsetMinutes);
     if (!retention.admit(day)) return;
-    const unit = unitIndex.getOrAdd(r.platformId, r.orgId, newUnit);
+    const unit = units.getOrAdd(r.platformId, r.orgId, newUnit);
     let cell = unit.days.get(day);
     if (!cell) {
       cell = { n: 0, b: 0, lagBuckets: [0, 0, 0, 0] };
@@ -184,14 +177,13 @@ export function createBackfillDetector(options: Partial<BackfillOptions> = {}): 
     for (const unit of units.values()) pruneDays(unit.days, cutoff);
     // last recording day that has fully ended by asOf
     const lastComplete = localDayNumber(ctx.asOf, o.utcOffsetMinutes) - 1;
+    const ordered = units.inKeyOrder();
     const byPlatform = new Map<string, UnitState[]>();
-    for (const key of [...units.keys()].sort()) {
-      const unit = units.get(key)!;
+    for (const [, unit] of ordered) {
       byPlatform.set(unit.platformId, [...(byPlatform.get(unit.platformId) ?? []), unit]);
     }
     const outcomes: TestOutcome[] = [];
-    for (const key of [...units.keys()].sort()) {
-      const unit = units.get(key)!;
+    for (const [, unit] of ordered) {
       const span = dayRange(unit.days);
       if (!span) continue;
       const peers = (byPlatform.get(unit.platformId) ?? []).filter((u) => u !== unit);

@@ -79,7 +79,7 @@ import { type Calendar, PRC_CALENDAR } from '../calendar/calendar.js';
 import { chooseDayProfile, type DayProfile, estimateDayProfile } from '../calendar/day-profile.js';
 import { evaluationCoversOrg, evaluationCoversPlatform, evaluationEndDay, evaluationStartDay } from '../evaluations.js';
 import { formatCount, formatNumber, formatPercent, formatProbability } from '../format.js';
-import { dayRange, orgKeyOf, pruneDays, RetentionWindow } from '../retention.js';
+import { dayRange, pruneDays, RetentionWindow } from '../retention.js';
 import { volumeWeightedOverdispersion } from '../stats/dispersion.js';
 import { studentTSf } from '../stats/student-t.js';
 import { DEFAULT_UTC_OFFSET_MINUTES, dayNumberToIso, localDayNumber } from '../time.js';
@@ -249,15 +249,14 @@ function topActorExcess(
  */
 export function createBurstBeforeEvaluationDetector(options: Partial<BurstBeforeEvaluationOptions> = {}): Detector {
   const o: BurstBeforeEvaluationOptions = { ...BURST_BEFORE_EVALUATION_DEFAULTS, ...options };
-  const units = new Map<string, UnitState>();
   const retention = new RetentionWindow(o.retentionDays);
-  // observe finds units without building a key per record; `units` keeps evaluate's order
-  const unitIndex = new UnitIndex<UnitState>();
-  const newUnit = (platformId: string, orgId: string): UnitState => {
-    const unit: UnitState = { platformId, orgId, occurred: new Map(), recorded: new Map() };
-    units.set(orgKeyOf(platformId, orgId), unit);
-    return unit;
-  };
+  const units = new UnitIndex<UnitState>();
+  const newUnit = (platformId: string, orgId: string): UnitState => ({
+    platformId,
+    orgId,
+    occurred: new Map(),
+    recorded: new Map(),
+  });
 
   function observe(r: TraceRecord): void {
     const occurredDay = localDayNumber(r.occurredAt, o.utcOffsetMinutes);
@@ -265,7 +264,7 @@ export function createBurstBeforeEvaluationDetector(options: Partial<BurstBefore
     const keepRecorded = retention.admit(recordedDay, Math.max(recordedDay, occurredDay));
     const keepOccurred = occurredDay >= retention.cutoff();
     if (!keepRecorded && !keepOccurred) return;
-    const unit = unitIndex.getOrAdd(r.platformId, r.orgId, newUnit);
+    const unit = units.getOrAdd(r.platformId, r.orgId, newUnit);
     if (keepRecorded) unit.recorded.set(recordedDay, (unit.recorded.get(recordedDay) ?? 0) + 1);
     if (keepOccurred) {
       let cell = unit.occurred.get(occurredDay);
@@ -328,8 +327,7 @@ export function createBurstBeforeEvaluationDetector(options: Partial<BurstBefore
     const lastCompleteDay = localDayNumber(ctx.asOf, o.utcOffsetMinutes) - 1;
     const pooled = pooledProfiles(ctx, lastCompleteDay);
     const outcomes: TestOutcome[] = [];
-    for (const key of [...units.keys()].sort()) {
-      const unit = units.get(key)!;
+    for (const [, unit] of units.inKeyOrder()) {
       const span = dayRange(unit.occurred);
       if (!span) continue;
       const windows = windowsForUnit(ctx.evaluations, unit.platformId, unit.orgId, o.utcOffsetMinutes);

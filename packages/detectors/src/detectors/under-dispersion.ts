@@ -61,7 +61,7 @@ import { type DispersionTest, pearsonDispersion } from '../stats/dispersion.js';
 import { DEFAULT_UTC_OFFSET_MINUTES, dayNumberToIso, isoWeekday, localDayNumber } from '../time.js';
 import type { Detector, EvaluateContext, Localized, Scope, TestOutcome, TraceRecord } from '../types.js';
 import { ActorIndex } from './support/actor-index.js';
-import { UnitIndex } from './support/unit-index.js';
+import { sortByKey, UnitIndex } from './support/unit-index.js';
 
 export interface UnderDispersionOptions {
   minDays: number;
@@ -115,31 +115,21 @@ export function createUnderDispersionDetector(options: Partial<UnderDispersionOp
   if (!(Number.isInteger(o.windowWeeks) && o.windowWeeks >= 1))
     throw new RangeError(`windowWeeks must be a positive integer, got ${o.windowWeeks}`);
   const windowDays = 7 * o.windowWeeks;
-  const orgs = new Map<string, Counted>();
-  const actors = new Map<string, Counted>();
   const retention = new RetentionWindow(o.retentionDays);
-
-  // Lookups for observe without building a key string per record (the keyed maps above are
-  // for evaluate's ordering).
-  const orgIndex = new UnitIndex<Counted>();
-  const actorIndex = new ActorIndex<Counted>();
-  const newOrg = (platformId: string, orgId: string): Counted => {
-    const org = { platformId, orgId, days: new Map<number, number>() };
-    orgs.set(orgKeyOf(platformId, orgId), org);
-    return org;
-  };
+  const orgs = new UnitIndex<Counted>();
+  const actors = new ActorIndex<Counted>();
+  const newOrg = (platformId: string, orgId: string): Counted => ({ platformId, orgId, days: new Map() });
 
   function observe(r: TraceRecord): void {
     const day = localDayNumber(r.occurredAt, o.utcOffsetMinutes);
     if (!retention.admit(day, Math.max(day, localDayNumber(r.recordedAt, o.utcOffsetMinutes)))) return;
-    const org = orgIndex.getOrAdd(r.platformId, r.orgId, newOrg);
+    const org = orgs.getOrAdd(r.platformId, r.orgId, newOrg);
     increment(org.days, day);
     if (!o.actorLevel) return;
-    let actor = actorIndex.get(r.platformId, r.orgId, r.actorId);
+    let actor = actors.get(r.platformId, r.orgId, r.actorId);
     if (actor === undefined) {
       actor = { platformId: r.platformId, orgId: r.orgId, actorId: r.actorId, days: new Map() };
-      actorIndex.add(r.platformId, r.orgId, r.actorId, actor);
-      actors.set(`${orgKeyOf(r.platformId, r.orgId)}\u0000${r.actorId}`, actor);
+      actors.add(r.platformId, r.orgId, r.actorId, actor);
     }
     increment(actor.days, day);
   }
@@ -169,7 +159,7 @@ export function createUnderDispersionDetector(options: Partial<UnderDispersionOp
       );
     }
     const byOrg = new Map<string, DayProfile>();
-    for (const [key, org] of orgs) {
+    for (const [key, org] of orgs.inKeyOrder()) {
       const span = dayRange(org.days);
       if (!span) continue;
       byOrg.set(
@@ -190,8 +180,12 @@ export function createUnderDispersionDetector(options: Partial<UnderDispersionOp
     const lastComplete = localDayNumber(ctx.asOf, o.utcOffsetMinutes) - 1;
     const byOrg = profiles(lastComplete);
     const outcomes: TestOutcome[] = [];
-    const scopes: [string, Counted][] = [...orgs.entries(), ...actors.entries()];
-    scopes.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    // orgs and their actors in one order: an actor's key is its org's key, NUL, its id
+    const actorEntries = [...actors.values()].map((a): [string, Counted] => [
+      `${orgKeyOf(a.platformId, a.orgId)}\u0000${a.actorId}`,
+      a,
+    ]);
+    const scopes = sortByKey([...orgs.inKeyOrder(), ...actorEntries]);
     for (const [, counted] of scopes) {
       const profile = byOrg.get(orgKeyOf(counted.platformId, counted.orgId));
       const span = dayRange(counted.days);

@@ -1,6 +1,14 @@
+import { orgKeyOf } from '../../retention.js';
+
+/** Sorts [key, value] pairs by key, as `[...keys].sort()` orders strings (UTF-16 code units). */
+export function sortByKey<V>(entries: Array<[string, V]>): Array<[string, V]> {
+  return entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
 /**
  * State per unit (platform and org), found with two Map lookups on the record's own strings:
  * no key string is built per record, which on the observe path costs more than the lookups.
+ * The unit keys (orgKeyOf) are built only when evaluate asks for the units in order.
  */
 export class UnitIndex<V> {
   private readonly byPlatform = new Map<string, Map<string, V>>();
@@ -22,5 +30,19 @@ export class UnitIndex<V> {
       orgs.set(orgId, value);
     }
     return value;
+  }
+
+  /** Every unit's state, in no particular order. */
+  *values(): IterableIterator<V> {
+    for (const orgs of this.byPlatform.values()) yield* orgs.values();
+  }
+
+  /** Every unit as [orgKeyOf(platformId, orgId), state], sorted by that key. */
+  inKeyOrder(): Array<[string, V]> {
+    const out: Array<[string, V]> = [];
+    for (const [platformId, orgs] of this.byPlatform) {
+      for (const [orgId, value] of orgs) out.push([orgKeyOf(platformId, orgId), value]);
+    }
+    return sortByKey(out);
   }
 }
