@@ -16,6 +16,7 @@ export const TOPIC_PARTITIONS = {
   evaluations: 1,
   'reported-metrics': 3,
   alerts: 3,
+  'alert-commands': 3,
 };
 
 /**

@@ -1,3 +1,4 @@
+export * from './alerts.js';
 export * from './batch.js';
 export * from './common.js';
 export * from './decode.js';

@@ -5,6 +5,7 @@ export const TOPICS = {
   evaluations: 'evaluations',
   reportedMetrics: 'reported-metrics',
   alerts: 'alerts',
+  alertCommands: 'alert-commands',
 } as const;
 export type TopicKey = keyof typeof TOPICS;
 
@@ -20,4 +21,5 @@ export const TOPIC_PARTITIONS: Record<(typeof TOPICS)[TopicKey], number> = {
   evaluations: 1,
   'reported-metrics': 3,
   alerts: 3,
+  'alert-commands': 3,
 };
