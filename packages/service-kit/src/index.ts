@@ -3,4 +3,5 @@ export * from './config.js';
 export * from './health.js';
 export * from './logger.js';
 export * from './shutdown.js';
+export * from './retry.js';
 export * from './worker-pool.js';
