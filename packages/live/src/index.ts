@@ -1,0 +1,4 @@
+export * from './alert-commands.js';
+export * from './schedule.js';
+export * from './store-inputs.js';
+export * from './watermark.js';
