@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluationDue } from './schedule.js';
 
-const opts = { everyMs: 60_000, utcOffsetMinutes: 480 };
+const opts = { evaluateEveryMs: 60_000, utcOffsetMinutes: 480 };
 const at = (iso: string) => Date.parse(iso);
 
 describe('evaluationDue', () => {

@@ -49,3 +49,35 @@ export const envTypes = {
       .default(def),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
+
+/** A topic prefix per deployment (and per test run): prepended to every topic name. */
+const topicPrefix = z
+  .string()
+  .regex(/^[a-zA-Z0-9._-]*$/, 'only letters, digits, . _ -')
+  .default('');
+
+/**
+ * Env fragments every service shares, spread into its own schema, so that a variable means the
+ * same everywhere: `z.object({ ...kafkaEnv, ...clickhouseEnv, ...httpEnv(8082), MY_VAR: … })`.
+ */
+export const kafkaEnv = {
+  KAFKA_BROKERS: envTypes.brokers,
+  // A crashed member's partitions move to the others after this long without heartbeats.
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+  // Not ready once no broker has answered for this long (a live one answers every few seconds).
+  KAFKA_UNREACHABLE_AFTER_MS: z.coerce.number().int().min(6_000).max(600_000).default(15_000),
+  TOPIC_PREFIX: topicPrefix,
+};
+
+export const clickhouseEnv = {
+  CLICKHOUSE_URL: envTypes.url('http://127.0.0.1:8123'),
+  CLICKHOUSE_DATABASE: envTypes.identifier('tracewatch'),
+  CLICKHOUSE_USER: z.string().default('default'),
+  CLICKHOUSE_PASSWORD: z.string().default(''),
+};
+
+export const httpEnv = (defaultPort: number) => ({
+  HTTP_PORT: envTypes.port(defaultPort),
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  LOG_LEVEL: envTypes.logLevel,
+});

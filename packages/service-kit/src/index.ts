@@ -4,4 +4,5 @@ export * from './health.js';
 export * from './logger.js';
 export * from './shutdown.js';
 export * from './retry.js';
+export * from './service.js';
 export * from './worker-pool.js';
