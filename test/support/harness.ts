@@ -101,23 +101,48 @@ process.on('exit', () => {
 });
 
 /** Starts the built ingest service (services/ingest/dist) as a child process. */
-export async function startIngest(
+export function startIngest(
   scope: ReturnType<typeof uniqueScope>,
   extraEnv: Record<string, string> = {},
 ): Promise<IngestProcess> {
+  return startServiceProcess('ingest', scope, {
+    KAFKA_GROUP_ID: scope.groupId,
+    INGEST_BATCH_MAX_WAIT_MS: '100',
+    ...extraEnv,
+  });
+}
+
+/** Starts the built detector service (services/detector/dist), reading what ingest of `scope` stores. */
+export function startDetector(
+  scope: ReturnType<typeof uniqueScope>,
+  extraEnv: Record<string, string> = {},
+): Promise<ServiceProcess> {
+  return startServiceProcess('detector', scope, {
+    DETECTOR_GROUP_ID: `${scope.groupId}.detector`,
+    DETECTOR_INGEST_GROUP_ID: scope.groupId,
+    ...extraEnv,
+  });
+}
+
+export type ServiceProcess = IngestProcess;
+
+/** Starts a built service (services/NAME/dist/main.js) on the scope's topics and database; waits for /readyz. */
+export async function startServiceProcess(
+  name: string,
+  scope: ReturnType<typeof uniqueScope>,
+  extraEnv: Record<string, string> = {},
+): Promise<ServiceProcess> {
   const port = await freePort();
   let out = '';
-  const proc = spawn(process.execPath, [`${REPO_ROOT}services/ingest/dist/main.js`], {
+  const proc = spawn(process.execPath, [`${REPO_ROOT}services/${name}/dist/main.js`], {
     env: {
       ...process.env,
       KAFKA_BROKERS: brokers().join(','),
       CLICKHOUSE_URL: clickhouseUrl(),
       CLICKHOUSE_DATABASE: scope.database,
       TOPIC_PREFIX: scope.topicPrefix,
-      KAFKA_GROUP_ID: scope.groupId,
       HTTP_PORT: String(port),
       LOG_LEVEL: 'info',
-      INGEST_BATCH_MAX_WAIT_MS: '100',
       KAFKA_SESSION_TIMEOUT_MS: '8000',
       ...extraEnv,
     },
@@ -140,7 +165,7 @@ export async function startIngest(
     const r = await fetch(`http://127.0.0.1:${port}/readyz`);
     return { status: r.status, body: await r.text() };
   };
-  const handle: IngestProcess = {
+  const handle: ServiceProcess = {
     port,
     proc,
     output: () => out,
@@ -154,9 +179,9 @@ export async function startIngest(
       await exited;
     },
   };
-  await waitFor('ingest /readyz', async () => (await readyz()).status === 200, 90_000).catch((err: Error) => {
+  await waitFor(`${name} /readyz`, async () => (await readyz()).status === 200, 90_000).catch((err: Error) => {
     proc.kill('SIGKILL');
-    throw new Error(`${err.message}\n--- ingest output ---\n${out.slice(-4000)}`);
+    throw new Error(`${err.message}\n--- ${name} output ---\n${out.slice(-4000)}`);
   });
   return handle;
 }

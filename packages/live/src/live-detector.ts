@@ -110,6 +110,17 @@ export class LiveDetector {
     this.tracker.adopt(active);
   }
 
+  /** Whether an evaluation is due now (see evaluationDue). */
+  isDue(now: number): boolean {
+    const asOf = this.watermark.value;
+    return asOf !== null && evaluationDue(asOf, this.last, now, this.options) !== null;
+  }
+
+  /** Fingerprints sent and still holding. */
+  get trackedFindings(): number {
+    return this.tracker.size;
+  }
+
   /** Evaluates when due (see evaluationDue), or now when `force`; null when nothing is due. */
   evaluate(
     now: number,

@@ -1,0 +1,276 @@
+/**
+ * Wires the live detector to Kafka, ClickHouse and HTTP; the deciding is LiveDetector's
+ * (packages/live) and the DetectionEngine's, the same code `tracewatch analyze` runs.
+ *
+ * Start: snapshot ingest's committed offsets of trace-events (everything before them is
+ * stored), rebuild the state from ClickHouse, then read trace-events from those offsets on.
+ * Events on both sides of that seam are dropped once by the engine's replay filter, so nothing
+ * counts twice and nothing is missed. Every instance keeps the whole state (the BH families
+ * and the peer comparisons span all units, so a share of the units would decide differently);
+ * the group decides who *emits*: the member holding the evaluations partition sends the alert
+ * commands, the others stand by, ready to take over without a rebuild.
+ */
+import { randomBytes } from 'node:crypto';
+import { createKafka, ensureTopics, withAdmin } from '@tracewatch/bus';
+import { LiveDetector, readEvaluations, readReportedMetrics, readStoredRecords } from '@tracewatch/live';
+import { type AlertCommand, TOPIC_PARTITIONS, TOPICS } from '@tracewatch/schema';
+import { type Logger, type RunningService, startService } from '@tracewatch/service-kit';
+import { createStore, migrate, type Store, selectRows } from '@tracewatch/store';
+import type { Admin, Consumer, Producer } from 'kafkajs';
+import type { DetectorConfig } from './config.js';
+import { createDetectorMetrics } from './metrics.js';
+
+export interface ActiveAlert {
+  fingerprint: string;
+  periodEnd: string;
+}
+
+export interface DetectorDependencies {
+  /** Alerts the store holds as active (open, acknowledged): a new leader withdraws those no longer found. */
+  activeAlerts?: (store: Store) => Promise<ActiveAlert[]>;
+}
+
+const TICK_MS = 250;
+
+/** Open or acknowledged alerts in ClickHouse (none while the alerts table does not exist yet). */
+async function activeAlertsInStore(store: Store): Promise<ActiveAlert[]> {
+  const exists = await selectRows<{ n: number }>(
+    store,
+    `SELECT count() AS n FROM system.tables WHERE database = '${store.database}' AND name = 'alerts'`,
+  );
+  if (Number(exists[0]?.n ?? 0) === 0) return [];
+  const rows = await selectRows<{ fingerprint: string; period_end: string }>(
+    store,
+    `SELECT fingerprint, toString(period_end) AS period_end FROM ${store.database}.alerts FINAL
+     WHERE state IN ('open', 'acknowledged')`,
+  );
+  return rows.map((r) => ({ fingerprint: r.fingerprint, periodEnd: r.period_end }));
+}
+
+/** Where each trace-events partition continues after the rebuild: ingest's committed offset, else the start. */
+async function seamOffsets(admin: Admin, groupId: string, topic: string) {
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  const bounds = await admin.fetchTopicOffsets(topic);
+  return bounds.map((b) => {
+    const c = committed?.partitions.find((p) => p.partition === b.partition)?.offset ?? '-1';
+    const offset = c === '-1' || BigInt(c) < BigInt(b.low) ? b.low : c;
+    return { partition: b.partition, offset, behind: BigInt(offset) < BigInt(b.high) };
+  });
+}
+
+export async function startDetectorService(
+  config: DetectorConfig,
+  log: Logger,
+  deps: DetectorDependencies = {},
+): Promise<RunningService> {
+  const topic = (name: string) => `${config.TOPIC_PREFIX}${name}`;
+  const traceTopic = topic(TOPICS.traceEvents);
+  const evaluationsTopic = topic(TOPICS.evaluations);
+  const commandsTopic = topic(TOPICS.alertCommands);
+  const by = `system:detector@${config.DETECTOR_INSTANCE_ID}`;
+  const live = new LiveDetector({
+    allowedLatenessMs: config.DETECTOR_ALLOWED_LATENESS_MS,
+    evaluateEveryMs: config.DETECTOR_EVALUATE_EVERY_MS,
+    utcOffsetMinutes: config.DETECTOR_UTC_OFFSET_MINUTES,
+    by,
+  });
+  const status = {
+    migrated: false,
+    rebuilt: false,
+    leader: false,
+    stateConsumer: undefined as string | undefined,
+    crashed: undefined as string | undefined,
+    storeError: undefined as string | undefined,
+  };
+  const metrics = createDetectorMetrics(() => ({
+    watermark: live.watermark.value,
+    latestRecordedAt: live.watermark.latestRecordedAt,
+    replayIds: live.engine.replayMemory.ids,
+    replayBytes: live.engine.replayMemory.bytes,
+    leader: status.leader,
+    sentFingerprints: live.trackedFindings,
+  }));
+  const store = createStore({
+    url: config.CLICKHOUSE_URL,
+    database: config.CLICKHOUSE_DATABASE,
+    username: config.CLICKHOUSE_USER,
+    password: config.CLICKHOUSE_PASSWORD,
+  });
+  const kafka = createKafka({
+    brokers: config.KAFKA_BROKERS,
+    clientId: `tracewatch-detector-${config.DETECTOR_INSTANCE_ID}`,
+    log,
+  });
+  const activeAlerts = deps.activeAlerts ?? activeAlertsInStore;
+  let stateConsumer: Consumer | undefined;
+  let leaderConsumer: Consumer | undefined;
+  let producer: Producer | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let forceEvaluation = false;
+  let becameLeader = false;
+  let ticking: Promise<void> = Promise.resolve();
+
+  const send = async (commands: AlertCommand[]) => {
+    if (commands.length === 0 || !producer) return;
+    await producer.send({
+      topic: commandsTopic,
+      messages: commands.map((c) => ({
+        key: c.kind === 'finding' ? c.finding.fingerprint : c.fingerprint,
+        value: JSON.stringify(c),
+      })),
+    });
+    for (const c of commands) metrics.commands.inc({ kind: c.kind });
+  };
+
+  /** One turn of the loop: adopt leadership, evaluate when due, send (leader only). */
+  const tick = async () => {
+    if (!status.rebuilt) return;
+    if (becameLeader) {
+      becameLeader = false;
+      live.resetSent(await activeAlerts(store));
+      forceEvaluation = true;
+    }
+    const now = Date.now();
+    if (!forceEvaluation && !live.isDue(now)) return;
+    const [evaluations, reported] = await Promise.all([readEvaluations(store), readReportedMetrics(store)]);
+    const result = live.evaluate(now, () => ({ evaluations, metrics: reported }), forceEvaluation);
+    if (!result) return;
+    forceEvaluation = false;
+    metrics.evaluations.inc({ trigger: result.trigger });
+    metrics.evaluationSeconds.observe(result.seconds);
+    metrics.findings.reset();
+    for (const f of result.findings) metrics.findings.inc({ detector: f.detector, severity: f.severity });
+    if (status.leader) await send(result.commands);
+    log.info(
+      {
+        asOf: new Date(result.asOf).toISOString(),
+        trigger: result.trigger,
+        findings: result.findings.length,
+        commands: status.leader ? result.commands.length : 0,
+        seconds: Number(result.seconds.toFixed(3)),
+      },
+      'evaluated',
+    );
+  };
+
+  const loop = () => {
+    ticking = ticking.then(tick).then(
+      () => {
+        status.storeError = undefined;
+      },
+      (err: Error) => {
+        // ClickHouse or Kafka unavailable: the next turn tries again (nothing is lost: the
+        // commands of a failed turn are derived again from the state).
+        status.storeError = err.message;
+        log.warn({ err: err.message }, 'evaluation turn failed; retrying');
+        live.resetSent([]);
+        becameLeader = status.leader;
+      },
+    );
+  };
+
+  return startService({
+    name: 'detector',
+    log,
+    port: config.HTTP_PORT,
+    host: config.HTTP_HOST,
+    registry: metrics.registry,
+    notAlive: () => (status.crashed ? [`consumer crashed: ${status.crashed}`] : []),
+    notReady: () => {
+      const reasons: string[] = [];
+      if (!status.migrated) reasons.push('ClickHouse not reached yet (migrations pending)');
+      else if (!status.rebuilt) reasons.push('rebuilding state from ClickHouse');
+      if (status.stateConsumer) reasons.push(status.stateConsumer);
+      if (status.storeError) reasons.push(`evaluation failing: ${status.storeError}`);
+      if (status.crashed) reasons.push(`consumer crashed: ${status.crashed}`);
+      return reasons;
+    },
+    boot: async (step) => {
+      await step('ClickHouse migrations', () => migrate(store));
+      status.migrated = true;
+      const topics = Object.entries(TOPIC_PARTITIONS).map(([t, numPartitions]) => ({ topic: topic(t), numPartitions }));
+      await step('Kafka topic check', () => ensureTopics(kafka, topics));
+      producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      await step('Kafka producer connect', () => producer!.connect());
+
+      const seam = await step('ingest offsets', () =>
+        withAdmin(kafka, (admin) => seamOffsets(admin, config.DETECTOR_INGEST_GROUP_ID, traceTopic)),
+      );
+      const started = performance.now();
+      const rows = await step('rebuild from ClickHouse', async () => {
+        return readStoredRecords(store, (records) => {
+          live.observeStored(records);
+          metrics.events.inc({ source: 'store' }, records.length);
+        });
+      });
+      const seconds = (performance.now() - started) / 1000;
+      metrics.rebuildSeconds.set(seconds);
+      metrics.rebuildEvents.set(rows);
+      log.info({ rows, seconds: Number(seconds.toFixed(2)), seam }, 'state rebuilt from ClickHouse');
+      for (const s of seam) live.setBehind(s.partition, s.behind);
+
+      // Reads every partition (its own group, never committed: where to start is the seam).
+      stateConsumer = kafka.consumer({
+        groupId: `${config.DETECTOR_GROUP_ID}.state.${config.DETECTOR_INSTANCE_ID}.${randomBytes(4).toString('hex')}`,
+        sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
+        allowAutoTopicCreation: false,
+        maxWaitTimeInMs: 250,
+      });
+      stateConsumer.on(stateConsumer.events.CRASH, (e) => {
+        if (!e.payload.restart) status.crashed = (e.payload.error as Error).message;
+      });
+      await step('Kafka consumer connect', () => stateConsumer!.connect());
+      await stateConsumer.subscribe({ topic: traceTopic, fromBeginning: false });
+      await stateConsumer.run({
+        autoCommit: false,
+        eachBatch: async ({ batch }) => {
+          const before = live.counts.invalid;
+          live.observeMessages(
+            batch.partition,
+            batch.messages.map((m) => m.value),
+            Number(batch.offsetLag()),
+            Date.now(),
+          );
+          metrics.events.inc({ source: 'kafka' }, batch.messages.length);
+          metrics.invalid.inc(live.counts.invalid - before);
+        },
+      });
+      for (const s of seam) stateConsumer.seek({ topic: traceTopic, partition: s.partition, offset: s.offset });
+      status.rebuilt = true;
+
+      // Leadership: whoever holds the evaluations partition emits; a new evaluation re-judges at once.
+      leaderConsumer = kafka.consumer({
+        groupId: config.DETECTOR_GROUP_ID,
+        sessionTimeout: config.KAFKA_SESSION_TIMEOUT_MS,
+        allowAutoTopicCreation: false,
+        maxWaitTimeInMs: 1_000,
+      });
+      leaderConsumer.on(leaderConsumer.events.GROUP_JOIN, (e) => {
+        const leader = (e.payload.memberAssignment[evaluationsTopic] ?? []).length > 0;
+        if (leader && !status.leader) becameLeader = true;
+        status.leader = leader;
+        log.info({ leader }, leader ? 'emitting alert commands for the group' : 'standing by');
+      });
+      leaderConsumer.on(leaderConsumer.events.CRASH, (e) => {
+        if (!e.payload.restart) status.crashed = (e.payload.error as Error).message;
+      });
+      await step('Kafka group join', () => leaderConsumer!.connect());
+      await leaderConsumer.subscribe({ topic: evaluationsTopic, fromBeginning: false });
+      await leaderConsumer.run({
+        eachBatch: async () => {
+          forceEvaluation = true;
+        },
+      });
+      timer = setInterval(loop, TICK_MS);
+      log.info({ topic: traceTopic, commands: commandsTopic, by }, 'detecting');
+    },
+    stop: async () => {
+      if (timer) clearInterval(timer);
+      await ticking;
+      await leaderConsumer?.disconnect().catch(() => undefined);
+      await stateConsumer?.disconnect().catch(() => undefined);
+      await producer?.disconnect().catch(() => undefined);
+      await store.close();
+    },
+  });
+}

@@ -1,0 +1,124 @@
+/**
+ * The detector service on the real Kafka and ClickHouse, against `tracewatch analyze` on the
+ * same files (the parity contract, DESIGN.md): the fingerprints the service leaves active on
+ * the alert-commands topic (last command per fingerprint a finding) equal analyze's findings.
+ */
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyzeFiles } from '@tracewatch/cli';
+import { alertCommandSchema, TOPICS } from '@tracewatch/schema';
+import { simulateToDirectory } from '@tracewatch/simulator';
+import { countTraceEvents } from '@tracewatch/store';
+import type { Consumer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  cleanUpScopes,
+  runCli,
+  type ServiceProcess,
+  startDetector,
+  startIngest,
+  testKafka,
+  testStore,
+  uniqueScope,
+  waitFor,
+} from './support/harness.js';
+
+let dir: string;
+let expected: string[];
+let lines: string[];
+let asOf: number;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tw-detector-'));
+  await simulateToDirectory({ seed: 5, units: 12, months: 3, scenarioRate: 0.5 }, dir);
+  lines = (await readFile(join(dir, 'events.jsonl'), 'utf8')).split('\n').filter((l) => l !== '');
+  const result = await analyzeFiles({
+    events: join(dir, 'events.jsonl'),
+    evaluations: join(dir, 'evaluations.jsonl'),
+    metrics: join(dir, 'metrics.jsonl'),
+  });
+  expected = (result.findings ?? []).map((f) => f.fingerprint).sort();
+  asOf = result.stats.asOf!;
+}, 120_000);
+
+afterAll(cleanUpScopes);
+
+/** Follows the alert-commands topic; `active()` is the set whose last command is a finding. */
+async function followCommands(topic: string) {
+  const kafka = testKafka();
+  const consumer: Consumer = kafka.consumer({ groupId: `reader_${Date.now()}_${Math.random()}` });
+  const last = new Map<string, string>();
+  let count = 0;
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const c = alertCommandSchema.parse(JSON.parse(message.value!.toString()));
+      count++;
+      if (c.kind === 'finding') last.set(c.finding.fingerprint, 'finding');
+      else if (c.kind === 'withdraw') last.set(c.fingerprint, 'withdraw');
+    },
+  });
+  return {
+    active: () => [...last].filter(([, k]) => k === 'finding').map(([f]) => f).sort(),
+    count: () => count,
+    stop: () => consumer.disconnect(),
+  };
+}
+
+function produce(scope: ReturnType<typeof uniqueScope>, file: string, topic: string) {
+  const r = runCli(['produce', file, '--topic', topic, '--topic-prefix', scope.topicPrefix]);
+  expect(r.status, r.stderr).toBe(0);
+}
+
+async function produceEvents(scope: ReturnType<typeof uniqueScope>, part: string[], name: string) {
+  const { writeFile } = await import('node:fs/promises');
+  const file = join(dir, `${scope.id}-${name}.jsonl`);
+  await writeFile(file, `${part.join('\n')}\n`);
+  produce(scope, file, TOPICS.traceEvents);
+}
+
+async function storedAll(scope: ReturnType<typeof uniqueScope>, n: number) {
+  const store = testStore(scope.database);
+  try {
+    await waitFor(`${n} events stored`, async () => (await countTraceEvents(store)) >= n, 120_000);
+  } finally {
+    await store.close();
+  }
+}
+
+const detectorEnv = { DETECTOR_ALLOWED_LATENESS_MS: '0', DETECTOR_EVALUATE_EVERY_MS: '300' };
+
+describe('detector service', () => {
+  it('leaves active exactly the findings analyze gives on the same files', async () => {
+    expect(expected.length).toBeGreaterThan(3);
+    const scope = uniqueScope('det_parity');
+    const ingest = await startIngest(scope);
+    const detectors: ServiceProcess[] = [];
+    const commands = await followCommands(`${scope.topicPrefix}${TOPICS.alertCommands}`);
+    try {
+      produce(scope, join(dir, 'evaluations.jsonl'), TOPICS.evaluations);
+      produce(scope, join(dir, 'metrics.jsonl'), TOPICS.reportedMetrics);
+      // Half stored before the detector starts (its rebuild), half read from Kafka after.
+      const half = Math.floor(lines.length / 2);
+      await produceEvents(scope, lines.slice(0, half), 'first');
+      await storedAll(scope, half);
+      detectors.push(await startDetector(scope, detectorEnv));
+      await produceEvents(scope, lines.slice(half), 'second');
+      await waitFor(
+        `the active set to equal analyze's ${expected.length} findings`,
+        async () => JSON.stringify(commands.active()) === JSON.stringify(expected),
+        120_000,
+      );
+      expect(commands.active()).toEqual(expected);
+      const metrics = await (await fetch(`http://127.0.0.1:${detectors[0]!.port}/metrics`)).text();
+      expect(metrics).toMatch(/tw_detector_leader 1/);
+      expect(metrics).toMatch(new RegExp(`tw_detector_watermark_seconds ${asOf / 1000}`));
+    } finally {
+      await commands.stop();
+      for (const d of detectors) await d.stop();
+      await ingest.stop();
+    }
+  });
+});
