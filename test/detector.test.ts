@@ -14,6 +14,7 @@ import type { Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cleanUpScopes,
+  httpGet,
   runCli,
   type ServiceProcess,
   startDetector,
@@ -61,7 +62,11 @@ async function followCommands(topic: string) {
     },
   });
   return {
-    active: () => [...last].filter(([, k]) => k === 'finding').map(([f]) => f).sort(),
+    active: () =>
+      [...last]
+        .filter(([, k]) => k === 'finding')
+        .map(([f]) => f)
+        .sort(),
     count: () => count,
     stop: () => consumer.disconnect(),
   };
@@ -112,12 +117,86 @@ describe('detector service', () => {
         120_000,
       );
       expect(commands.active()).toEqual(expected);
-      const metrics = await (await fetch(`http://127.0.0.1:${detectors[0]!.port}/metrics`)).text();
-      expect(metrics).toMatch(/tw_detector_leader 1/);
+      const metrics = (await httpGet(`http://127.0.0.1:${detectors[0]!.port}/metrics`)).body;
+      expect(metrics).toMatch(/^tw_detector_leader 1$/m);
       expect(metrics).toMatch(new RegExp(`tw_detector_watermark_seconds ${asOf / 1000}`));
     } finally {
       await commands.stop();
       for (const d of detectors) await d.stop();
+      await ingest.stop();
+    }
+  });
+
+  // Needs the alert store to know what the killed instance sent (withdrawals): runs with the keeper.
+  it.skip('decides the same when killed with SIGKILL mid-stream and restarted', async () => {
+    const scope = uniqueScope('det_kill');
+    const ingest = await startIngest(scope);
+    const commands = await followCommands(`${scope.topicPrefix}${TOPICS.alertCommands}`);
+    let detector: ServiceProcess | undefined;
+    try {
+      produce(scope, join(dir, 'evaluations.jsonl'), TOPICS.evaluations);
+      produce(scope, join(dir, 'metrics.jsonl'), TOPICS.reportedMetrics);
+      detector = await startDetector(scope, detectorEnv);
+      const third = Math.floor(lines.length / 3);
+      await produceEvents(scope, lines.slice(0, 2 * third), 'first');
+      await waitFor('a first evaluation', async () => commands.count() > 0, 60_000);
+      await detector.kill();
+      await produceEvents(scope, lines.slice(2 * third), 'second');
+      detector = await startDetector(scope, detectorEnv);
+      await waitFor(
+        `the active set to equal analyze's ${expected.length} findings`,
+        async () => JSON.stringify(commands.active()) === JSON.stringify(expected),
+        120_000,
+      );
+      expect(commands.active()).toEqual(expected);
+    } finally {
+      await commands.stop();
+      await detector?.stop();
+      await ingest.stop();
+    }
+  });
+
+  it('with two instances in one group, one emits; when it leaves the other takes over and decides alike', async () => {
+    const scope = uniqueScope('det_two');
+    const ingest = await startIngest(scope);
+    const commands = await followCommands(`${scope.topicPrefix}${TOPICS.alertCommands}`);
+    const running: ServiceProcess[] = [];
+    const isLeader = async (d: ServiceProcess) =>
+      /^tw_detector_leader 1$/m.test((await httpGet(`http://127.0.0.1:${d.port}/metrics`)).body);
+    try {
+      produce(scope, join(dir, 'evaluations.jsonl'), TOPICS.evaluations);
+      produce(scope, join(dir, 'metrics.jsonl'), TOPICS.reportedMetrics);
+      running.push(await startDetector(scope, detectorEnv), await startDetector(scope, detectorEnv));
+      const half = Math.floor(lines.length / 2);
+      await produceEvents(scope, lines.slice(0, half), 'first');
+      await waitFor(
+        'exactly one leader',
+        async () => (await Promise.all(running.map(isLeader))).filter(Boolean).length === 1,
+        60_000,
+      );
+      const leader = (await isLeader(running[0]!)) ? 0 : 1;
+      await waitFor('a first evaluation', async () => commands.count() > 0, 60_000);
+      // The leader leaves mid-stream; the other one, which kept the whole state, emits from then on.
+      await running[leader]!.kill();
+      const other = running[1 - leader]!;
+      await produceEvents(scope, lines.slice(half), 'second');
+      await waitFor('the other to lead', () => isLeader(other), 60_000);
+      await waitFor(
+        `the active set to equal analyze's ${expected.length} findings`,
+        async () => JSON.stringify(commands.active()) === JSON.stringify(expected),
+        120_000,
+      );
+      expect(commands.active()).toEqual(expected);
+      // A second instance joining now stands by: the leader keeps emitting.
+      running.push(await startDetector(scope, detectorEnv));
+      await waitFor(
+        'one leader again',
+        async () => (await Promise.all([isLeader(other), isLeader(running[2]!)])).filter(Boolean).length === 1,
+        60_000,
+      );
+    } finally {
+      await commands.stop();
+      for (const d of running) if (d.proc.exitCode === null && d.proc.signalCode === null) await d.stop();
       await ingest.stop();
     }
   });

@@ -1,6 +1,7 @@
 /** Shared support for integration tests: unique names, the ingest process, Kafka and ClickHouse helpers. */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { createKafka } from '@tracewatch/bus';
 import { createStore, type Store } from '@tracewatch/store';
@@ -61,6 +62,32 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * GET over a fresh connection (no keep-alive): a busy service's idle sockets may be closed
+ * under a pooled client (ECONNRESET), which says nothing about the service.
+ */
+export function httpGet(url: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+/** An error's message with its causes (fetch says only "fetch failed"; the cause says why). */
+function describeError(err: unknown): string {
+  const parts: string[] = [];
+  for (let e = err as { message?: string; cause?: unknown } | undefined; e && parts.length < 4; e = e.cause as typeof e)
+    parts.push(String(e.message ?? e));
+  return parts.join(': ');
+}
+
 /** Polls `check` until it returns true; fails with `what` and the last value seen. */
 export async function waitFor(
   what: string,
@@ -79,7 +106,7 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, everyMs));
   }
   throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`,
+    `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${describeError(lastError)}` : ''}`,
   );
 }
 

@@ -251,6 +251,10 @@ export async function startDetectorService(
         status.leader = leader;
         log.info({ leader }, leader ? 'emitting alert commands for the group' : 'standing by');
       });
+      // A rebalance under way may hand the partition to another member: stop emitting until rejoined.
+      leaderConsumer.on(leaderConsumer.events.REBALANCING, () => {
+        status.leader = false;
+      });
       leaderConsumer.on(leaderConsumer.events.CRASH, (e) => {
         if (!e.payload.restart) status.crashed = (e.payload.error as Error).message;
       });
