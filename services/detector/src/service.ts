@@ -12,12 +12,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createKafka, ensureTopics, withAdmin } from '@tracewatch/bus';
-import { LiveDetector, readEvaluations, readReportedMetrics, readStoredRecords } from '@tracewatch/live';
+import { readEvaluations, readReportedMetrics, readStoredLines } from '@tracewatch/live';
 import { type AlertCommand, TOPIC_PARTITIONS, TOPICS } from '@tracewatch/schema';
-import { type Logger, type RunningService, startService } from '@tracewatch/service-kit';
+import { type Logger, type RunningService, sleep, startService, WorkerPool } from '@tracewatch/service-kit';
 import { createStore, migrate, type Store, selectRows } from '@tracewatch/store';
 import type { Admin, Consumer, Producer } from 'kafkajs';
 import type { DetectorConfig } from './config.js';
+import type { EngineReply, EngineRequest, EngineStats } from './engine-protocol.js';
 import { createDetectorMetrics } from './metrics.js';
 
 export interface ActiveAlert {
@@ -68,12 +69,7 @@ export async function startDetectorService(
   const evaluationsTopic = topic(TOPICS.evaluations);
   const commandsTopic = topic(TOPICS.alertCommands);
   const by = `system:detector@${config.DETECTOR_INSTANCE_ID}`;
-  const live = new LiveDetector({
-    allowedLatenessMs: config.DETECTOR_ALLOWED_LATENESS_MS,
-    evaluateEveryMs: config.DETECTOR_EVALUATE_EVERY_MS,
-    utcOffsetMinutes: config.DETECTOR_UTC_OFFSET_MINUTES,
-    by,
-  });
+  // The engine runs in its own thread (engine-worker.ts); `engine` asks it, in order.
   const status = {
     migrated: false,
     rebuilt: false,
@@ -82,13 +78,47 @@ export async function startDetectorService(
     crashed: undefined as string | undefined,
     storeError: undefined as string | undefined,
   };
+  const pool = new WorkerPool<EngineRequest, EngineReply>({
+    script: new URL('./engine-worker.js', import.meta.url),
+    size: 1,
+    onWorkerExit: (reason) => {
+      // Its state is gone: stop, so the process is restarted and rebuilds.
+      status.crashed = `engine thread ${reason}`;
+      log.error({ reason }, 'engine thread died: the detector must be restarted');
+    },
+  });
+  let stats: EngineStats = {
+    watermark: null,
+    latestRecordedAt: null,
+    caughtUp: false,
+    replayIds: 0,
+    replayBytes: 0,
+    trackedFindings: 0,
+    events: 0,
+    replays: 0,
+    invalid: 0,
+  };
+  const engine = async (request: EngineRequest): Promise<EngineReply> => {
+    const reply = await pool.run(request);
+    stats = reply.stats;
+    return reply;
+  };
+  const engineReady = engine({
+    op: 'init',
+    options: {
+      allowedLatenessMs: config.DETECTOR_ALLOWED_LATENESS_MS,
+      evaluateEveryMs: config.DETECTOR_EVALUATE_EVERY_MS,
+      utcOffsetMinutes: config.DETECTOR_UTC_OFFSET_MINUTES,
+      by,
+    },
+  });
   const metrics = createDetectorMetrics(() => ({
-    watermark: live.watermark.value,
-    latestRecordedAt: live.watermark.latestRecordedAt,
-    replayIds: live.engine.replayMemory.ids,
-    replayBytes: live.engine.replayMemory.bytes,
+    watermark: stats.watermark,
+    latestRecordedAt: stats.latestRecordedAt,
+    replayIds: stats.replayIds,
+    replayBytes: stats.replayBytes,
     leader: status.leader,
-    sentFingerprints: live.trackedFindings,
+    sentFingerprints: stats.trackedFindings,
   }));
   const store = createStore({
     url: config.CLICKHOUSE_URL,
@@ -127,13 +157,19 @@ export async function startDetectorService(
     if (!status.rebuilt) return;
     if (becameLeader) {
       becameLeader = false;
-      live.resetSent(await activeAlerts(store));
+      await engine({ op: 'reset-sent', active: await activeAlerts(store) });
       forceEvaluation = true;
     }
     const now = Date.now();
-    if (!forceEvaluation && !live.isDue(now)) return;
+    if (!forceEvaluation && !(await engine({ op: 'is-due', now })).due) return;
     const [evaluations, reported] = await Promise.all([readEvaluations(store), readReportedMetrics(store)]);
-    const result = live.evaluate(now, () => ({ evaluations, metrics: reported }), forceEvaluation);
+    const { evaluated: result } = await engine({
+      op: 'evaluate',
+      now,
+      force: forceEvaluation,
+      evaluations,
+      metrics: reported,
+    });
     if (!result) return;
     forceEvaluation = false;
     metrics.evaluations.inc({ trigger: result.trigger });
@@ -163,8 +199,7 @@ export async function startDetectorService(
         // commands of a failed turn are derived again from the state).
         status.storeError = err.message;
         log.warn({ err: err.message }, 'evaluation turn failed; retrying');
-        live.resetSent([]);
-        becameLeader = status.leader;
+        becameLeader = status.leader; // the next turn resends from what the store holds
       },
     );
   };
@@ -197,17 +232,18 @@ export async function startDetectorService(
         withAdmin(kafka, (admin) => seamOffsets(admin, config.DETECTOR_INGEST_GROUP_ID, traceTopic)),
       );
       const started = performance.now();
+      await engineReady;
       const rows = await step('rebuild from ClickHouse', async () => {
-        return readStoredRecords(store, (records) => {
-          live.observeStored(records);
-          metrics.events.inc({ source: 'store' }, records.length);
+        return readStoredLines(store, async (lines) => {
+          await engine({ op: 'stored', lines });
+          metrics.events.inc({ source: 'store' }, lines.length);
         });
       });
       const seconds = (performance.now() - started) / 1000;
       metrics.rebuildSeconds.set(seconds);
       metrics.rebuildEvents.set(rows);
       log.info({ rows, seconds: Number(seconds.toFixed(2)), seam }, 'state rebuilt from ClickHouse');
-      for (const s of seam) live.setBehind(s.partition, s.behind);
+      for (const s of seam) await engine({ op: 'behind', partition: s.partition, behind: s.behind });
 
       // Reads every partition (its own group, never committed: where to start is the seam).
       stateConsumer = kafka.consumer({
@@ -223,16 +259,27 @@ export async function startDetectorService(
       await stateConsumer.subscribe({ topic: traceTopic, fromBeginning: false });
       await stateConsumer.run({
         autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          const before = live.counts.invalid;
-          live.observeMessages(
-            batch.partition,
-            batch.messages.map((m) => m.value),
-            Number(batch.offsetLag()),
-            Date.now(),
-          );
+        eachBatch: async ({ batch, heartbeat }) => {
+          const before = stats.invalid;
+          const done = engine({
+            op: 'messages',
+            partition: batch.partition,
+            lag: Number(batch.offsetLag()),
+            receivedAt: Date.now(),
+            values: batch.messages.map((m) => m.value),
+          });
+          // The engine thread may be in a long detection run: keep the membership alive meanwhile.
+          let settled = false;
+          void done.finally(() => {
+            settled = true;
+          });
+          while (!settled) {
+            await Promise.race([done, sleep(1_000)]);
+            if (!settled) await heartbeat();
+          }
+          await done;
           metrics.events.inc({ source: 'kafka' }, batch.messages.length);
-          metrics.invalid.inc(live.counts.invalid - before);
+          metrics.invalid.inc(stats.invalid - before);
         },
       });
       for (const s of seam) stateConsumer.seek({ topic: traceTopic, partition: s.partition, offset: s.offset });
@@ -274,6 +321,7 @@ export async function startDetectorService(
       await leaderConsumer?.disconnect().catch(() => undefined);
       await stateConsumer?.disconnect().catch(() => undefined);
       await producer?.disconnect().catch(() => undefined);
+      await pool.close();
       await store.close();
     },
   });
