@@ -126,7 +126,7 @@ async function listed(am: TestAlertmanager): Promise<Map<string, GettableAlert>>
     silenced: true,
     inhibited: true,
   });
-  return new Map(alerts.map((a) => [a.labels.fingerprint ?? '', a]));
+  return new Map(alerts.flatMap((a) => (a.labels.fingerprint ? [[a.labels.fingerprint, a] as const] : [])));
 }
 
 async function waitUntilListed(am: TestAlertmanager, want: Alert[], what: string) {
@@ -245,6 +245,26 @@ describe('forwarding to a real Alertmanager', () => {
     // requests queued while frozen in any order, stale firing posts included: the ending, re-sent
     // every round for endedRetentionMs, must win.
     await waitUntilListed(am, [stays!], 'after it resumed');
+  });
+});
+
+describe('a forwarder that starts', () => {
+  it('ends what ended while no forwarder ran, and leaves Prometheus’s own alerts alone', async () => {
+    const am = await startAlertmanager();
+    const client = new AlertmanagerClient({ url: am.url });
+    const prometheusOwn = { alertname: 'TracewatchServiceDown', job: 'api', severity: 'critical' };
+    await client.postAlerts([{ labels: prometheusOwn, endsAt: new Date(Date.now() + 600_000).toISOString() }]);
+    const [stays, endsMeanwhile] = [sampleAlert(), sampleAlert()];
+    let current: Alert[] = [stays!, endsMeanwhile!];
+    const before = forwarderFor(am, async () => current);
+    await waitUntilListed(am, current, 'the first forwarder');
+    await before.stop();
+
+    current = [stays!, { ...endsMeanwhile!, state: 'dismissed' }];
+    forwarderFor(am, async () => current); // a new process: it remembers nothing
+    await waitUntilListed(am, [stays!], 'the next forwarder');
+    const foreign = await client.getAlerts({ filter: ['alertname="TracewatchServiceDown"'] });
+    expect(foreign.map((a) => a.labels)).toEqual([prometheusOwn]);
   });
 });
 

@@ -4,13 +4,23 @@
  * expire by themselves if tracewatch stops) and the ended ones (see plan.ts), every
  * `intervalMs` and soon after `trigger()`. A failed round is retried with backoff, each
  * attempt re-reading the source, so the first success carries the whole current state.
+ * The first round starts from what Alertmanager lists as ours, so alerts that ended while no
+ * forwarder ran (a restart, a deploy) are ended as well.
  */
 import type { Alert } from '@tracewatch/schema';
 import { type Logger, retry } from '@tracewatch/service-kit';
 import { Registry } from 'prom-client';
 import { type AlertmanagerClient, AlertmanagerError } from './client.js';
 import { createForwarderMetrics, type ForwarderMetrics } from './metrics.js';
-import { emptyForwarderState, type ForwarderState, markDelivered, planRound, undeliveredEndings } from './plan.js';
+import {
+  emptyForwarderState,
+  FORWARDED_MATCHER,
+  type ForwarderState,
+  markDelivered,
+  planRound,
+  seedForwarderState,
+  undeliveredEndings,
+} from './plan.js';
 
 export interface AlertForwarderOptions {
   client: AlertmanagerClient;
@@ -49,6 +59,7 @@ export class AlertForwarder {
   private readonly debounceMs: number;
   private readonly now: () => number;
   private current: ForwarderState = emptyForwarderState();
+  private seeded = false;
   private running: Promise<void> = Promise.resolve();
   private loopDone: Promise<void> | null = null;
   private readonly stopping = new AbortController();
@@ -121,6 +132,14 @@ export class AlertForwarder {
   }
 
   private async attempt(signal: AbortSignal): Promise<void> {
+    if (!this.seeded) {
+      const listed = await this.opts.client.getAlerts(
+        { active: true, silenced: true, inhibited: true, unprocessed: true, filter: [FORWARDED_MATCHER] },
+        signal,
+      );
+      this.current = seedForwarderState(listed);
+      this.seeded = true;
+    }
     let alerts: Alert[];
     try {
       alerts = await this.opts.source();

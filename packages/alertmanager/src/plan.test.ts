@@ -3,7 +3,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PostableAlert } from './client.js';
 import { alertLabels, labelKey } from './payload.js';
-import { emptyForwarderState, type ForwarderState, markDelivered, planRound, undeliveredEndings } from './plan.js';
+import {
+  emptyForwarderState,
+  type ForwarderState,
+  markDelivered,
+  planRound,
+  seedForwarderState,
+  undeliveredEndings,
+} from './plan.js';
 import { sampleAlert } from './testing/alerts.js';
 
 const T0 = Date.parse('2026-03-05T12:00:00.000Z');
@@ -155,5 +162,33 @@ describe('planRound against a model Alertmanager', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('seedForwarderState', () => {
+  const listedAs = (p: PostableAlert) => ({
+    labels: p.labels,
+    annotations: p.annotations ?? {},
+    startsAt: p.startsAt ?? '',
+    endsAt: p.endsAt ?? '',
+    updatedAt: p.startsAt ?? '',
+    fingerprint: 'am-own-hash',
+    receivers: [{ name: 'log-only' }],
+    status: { state: 'active' as const, silencedBy: [], inhibitedBy: [] },
+  });
+
+  it('ends what Alertmanager still lists from before but is no longer forwarded; leaves the rest', () => {
+    const [stays, ended] = [sampleAlert(), sampleAlert()];
+    const before = planRound(emptyForwarderState(), [stays, ended], opts(T0));
+    const prometheusOwn = listedAs({ labels: { alertname: 'TracewatchServiceDown', job: 'api' } });
+    const seeded = seedForwarderState([...before.alerts.map(listedAs), prometheusOwn]);
+    expect(seeded.firing.size).toBe(2);
+
+    const plan = planRound(seeded, [stays, withState(ended, 'resolved')], opts(T0 + 3_600_000));
+    const sent = byFingerprint(plan.alerts);
+    expect(sent.get(stays.fingerprint)?.endsAt).toBe(new Date(T0 + 3_600_000 + 240_000).toISOString());
+    expect(sent.get(ended.fingerprint)?.endsAt).toBe(new Date(T0 + 3_600_000).toISOString());
+    expect(sent.get(ended.fingerprint)?.annotations?.state).toBe('resolved');
+    expect(plan.alerts.some((p) => p.labels.alertname === 'TracewatchServiceDown')).toBe(false);
   });
 });

@@ -7,27 +7,48 @@
  *     them and `endedRetentionMs` has passed since — as Prometheus does for resolved alerts, so
  *     that an Alertmanager that restarted or got requests out of order still learns the end.
  * A round that fails keeps the new state: its endings wait for the next successful round.
+ * A forwarder that starts seeds `firing` from what Alertmanager lists (seedForwarderState), so
+ * that alerts which ended while no forwarder ran are ended too.
  */
 import type { Alert } from '@tracewatch/schema';
-import type { LabelSet, PostableAlert } from './client.js';
-import { alertLabels, isForwarded, labelKey, toPostableAlert } from './payload.js';
+import type { GettableAlert, PostableAlert } from './client.js';
+import { alertAnnotations, isForwarded, labelKey, toPostableAlert } from './payload.js';
 
 export interface PendingEnding {
-  /** The labels it was firing under (its identity in Alertmanager). */
-  labels: LabelSet;
-  /** Its latest version, for the annotations. */
-  alert: Alert;
-  endedAtMs: number;
+  /** As last sent, with endsAt = when it stopped firing, and the latest annotations. */
+  alert: PostableAlert;
   /** When a round first delivered the ending; null while none has. */
   deliveredAtMs: number | null;
 }
 
 export interface ForwarderState {
-  firing: ReadonlyMap<string, Alert>;
+  /** By label set: what was last sent as firing. */
+  firing: ReadonlyMap<string, PostableAlert>;
   ending: ReadonlyMap<string, PendingEnding>;
 }
 
 export const emptyForwarderState = (): ForwarderState => ({ firing: new Map(), ending: new Map() });
+
+/** Alertmanager's matcher for the alerts tracewatch forwards (Prometheus's own have no fingerprint). */
+export const FORWARDED_MATCHER = 'fingerprint=~"[0-9a-f]{32}"';
+const isOurs = (labels: Record<string, string>) => /^[0-9a-f]{32}$/.test(labels.fingerprint ?? '');
+
+/** The state of a forwarder that finds these alerts in Alertmanager on start. */
+export function seedForwarderState(listed: readonly GettableAlert[]): ForwarderState {
+  const firing = new Map<string, PostableAlert>();
+  for (const a of listed) {
+    if (!isOurs(a.labels)) continue;
+    const sent: PostableAlert = {
+      labels: a.labels,
+      annotations: a.annotations,
+      startsAt: a.startsAt,
+      endsAt: a.endsAt,
+    };
+    if (a.generatorURL) sent.generatorURL = a.generatorURL;
+    firing.set(labelKey(a.labels), sent);
+  }
+  return { firing, ending: new Map() };
+}
 
 export interface PlanOptions {
   nowMs: number;
@@ -47,38 +68,36 @@ export interface RoundPlan {
 
 export function planRound(previous: ForwarderState, current: readonly Alert[], opts: PlanOptions): RoundPlan {
   const { nowMs } = opts;
-  const firing = new Map<string, Alert>();
+  const payload = { nowMs, endsAtMs: nowMs + opts.activeTtlMs, consoleUrl: opts.consoleUrl };
+  const firing = new Map<string, PostableAlert>();
   const latest = new Map<string, Alert>();
   for (const alert of current) {
     latest.set(alert.fingerprint, alert);
-    if (isForwarded(alert)) firing.set(labelKey(alertLabels(alert)), alert);
+    if (!isForwarded(alert)) continue;
+    const postable = toPostableAlert(alert, payload);
+    firing.set(labelKey(postable.labels), postable);
   }
+  // An ending shows the alert's latest state (resolved, dismissed…) when the source has it.
+  const withLatest = (sent: PostableAlert): PostableAlert => {
+    const alert = latest.get(sent.labels.fingerprint ?? '');
+    return alert ? { ...sent, annotations: alertAnnotations(alert) } : sent;
+  };
 
   const ending = new Map<string, PendingEnding>();
   for (const [key, pending] of previous.ending) {
     if (firing.has(key)) continue; // fires again: the firing post supersedes the ending
     if (pending.deliveredAtMs !== null && nowMs - pending.deliveredAtMs >= opts.endedRetentionMs) continue;
-    ending.set(key, { ...pending, alert: latest.get(pending.alert.fingerprint) ?? pending.alert });
+    ending.set(key, { ...pending, alert: withLatest(pending.alert) });
   }
-  for (const [key, alert] of previous.firing) {
+  for (const [key, sent] of previous.firing) {
     if (firing.has(key) || ending.has(key)) continue;
-    ending.set(key, {
-      labels: alertLabels(alert),
-      alert: latest.get(alert.fingerprint) ?? alert,
-      endedAtMs: nowMs,
-      deliveredAtMs: null,
-    });
+    const startsAtMs = Date.parse(sent.startsAt ?? '') || nowMs;
+    // Alertmanager refuses an end before the start.
+    const endsAt = new Date(Math.max(nowMs, startsAtMs)).toISOString();
+    ending.set(key, { alert: { ...withLatest(sent), endsAt }, deliveredAtMs: null });
   }
 
-  const payload = { nowMs, consoleUrl: opts.consoleUrl };
-  const alerts: PostableAlert[] = [];
-  for (const alert of firing.values())
-    alerts.push(toPostableAlert(alert, { ...payload, endsAtMs: nowMs + opts.activeTtlMs }));
-  for (const pending of ending.values())
-    alerts.push({
-      ...toPostableAlert(pending.alert, { ...payload, endsAtMs: pending.endedAtMs }),
-      labels: pending.labels,
-    });
+  const alerts = [...firing.values(), ...[...ending.values()].map((p) => p.alert)];
   return { state: { firing, ending }, alerts, firing: firing.size, ending: ending.size };
 }
 
