@@ -7,7 +7,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AlertForwarder, AlertmanagerClient, AlertmanagerError, type GettableAlert } from '@tracewatch/alertmanager';
+import {
+  AlertForwarder,
+  type AlertForwarderOptions,
+  AlertmanagerClient,
+  AlertmanagerError,
+  type GettableAlert,
+  toPostableAlert,
+} from '@tracewatch/alertmanager';
 import type { Alert } from '@tracewatch/schema';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { sampleAlert } from '../packages/alertmanager/src/testing/alerts.js';
@@ -97,8 +104,9 @@ async function startAlertmanager(): Promise<TestAlertmanager> {
 }
 
 /** A forwarder polled quickly, whose firing alerts never expire during a test (no timing). */
-function forwarderFor(am: TestAlertmanager, source: () => Promise<Alert[]>) {
+function forwarderFor(am: TestAlertmanager, source: () => Promise<Alert[]>, more: Partial<AlertForwarderOptions> = {}) {
   const forwarder = new AlertForwarder({
+    ...more,
     client: new AlertmanagerClient({ url: am.url, timeoutMs: 1000 }),
     source,
     intervalMs: 500,
@@ -249,20 +257,27 @@ describe('forwarding to a real Alertmanager', () => {
 });
 
 describe('a forwarder that starts', () => {
-  it('ends what ended while no forwarder ran, and leaves Prometheus’s own alerts alone', async () => {
+  it('ends what ended while no forwarder ran, and leaves Prometheus’s and other deployments’ alerts alone', async () => {
     const am = await startAlertmanager();
     const client = new AlertmanagerClient({ url: am.url });
+    const tenMinutes = { nowMs: Date.now(), endsAtMs: Date.now() + 600_000 };
     const prometheusOwn = { alertname: 'TracewatchServiceDown', job: 'api', severity: 'critical' };
-    await client.postAlerts([{ labels: prometheusOwn, endsAt: new Date(Date.now() + 600_000).toISOString() }]);
+    const staging = sampleAlert();
+    await client.postAlerts([
+      { labels: prometheusOwn, endsAt: new Date(tenMinutes.endsAtMs).toISOString() },
+      toPostableAlert(staging, { ...tenMinutes, deploymentLabels: { env: 'staging' } }),
+    ]);
+    const prod = { deploymentLabels: { env: 'prod' } };
     const [stays, endsMeanwhile] = [sampleAlert(), sampleAlert()];
     let current: Alert[] = [stays!, endsMeanwhile!];
-    const before = forwarderFor(am, async () => current);
-    await waitUntilListed(am, current, 'the first forwarder');
+    const before = forwarderFor(am, async () => current, prod);
+    await waitUntilListed(am, [...current, staging], 'the first forwarder');
     await before.stop();
 
     current = [stays!, { ...endsMeanwhile!, state: 'dismissed' }];
-    forwarderFor(am, async () => current); // a new process: it remembers nothing
-    await waitUntilListed(am, [stays!], 'the next forwarder');
+    forwarderFor(am, async () => current, prod); // a new process: it remembers nothing
+    await waitUntilListed(am, [stays!, staging], 'the next forwarder');
+    expect((await listed(am)).get(stays!.fingerprint)?.labels.env).toBe('prod');
     const foreign = await client.getAlerts({ filter: ['alertname="TracewatchServiceDown"'] });
     expect(foreign.map((a) => a.labels)).toEqual([prometheusOwn]);
   });

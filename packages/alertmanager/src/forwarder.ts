@@ -10,12 +10,12 @@
 import type { Alert } from '@tracewatch/schema';
 import { type Logger, retry } from '@tracewatch/service-kit';
 import { Registry } from 'prom-client';
-import { type AlertmanagerClient, AlertmanagerError } from './client.js';
+import { type AlertmanagerClient, AlertmanagerError, type LabelSet } from './client.js';
 import { createForwarderMetrics, type ForwarderMetrics } from './metrics.js';
 import {
   emptyForwarderState,
-  FORWARDED_MATCHER,
   type ForwarderState,
+  forwardedMatchers,
   markDelivered,
   planRound,
   seedForwarderState,
@@ -39,6 +39,11 @@ export interface AlertForwarderOptions {
   retryMaxMs?: number;
   /** generatorURL = <consoleUrl>/alerts/<fingerprint> when set. */
   consoleUrl?: string;
+  /**
+   * Added to every alert (e.g. { env: 'prod' }) when several tracewatch deployments share one
+   * Alertmanager: a starting forwarder then only ends alerts with its own labels.
+   */
+  deploymentLabels?: LabelSet;
   /** Where the tw_alertmanager_* metrics are registered (default: a private registry). */
   registry?: Registry;
   log?: Logger;
@@ -134,10 +139,16 @@ export class AlertForwarder {
   private async attempt(signal: AbortSignal): Promise<void> {
     if (!this.seeded) {
       const listed = await this.opts.client.getAlerts(
-        { active: true, silenced: true, inhibited: true, unprocessed: true, filter: [FORWARDED_MATCHER] },
+        {
+          active: true,
+          silenced: true,
+          inhibited: true,
+          unprocessed: true,
+          filter: forwardedMatchers(this.opts.deploymentLabels),
+        },
         signal,
       );
-      this.current = seedForwarderState(listed);
+      this.current = seedForwarderState(listed, this.opts.deploymentLabels);
       this.seeded = true;
     }
     let alerts: Alert[];
@@ -152,6 +163,7 @@ export class AlertForwarder {
       activeTtlMs: this.activeTtlMs,
       endedRetentionMs: this.endedRetentionMs,
       consoleUrl: this.opts.consoleUrl,
+      deploymentLabels: this.opts.deploymentLabels,
     });
     // Kept before posting: endings found now survive a failed post.
     this.current = plan.state;

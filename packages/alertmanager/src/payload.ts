@@ -10,13 +10,18 @@ export function isForwarded(alert: Alert): boolean {
   return FORWARDED_STATES.includes(alert.state) && alert.silencedBy.length === 0;
 }
 
+/** Labels the forwarder sets itself; deployment labels may not reuse them. */
+export const ALERT_LABEL_NAMES = ['alertname', 'severity', 'platform', 'org', 'actor', 'fingerprint'] as const;
+
 /**
  * The identity of the alert in Alertmanager. Everything here is fixed for a fingerprint
  * except severity; a severity change makes a new Alertmanager alert, and the old one is ended.
+ * `deployment` labels (e.g. env=prod) tell apart tracewatch installations sharing one Alertmanager.
  */
-export function alertLabels(alert: Alert): LabelSet {
+export function alertLabels(alert: Alert, deployment: LabelSet = {}): LabelSet {
   const { finding } = alert;
   const labels: LabelSet = {
+    ...deployment,
     alertname: finding.detector,
     severity: finding.severity,
     platform: finding.scope.platformId,
@@ -74,13 +79,14 @@ export interface PayloadOptions {
   /** Wall clock: startsAt is the alert's first sighting, but never later than now. */
   nowMs: number;
   consoleUrl?: string;
+  deploymentLabels?: LabelSet;
 }
 
 export function toPostableAlert(alert: Alert, opts: PayloadOptions): PostableAlert {
   // firstSeenAt is stream time; a replay has it in the past, which Alertmanager accepts.
   const startsAtMs = Math.min(Date.parse(alert.firstSeenAt), opts.nowMs);
   const postable: PostableAlert = {
-    labels: alertLabels(alert),
+    labels: alertLabels(alert, opts.deploymentLabels),
     annotations: alertAnnotations(alert),
     startsAt: new Date(startsAtMs).toISOString(),
     // Alertmanager refuses an end before the start.

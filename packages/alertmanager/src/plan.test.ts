@@ -6,6 +6,7 @@ import { alertLabels, labelKey } from './payload.js';
 import {
   emptyForwarderState,
   type ForwarderState,
+  forwardedMatchers,
   markDelivered,
   planRound,
   seedForwarderState,
@@ -190,5 +191,19 @@ describe('seedForwarderState', () => {
     expect(sent.get(ended.fingerprint)?.endsAt).toBe(new Date(T0 + 3_600_000).toISOString());
     expect(sent.get(ended.fingerprint)?.annotations?.state).toBe('resolved');
     expect(plan.alerts.some((p) => p.labels.alertname === 'TracewatchServiceDown')).toBe(false);
+  });
+
+  it('with deployment labels, only alerts carrying them are ours', () => {
+    const prod = { env: 'prod' };
+    const [mine, theirs] = [sampleAlert(), sampleAlert()];
+    const sentByMe = planRound(emptyForwarderState(), [mine], { ...opts(T0), deploymentLabels: prod }).alerts;
+    const sentByStaging = planRound(emptyForwarderState(), [theirs], {
+      ...opts(T0),
+      deploymentLabels: { env: 'staging' },
+    }).alerts;
+    expect(sentByMe[0]?.labels.env).toBe('prod');
+    const seeded = seedForwarderState([...sentByMe, ...sentByStaging].map(listedAs), prod);
+    expect([...seeded.firing.values()].map((p) => p.labels.fingerprint)).toEqual([mine.fingerprint]);
+    expect(forwardedMatchers(prod)).toEqual(['fingerprint=~"[0-9a-f]{32}"', 'env="prod"']);
   });
 });

@@ -11,7 +11,7 @@
  * that alerts which ended while no forwarder ran are ended too.
  */
 import type { Alert } from '@tracewatch/schema';
-import type { GettableAlert, PostableAlert } from './client.js';
+import type { GettableAlert, LabelSet, PostableAlert } from './client.js';
 import { alertAnnotations, isForwarded, labelKey, toPostableAlert } from './payload.js';
 
 export interface PendingEnding {
@@ -29,15 +29,26 @@ export interface ForwarderState {
 
 export const emptyForwarderState = (): ForwarderState => ({ firing: new Map(), ending: new Map() });
 
-/** Alertmanager's matcher for the alerts tracewatch forwards (Prometheus's own have no fingerprint). */
-export const FORWARDED_MATCHER = 'fingerprint=~"[0-9a-f]{32}"';
-const isOurs = (labels: Record<string, string>) => /^[0-9a-f]{32}$/.test(labels.fingerprint ?? '');
+/**
+ * Alertmanager matchers for the alerts this deployment forwards: a tracewatch fingerprint
+ * (Prometheus's own alerts have none) and the deployment's labels.
+ */
+export function forwardedMatchers(deploymentLabels: LabelSet = {}): string[] {
+  return [
+    'fingerprint=~"[0-9a-f]{32}"',
+    ...Object.entries(deploymentLabels).map(([name, value]) => `${name}=${JSON.stringify(value)}`),
+  ];
+}
+
+const isOurs = (labels: LabelSet, deploymentLabels: LabelSet) =>
+  /^[0-9a-f]{32}$/.test(labels.fingerprint ?? '') &&
+  Object.entries(deploymentLabels).every(([name, value]) => labels[name] === value);
 
 /** The state of a forwarder that finds these alerts in Alertmanager on start. */
-export function seedForwarderState(listed: readonly GettableAlert[]): ForwarderState {
+export function seedForwarderState(listed: readonly GettableAlert[], deploymentLabels: LabelSet = {}): ForwarderState {
   const firing = new Map<string, PostableAlert>();
   for (const a of listed) {
-    if (!isOurs(a.labels)) continue;
+    if (!isOurs(a.labels, deploymentLabels)) continue;
     const sent: PostableAlert = {
       labels: a.labels,
       annotations: a.annotations,
@@ -56,6 +67,7 @@ export interface PlanOptions {
   activeTtlMs: number;
   endedRetentionMs: number;
   consoleUrl?: string;
+  deploymentLabels?: LabelSet;
 }
 
 export interface RoundPlan {
@@ -68,7 +80,12 @@ export interface RoundPlan {
 
 export function planRound(previous: ForwarderState, current: readonly Alert[], opts: PlanOptions): RoundPlan {
   const { nowMs } = opts;
-  const payload = { nowMs, endsAtMs: nowMs + opts.activeTtlMs, consoleUrl: opts.consoleUrl };
+  const payload = {
+    nowMs,
+    endsAtMs: nowMs + opts.activeTtlMs,
+    consoleUrl: opts.consoleUrl,
+    deploymentLabels: opts.deploymentLabels,
+  };
   const firing = new Map<string, PostableAlert>();
   const latest = new Map<string, Alert>();
   for (const alert of current) {
