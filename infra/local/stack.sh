@@ -297,10 +297,8 @@ wait_kafka() {
 
 # ---------------------------------------------------------------- Prometheus and Alertmanager
 
-monitor_url() {
-  if [[ "$1" == prometheus ]]; then echo "http://127.0.0.1:$PROMETHEUS_PORT"; else echo "http://127.0.0.1:$ALERTMANAGER_PORT"; fi
-}
-monitor_port() { local url; url="$(monitor_url "$1")"; echo "${url##*:}"; }
+monitor_port() { if [[ "$1" == prometheus ]]; then echo "$PROMETHEUS_PORT"; else echo "$ALERTMANAGER_PORT"; fi; }
+monitor_url() { echo "http://127.0.0.1:$(monitor_port "$1")"; }
 monitor_ready() { curl -sf --max-time 2 "$(monitor_url "$1")/-/ready" >/dev/null 2>&1; }
 
 # Copies infra/<name>/ (for Prometheus: its rules and the local target lists) to
@@ -327,7 +325,7 @@ sync_monitor_config() {
   "${check[@]}" >"$dir/check.log" 2>&1 || {
     cat "$dir/check.log" >&2
     rm -rf "$new"
-    die "$name: the config in infra/$name does not pass '${check[0]} ${check[1]}'"
+    die "$name: the config in infra/$name does not pass: ${check[*]}"
   }
   rm -rf "$dir/config"
   mv "$new" "$dir/config"
