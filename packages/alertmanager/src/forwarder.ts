@@ -193,7 +193,7 @@ export class AlertForwarder {
         if (!signal.aborted)
           this.opts.log?.error(
             { err: (err as Error).message },
-            'Alertmanager refused the alerts; next round in one interval',
+            'forwarding round failed without retry (a post refused, 4xx); next round in one interval',
           );
       }
       await this.nextRound(signal);
