@@ -1,74 +1,64 @@
 import { describe, expect, it } from 'vitest';
-import { retry } from './retry.js';
-
-class Transient extends Error {}
-
-/** A step that fails with the given errors, in order, then returns 'done'. */
-function failing(...errors: Error[]) {
-  const attempts: number[] = [];
-  const step = async (attempt: number) => {
-    attempts.push(attempt);
-    const err = errors.shift();
-    if (err) throw err;
-    return 'done';
-  };
-  return { step, attempts };
-}
-
-const fast = { baseMs: 1, maxMs: 2 };
+import { RetryAborted, retry } from './retry.js';
 
 describe('retry', () => {
-  it('returns the first success and passes the attempt number', async () => {
-    const { step, attempts } = failing(new Transient('a'), new Transient('b'));
-    await expect(retry(step, fast)).resolves.toBe('done');
-    expect(attempts).toEqual([0, 1, 2]);
-  });
-
-  it('rethrows a failure that is not transient at once', async () => {
-    const permanent = new Error('bad request');
-    const { step, attempts } = failing(new Transient('a'), permanent);
-    await expect(retry(step, { ...fast, isTransient: (e) => e instanceof Transient })).rejects.toBe(permanent);
-    expect(attempts).toEqual([0, 1]);
-  });
-
-  it('gives up after maxAttempts with the last error', async () => {
-    const last = new Transient('third');
-    const { step, attempts } = failing(new Transient('1'), new Transient('2'), last, new Transient('4'));
-    await expect(retry(step, { ...fast, maxAttempts: 3 })).rejects.toBe(last);
-    expect(attempts).toEqual([0, 1, 2]);
-  });
-
-  it('stops waiting when the signal aborts and rejects with the last error', async () => {
-    const controller = new AbortController();
-    const err = new Transient('down');
+  it('returns the first success after transient failures, with growing waits', async () => {
+    const delays: number[] = [];
     let calls = 0;
-    const run = retry(
+    const value = await retry(
       async () => {
         calls++;
-        throw err;
+        if (calls < 4) throw new Error('unavailable');
+        return 'ok';
       },
-      { signal: controller.signal, baseMs: 60_000, maxMs: 60_000, onRetry: () => controller.abort() },
+      { baseMs: 1, maxMs: 8, onRetry: (_e, _a, d) => delays.push(d) },
     );
-    await expect(run).rejects.toBe(err);
+    expect(value).toBe('ok');
+    expect(calls).toBe(4);
+    expect(delays).toHaveLength(3);
+    // full jitter over the upper half of 1, 2, 4 ms
+    expect(delays.every((d, i) => d >= 2 ** i / 2 && d <= 2 ** i)).toBe(true);
+  });
+
+  it('throws a permanent error at once', async () => {
+    let calls = 0;
+    const permanent = new Error('record too large');
+    await expect(
+      retry(
+        async () => {
+          calls++;
+          throw permanent;
+        },
+        { baseMs: 1, isTransient: (e) => e !== permanent },
+      ),
+    ).rejects.toBe(permanent);
     expect(calls).toBe(1);
   });
 
-  it('backs off exponentially with jitter, capped, and reports each wait', async () => {
-    const waits: Array<[number, number]> = [];
-    const { step } = failing(...Array.from({ length: 6 }, (_, i) => new Transient(String(i))));
-    await retry(step, {
-      baseMs: 1,
-      maxMs: 8,
-      random: () => 1, // the top of each jitter range: 1, 2, 4, 8, 8, 8
-      onRetry: (_err, attempt, delayMs) => waits.push([attempt, delayMs]),
-    });
-    expect(waits).toEqual([
-      [0, 1],
-      [1, 2],
-      [2, 4],
-      [3, 8],
-      [4, 8],
-      [5, 8],
-    ]);
+  it('gives up after maxAttempts with the last error', async () => {
+    let calls = 0;
+    await expect(
+      retry(
+        async () => {
+          calls++;
+          throw new Error(`try ${calls}`);
+        },
+        { baseMs: 1, maxMs: 1, maxAttempts: 3 },
+      ),
+    ).rejects.toThrow('try 3');
+    expect(calls).toBe(3);
+  });
+
+  it('stops waiting when aborted and says so', async () => {
+    const abort = new AbortController();
+    const pending = retry(
+      async () => {
+        throw new Error('down');
+      },
+      { signal: abort.signal, baseMs: 60_000, maxMs: 60_000, what: 'ClickHouse migrations' },
+    );
+    setTimeout(() => abort.abort(), 5);
+    await expect(pending).rejects.toBeInstanceOf(RetryAborted);
+    await expect(pending).rejects.toThrow('ClickHouse migrations');
   });
 });
