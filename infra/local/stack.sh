@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# The local stack without Docker: a real ClickHouse (Debian's clickhouse-server) and a real
-# single-node Apache Kafka in KRaft mode (jars from Maven Central), both on 127.0.0.1, data
-# under <repo>/.stack. Idempotent: `up` installs what is missing, starts what is not running
-# and creates missing topics; `down` stops both; `status` tells what runs.
+# The local stack without Docker: a real ClickHouse (Debian's clickhouse-server), a real
+# single-node Apache Kafka in KRaft mode (jars from Maven Central), and Debian's Prometheus
+# and Alertmanager watching the services, all on 127.0.0.1, data under <repo>/.stack.
+# Idempotent: `up` installs what is missing, starts what is not running, reloads a monitoring
+# server whose config changed and creates missing topics; `down` stops all; `status` tells
+# what runs.
 #
 #   bash infra/local/stack.sh up|down|status
 #
 # Env: STACK_DIR (default <repo>/.stack), CLICKHOUSE_START_TIMEOUT (s, default 30),
-#      KAFKA_START_TIMEOUT (s, default 90), KAFKA_HEAP (default "-Xms256m -Xmx1g").
+#      KAFKA_START_TIMEOUT (s, default 90), KAFKA_HEAP (default "-Xms256m -Xmx1g"),
+#      MONITORING_START_TIMEOUT (s, default 30: Prometheus and Alertmanager each).
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -19,6 +22,9 @@ KAFKA_CONFIG="$KAFKA_DIR/server.properties"
 CH_TIMEOUT="${CLICKHOUSE_START_TIMEOUT:-30}"
 KAFKA_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
 KAFKA_HEAP="${KAFKA_HEAP:--Xms256m -Xmx1g}"
+MONITORING_TIMEOUT="${MONITORING_START_TIMEOUT:-30}"
+PROMETHEUS_PORT=9090
+ALERTMANAGER_PORT=9095 # 9093 is Kafka's controller, 9094 Alertmanager's (disabled) cluster port
 CH_URL="http://127.0.0.1:8123"
 KAFKA_BROKER="127.0.0.1:9092"
 
@@ -31,6 +37,8 @@ die() {
 # The command line that identifies each of our servers (and no other process on the machine).
 ch_signature() { echo "--config-file=$CH_CONFIG"; }
 kafka_signature() { echo "kafka.Kafka $KAFKA_CONFIG"; }
+# Prometheus and Alertmanager ("monitors"): $STACK/<name>/config/<name>.yml, one for each.
+monitor_signature() { echo "--config.file=$STACK/$1/config/$1.yml"; }
 
 cmdline_of() { { tr '\0' ' ' <"/proc/$1/cmdline"; } 2>/dev/null || true; }
 
@@ -59,6 +67,7 @@ running_pid() {
 
 ch_pid() { running_pid "$CH_DIR/clickhouse.pid" "$(ch_signature)"; }
 kafka_pid() { running_pid "$KAFKA_DIR/kafka.pid" "$(kafka_signature)"; }
+monitor_pid() { running_pid "$STACK/$1/$1.pid" "$(monitor_signature "$1")"; }
 
 ch_answers() { [[ "$(curl -s --max-time 2 "$CH_URL/ping" 2>/dev/null)" == "Ok." ]]; }
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
@@ -92,38 +101,62 @@ log_since() {
 
 # ---------------------------------------------------------------- prerequisites
 
-ensure_clickhouse_installed() {
-  command -v clickhouse-server >/dev/null && return
-  log "clickhouse: installing Debian's clickhouse-server (apt-get)"
+# apt-get install $2...; $1 names the part for messages. The package lists are refreshed only
+# when the install fails without (stale lists), which saves `apt-get update`'s seconds.
+apt_install() {
+  local what="$1"
+  shift
+  log "$what: installing $* (apt-get)"
   mkdir -p "$STACK"
+  local install=(env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@")
   {
-    as_root apt-get update &&
-      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        clickhouse-server clickhouse-client
+    as_root "${install[@]}" || { as_root apt-get update && as_root "${install[@]}"; }
   } >"$STACK/apt.log" 2>&1 || {
     tail -n 20 "$STACK/apt.log" >&2
-    die "apt-get could not install clickhouse-server (full output in $STACK/apt.log)"
+    die "apt-get could not install $* (full output in $STACK/apt.log)"
   }
-  # The package enables a system service on port 8123 where systemd runs; ours must own the port.
-  if command -v systemctl >/dev/null && systemctl is-active --quiet clickhouse-server 2>/dev/null; then
-    log "clickhouse: stopping the system service the package started"
-    as_root systemctl disable --now clickhouse-server >/dev/null 2>&1 || true
+}
+
+# Debian packages enable (and, where allowed, start) their own system service, on the port
+# that must be ours: stop it and keep it from starting at boot. Our servers never use it.
+disable_system_service() {
+  local service="$1"
+  if [[ -d /run/systemd/system ]]; then
+    log "$service: disabling the system service the package installed"
+    as_root systemctl disable --now "$service" >/dev/null 2>&1 || true
+  elif [[ -x "/etc/init.d/$service" ]]; then
+    if as_root "/etc/init.d/$service" status >/dev/null 2>&1; then
+      log "$service: stopping the system service the package started"
+      as_root "/etc/init.d/$service" stop >/dev/null 2>&1 || true
+    fi
+    command -v update-rc.d >/dev/null && as_root update-rc.d "$service" disable >/dev/null 2>&1 || true
   fi
+}
+
+ensure_clickhouse_installed() {
+  command -v clickhouse-server >/dev/null && return
+  apt_install clickhouse clickhouse-server clickhouse-client
+  disable_system_service clickhouse-server
   command -v clickhouse-server >/dev/null || die "clickhouse-server is still missing after apt-get install"
 }
 
 ensure_java_and_maven() {
   command -v java >/dev/null && command -v mvn >/dev/null && return
-  log "kafka: installing Java 17 and Maven (apt-get)"
-  mkdir -p "$STACK"
-  {
-    as_root apt-get update &&
-      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        openjdk-17-jre-headless maven
-  } >"$STACK/apt.log" 2>&1 || {
-    tail -n 20 "$STACK/apt.log" >&2
-    die "apt-get could not install Java and Maven (full output in $STACK/apt.log)"
-  }
+  apt_install kafka openjdk-17-jre-headless maven
+}
+
+ensure_monitoring_installed() {
+  local bin missing=0
+  for bin in prometheus promtool prometheus-alertmanager amtool; do
+    command -v "$bin" >/dev/null || missing=1
+  done
+  ((missing)) || return 0
+  apt_install monitoring prometheus prometheus-alertmanager
+  disable_system_service prometheus
+  disable_system_service prometheus-alertmanager
+  for bin in prometheus promtool prometheus-alertmanager amtool; do
+    command -v "$bin" >/dev/null || die "$bin is still missing after apt-get install"
+  done
 }
 
 # The jars are fetched once per pom.xml content; the marker holds the pom's hash so that a
@@ -262,6 +295,94 @@ wait_kafka() {
   log "kafka: ready on $KAFKA_BROKER (controller 127.0.0.1:9093) after $(elapsed "$start")"
 }
 
+# ---------------------------------------------------------------- Prometheus and Alertmanager
+
+monitor_port() { if [[ "$1" == prometheus ]]; then echo "$PROMETHEUS_PORT"; else echo "$ALERTMANAGER_PORT"; fi; }
+monitor_url() { echo "http://127.0.0.1:$(monitor_port "$1")"; }
+monitor_ready() { curl -sf --max-time 2 "$(monitor_url "$1")/-/ready" >/dev/null 2>&1; }
+
+# Copies infra/<name>/ (for Prometheus: its rules and the local target lists) to
+# $STACK/<name>/config. Succeeds only when the copy changed; a new config is checked with
+# promtool / amtool before it replaces the old one, so a running server never gets a bad one.
+sync_monitor_config() {
+  local name="$1" dir="$STACK/$1"
+  local new="$dir/config.new"
+  rm -rf "$new"
+  mkdir -p "$new"
+  if [[ "$name" == prometheus ]]; then
+    cp "$REPO/infra/prometheus/prometheus.yml" "$new/"
+    cp -r "$REPO/infra/prometheus/rules" "$new/rules"
+    cp -r "$REPO/infra/prometheus/targets/local" "$new/targets"
+  else
+    cp "$REPO/infra/alertmanager/alertmanager.yml" "$new/"
+  fi
+  if diff -r -q "$new" "$dir/config" >/dev/null 2>&1; then
+    rm -rf "$new"
+    return 1
+  fi
+  local check=(amtool check-config "$new/alertmanager.yml")
+  [[ "$name" == prometheus ]] && check=(promtool check config "$new/prometheus.yml")
+  "${check[@]}" >"$dir/check.log" 2>&1 || {
+    cat "$dir/check.log" >&2
+    rm -rf "$new"
+    die "$name: the config in infra/$name does not pass: ${check[*]}"
+  }
+  rm -rf "$dir/config"
+  mv "$new" "$dir/config"
+}
+
+start_monitor() {
+  local name="$1" dir="$STACK/$1" pid changed=0
+  mkdir -p "$dir/data"
+  sync_monitor_config "$name" && changed=1
+  pid="$(monitor_pid "$name")"
+  if [[ -n "$pid" ]]; then
+    if ((changed)); then
+      log "$name: config changed, reloading it (SIGHUP to pid $pid)"
+      kill -HUP "$pid"
+    else
+      log "$name: already running (pid $pid)"
+    fi
+    return
+  fi
+  local port
+  port="$(monitor_port "$name")"
+  port_open "$port" &&
+    die "port $port is taken by another process (the system $name service? stop and disable it)"
+  local url cmd
+  url="$(monitor_url "$name")"
+  if [[ "$name" == prometheus ]]; then
+    cmd=(prometheus "$(monitor_signature prometheus)" --storage.tsdb.path="$dir/data"
+      --storage.tsdb.retention.time=15d --web.listen-address="127.0.0.1:$port" --web.external-url="$url/")
+  else
+    # Clustering off: one Alertmanager, and no gossip port to collide with.
+    cmd=(prometheus-alertmanager "$(monitor_signature alertmanager)" --storage.path="$dir/data"
+      --web.listen-address="127.0.0.1:$port" --web.external-url="$url/" --cluster.listen-address=)
+  fi
+  declare -g "MONITOR_LOG_FROM_$name=$(size_of "$dir/$name.log")"
+  log "$name: starting $("${cmd[0]}" --version 2>&1 | head -n 1 | cut -d' ' -f3)"
+  (cd "$dir" && exec setsid "${cmd[@]}" >>"$dir/$name.log" 2>&1 </dev/null 9>&-) &
+  echo $! >"$dir/$name.pid"
+}
+
+wait_monitor() {
+  local name="$1" start deadline why="" from_var="MONITOR_LOG_FROM_$1"
+  start="$(date +%s)"
+  deadline=$((start + MONITORING_TIMEOUT))
+  until monitor_ready "$name"; do
+    [[ -n "$(monitor_pid "$name")" ]] || why="the process exited"
+    (($(date +%s) >= deadline)) && why="no answer to $(monitor_url "$name")/-/ready within ${MONITORING_TIMEOUT}s"
+    if [[ -n "$why" ]]; then
+      echo "stack: error: $name did not come up: $why" >&2
+      log_since "$STACK/$name/$name.log" "${!from_var:-0}"
+      stop_one "$name" "$(monitor_pid "$name")" >&2
+      exit 1
+    fi
+    sleep 0.2
+  done
+  log "$name: ready on $(monitor_url "$name") after $(elapsed "$start")"
+}
+
 # ---------------------------------------------------------------- stop
 
 # SIGTERM, wait for a clean shutdown, then SIGKILL.
@@ -293,24 +414,36 @@ cmd_up() {
   start="$(date +%s)"
   mkdir -p "$STACK"
   ensure_node_deps
-  local ch_was kafka_was
+  ensure_monitoring_installed
+  local ch_was kafka_was prom_was am_was
   ch_was="$(ch_pid)"
   kafka_was="$(kafka_pid)"
-  # Both servers boot at the same time; then each is waited for.
+  prom_was="$(monitor_pid prometheus)"
+  am_was="$(monitor_pid alertmanager)"
+  # All servers boot at the same time; then each is waited for.
   start_clickhouse
   start_kafka
+  start_monitor prometheus
+  start_monitor alertmanager
   [[ -n "$ch_was" ]] || wait_clickhouse
   [[ -n "$kafka_was" ]] || wait_kafka
+  [[ -n "$prom_was" ]] || wait_monitor prometheus
+  [[ -n "$am_was" ]] || wait_monitor alertmanager
   ch_answers || die "ClickHouse (pid $(ch_pid)) runs but does not answer $CH_URL/ping"
   KAFKA_BROKERS="$KAFKA_BROKER" node "$REPO/infra/local/create-topics.mjs" | sed 's/^/stack: /'
-  log "up in $(elapsed "$start"): KAFKA_BROKERS=$KAFKA_BROKER CLICKHOUSE_URL=$CH_URL"
+  log "up in $(elapsed "$start"): KAFKA_BROKERS=$KAFKA_BROKER CLICKHOUSE_URL=$CH_URL" \
+    "Prometheus $(monitor_url prometheus) Alertmanager $(monitor_url alertmanager)"
 }
 
 cmd_down() {
-  # Kafka first: nothing that writes to ClickHouse should outlive the bus it reads from.
+  # Prometheus first, so that it does not alert on the servers stopping after it; then
+  # Kafka: nothing that writes to ClickHouse should outlive the bus it reads from.
+  stop_one prometheus "$(monitor_pid prometheus)"
+  stop_one alertmanager "$(monitor_pid alertmanager)"
   stop_one kafka "$(kafka_pid)"
   stop_one clickhouse "$(ch_pid)"
-  rm -f "$KAFKA_DIR/kafka.pid" "$CH_DIR/clickhouse.pid"
+  rm -f "$KAFKA_DIR/kafka.pid" "$CH_DIR/clickhouse.pid" "$STACK/prometheus/prometheus.pid" \
+    "$STACK/alertmanager/alertmanager.pid"
 }
 
 cmd_status() {
@@ -339,6 +472,19 @@ cmd_status() {
     log "kafka: stopped"
     ok=1
   fi
+  local name
+  for name in prometheus alertmanager; do
+    pid="$(monitor_pid "$name")"
+    if [[ -z "$pid" ]]; then
+      log "$name: stopped"
+      ok=1
+    elif monitor_ready "$name"; then
+      log "$name: running (pid $pid), $(monitor_url "$name") answers, data $STACK/$name/data"
+    else
+      log "$name: process $pid runs but $(monitor_url "$name")/-/ready does not answer"
+      ok=1
+    fi
+  done
   return "$ok"
 }
 
