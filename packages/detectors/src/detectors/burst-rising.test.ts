@@ -102,8 +102,8 @@ describe('burst-rising', () => {
     const phi = 70 / 27;
     const l = (x: number) => cusumIncrement(x, 10, phi, 2);
     expect(l(10)).toBeLessThan(0); // S_1 = 0
-    const s3 = l(20) + l(30); // ≈ 1.278 + 3.421 = 4.70 < 5 after three days
-    const s4 = s3 + l(40); // ≈ 10.26 ≥ 5 on the fourth day, Aug 22
+    const s3 = l(20) + l(30); // ≈ 1.278 + 3.421 = 4.70 < 6 after three days
+    const s4 = s3 + l(40); // ≈ 10.26 ≥ 6 on the fourth day, Aug 22
     expect(s3).toBeCloseTo(4.699, 2);
     expect(s4).toBeCloseTo(10.262, 2);
     const records = scenario(GROWING);
@@ -130,7 +130,7 @@ describe('burst-rising', () => {
     const text = day4!.explain(null);
     expect(text['zh-CN']).toContain('CUSUM');
     expect(text['zh-CN']).toContain('2.5倍');
-    expect(text.en).toContain('threshold 5.0');
+    expect(text.en).toContain('threshold 6.0');
     expect(text.en).toContain('3 day(s) before');
   });
 
@@ -175,47 +175,50 @@ describe('burst-rising', () => {
     expect(outcomes.filter((o) => o.effectMet)).toEqual([]);
   });
 
-  it('the threshold keeps false alarms ≤ 1 % per honest pre-window (simulated NB, μ 3–300, φ 1–8)', () => {
-    // 20 cells × 10,000 seven-day pre-windows, in control: the share whose chart reaches h
-    // (binomial error ≈ 0.08 % at 0.7 %).
+  it('under the NB model the threshold takes ≤ 0.4 % of the 1 % budget per honest pre-window (μ 3–300, φ 1–8)', () => {
+    // 20 cells × 6,000 seven-day pre-windows, in control: the share whose chart reaches h
+    // (binomial error ≈ 0.06 % at 0.2 %). The rest of the budget is for tails heavier than NB.
     const random = seededRandom(2026);
-    const windows = 10_000;
+    const windows = 6_000;
     let alarms = 0;
     let worst = 0;
+    let worstAtFive = 0;
     for (const phi of [1, 2, 4, 8]) {
       for (const mu of [3, 10, 30, 100, 300]) {
         let cellAlarms = 0;
+        let cellAlarmsAtFive = 0;
         for (let w = 0; w < windows; w++) {
           let s = 0;
+          let highest = 0;
           for (const weight of WEEK) {
             const m = mu * weight;
             s = Math.max(0, s + cusumIncrement(nbDraw(m, phi, random), m, phi, shiftRatio));
-            if (s >= threshold) {
-              cellAlarms++;
-              break;
-            }
+            highest = Math.max(highest, s);
           }
+          if (highest >= threshold) cellAlarms++;
+          if (highest >= 5) cellAlarmsAtFive++;
         }
         worst = Math.max(worst, cellAlarms / windows);
+        worstAtFive = Math.max(worstAtFive, cellAlarmsAtFive / windows);
         alarms += cellAlarms;
       }
     }
-    // measured with 40,000 a cell: worst 0.69 % (μ = 10, φ = 1); 0.0–0.69 % over the grid (README).
-    // Ville's bound 7·e^(−5) = 4.7 % holds but is loose.
-    expect(worst).toBeLessThanOrEqual(0.01);
-    expect(alarms / (20 * windows)).toBeLessThanOrEqual(0.005);
-    // and h is not wastefully high: some cell comes within a factor 3 of the target
-    expect(worst).toBeGreaterThan(0.0033);
+    // measured with 40,000 a cell: 0.00–0.22 % over the grid (README); Ville's bound 7·e^(−6) = 1.7 %
+    expect(worst).toBeLessThanOrEqual(0.004);
+    expect(alarms / (20 * windows)).toBeLessThanOrEqual(0.002);
+    // h = 5 would spend most of the budget under the model alone (measured 0.69 %), leaving
+    // nothing for heavier tails (the simulator's clean years: 1.0–1.4 % at h = 5)
+    expect(worstAtFive).toBeGreaterThan(0.005);
   });
 
-  it('in-control ARL₀ of the continuously run chart ≥ 700 days (one false alarm per 100 weeks)', () => {
-    // the worst cell above (μ = 10 on working days, φ = 1), 300 runs capped at 20,000 days
+  it('in-control ARL₀ of the continuously run chart ≥ 2,000 days', () => {
+    // μ = 10 on working days, φ = 1 (a worst cell above), 200 runs capped at 50,000 days
     const random = seededRandom(99);
     let total = 0;
-    for (let run = 0; run < 300; run++) {
+    for (let run = 0; run < 200; run++) {
       let s = 0;
       let t = 0;
-      while (t < 20_000) {
+      while (t < 50_000) {
         const m = 10 * WEEK[t % 7]!;
         t++;
         s = Math.max(0, s + cusumIncrement(poissonDraw(m, random), m, 1, shiftRatio));
@@ -223,7 +226,7 @@ describe('burst-rising', () => {
       }
       total += t;
     }
-    expect(total / 300).toBeGreaterThanOrEqual(700);
+    expect(total / 200).toBeGreaterThanOrEqual(2_000);
   });
 
   it('never throws; shuffled order gives identical outcomes', () => {
