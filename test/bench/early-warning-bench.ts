@@ -27,6 +27,7 @@ const TARGET_FALSE_ALARM_RATE = 0.01;
 
 let honest = 0;
 let falseAlarms = 0;
+let falseConfirmed = 0;
 const leadDays: (number | null)[] = [];
 let confirmed = 0;
 for (const seed of seeds) {
@@ -34,6 +35,7 @@ for (const seed of seeds) {
   const clean = measureEarlyWarning({ seed, units, months, scenarioRate: 0 }, detectors);
   honest += clean.honestWindows;
   falseAlarms += clean.falseAlarms;
+  falseConfirmed += clean.falseAlarmWindows.filter((w) => w.confirmed).length;
   const byHardNegative = new Map<string, number>();
   for (const w of clean.falseAlarmWindows) {
     const kind = w.hardNegative ?? 'none';
@@ -71,7 +73,8 @@ const warned = leadDays.filter((d): d is number => d !== null).sort((a, b) => a 
 const rate = falseAlarms / Math.max(1, honest);
 console.log('\nburst-rising early warning');
 console.log(
-  `  false alarms: ${falseAlarms} of ${honest} honest pre-windows = ${(100 * rate).toFixed(2)} % (target ≤ ${100 * TARGET_FALSE_ALARM_RATE} %: ${rate <= TARGET_FALSE_ALARM_RATE ? 'met' : 'NOT met'})`,
+  `  false alarms: ${falseAlarms} of ${honest} honest pre-windows = ${(100 * rate).toFixed(2)} % (target ≤ ${100 * TARGET_FALSE_ALARM_RATE} %: ${rate <= TARGET_FALSE_ALARM_RATE ? 'met' : 'NOT met'}); ` +
+    `${falseConfirmed} of them confirmed by burst-before-evaluation after the window`,
 );
 console.log(
   `  lead time (days before the evaluation): ${[...histogram]

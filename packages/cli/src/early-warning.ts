@@ -41,7 +41,13 @@ export interface EarlyWarningReport {
   /** Of those, the windows on which a warning was raised on some day. */
   falseAlarms: number;
   /** The false alarms, as unit and window. */
-  falseAlarmWindows: { orgId: string; period: { start: string; end: string }; hardNegative: string | null }[];
+  falseAlarmWindows: {
+    orgId: string;
+    period: { start: string; end: string };
+    hardNegative: string | null;
+    /** Whether burst-before-evaluation confirmed it once the window closed (a false burst finding). */
+    confirmed: boolean;
+  }[];
   events: number;
   evaluationsRun: number;
 }
@@ -147,7 +153,12 @@ export function measureEarlyWarning(
         l.period.start <= period.end &&
         period.start <= l.period.end,
     );
-    falseAlarmWindows.push({ orgId, period, hardNegative: hardNegative?.scenario ?? null });
+    falseAlarmWindows.push({
+      orgId,
+      period,
+      hardNegative: hardNegative?.scenario ?? null,
+      confirmed: confirmed.has(key),
+    });
   }
   return {
     bursts: burstLabels.map((label) => {
