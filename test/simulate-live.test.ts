@@ -111,7 +111,7 @@ describe('tracewatch simulate --live', () => {
     await waitFor('the first simulated day', async () => /day 1 of 31/.test(stderr), 60_000);
     child.kill('SIGINT');
     expect(await exited).toBe(130);
-    const sent = /stopped after 2025-03-0\d: sent ([\d,]+) events/.exec(stdout);
+    const sent = /stopped on 2025-03-0\d: sent ([\d,]+) events/.exec(stdout);
     expect(sent, stdout + stderr).not.toBeNull();
     const n = Number(sent![1]!.replaceAll(',', ''));
     expect(n).toBeGreaterThan(0);

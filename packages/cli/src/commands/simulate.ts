@@ -178,7 +178,7 @@ async function simulateLive(
   const slices = Math.max(1, Math.min(288, Math.round((daySeconds * 1000) / SLICE_MS)));
   const sliceMs = DAY_MS / slices;
   const started = performance.now();
-  let lastDay = '';
+  let sending = '';
   let behindWarned = false;
   try {
     io.err(`simulate --live: ${sim.firstDay} … ${sim.lastDay}, one simulated day every ${daySeconds} s\n`);
@@ -187,6 +187,7 @@ async function simulateLive(
     const due = (simMs: number) => t0 + ((simMs - sim.startMs) / DAY_MS) * daySeconds * 1000;
     days: for (const day of sim.days) {
       if (!(await waitUntil(due(day.startMs)))) break;
+      sending = day.day;
       if (!behindWarned && performance.now() - due(day.startMs) > daySeconds * 1000) {
         behindWarned = true;
         io.err(`simulate --live: Kafka is slower than the pace asked for; the days go out late\n`);
@@ -201,10 +202,10 @@ async function simulateLive(
         if (!(await waitUntil(due(Math.min(sliceEnd, day.startMs + DAY_MS))))) break days;
         await events.send(day.events.slice(from, next));
       }
-      lastDay = day.day;
       const index = Math.round((day.startMs - sim.startMs) / DAY_MS) + 1;
+      const which = index <= simulatedDays ? `day ${index} of ${simulatedDays}` : 'after the last day';
       io.err(
-        `simulate --live: ${day.day} (day ${index} of ${simulatedDays}): ${count(day.events.length)} events, ` +
+        `simulate --live: ${day.day} (${which}): ${count(day.events.length)} events, ` +
           `${count(day.metrics.length)} reports; ${count(events.sent)} events sent\n`,
       );
     }
@@ -215,7 +216,7 @@ async function simulateLive(
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const refused = events.refused + evaluations.refused + metrics.refused;
   io.out(
-    `${stop.signal.aborted ? `stopped after ${lastDay || 'the evaluations'}: ` : ''}sent ${count(events.sent)} events to ${topics.events}, ` +
+    `${stop.signal.aborted ? `stopped on ${sending || 'the evaluations'}: ` : ''}sent ${count(events.sent)} events to ${topics.events}, ` +
       `${count(evaluations.sent)} evaluations to ${topics.evaluations}, ${count(metrics.sent)} reported metrics to ${topics.metrics} ` +
       `(${seconds} s)${refused ? `; ${refused} invalid record(s) not sent` : ''}\n`,
   );
