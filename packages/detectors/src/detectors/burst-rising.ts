@@ -61,6 +61,7 @@
  *
  * Memory per unit: one count per retained claimed day (retentionDays × units numbers).
  */
+import type { DayProfile } from '../calendar/day-profile.js';
 import { formatCount, formatNumber } from '../format.js';
 import { dayRange, pruneDays, RetentionWindow } from '../retention.js';
 import { dayNumberToIso, localDayNumber } from '../time.js';
@@ -185,7 +186,7 @@ export function createBurstRisingDetector(options: Partial<BurstRisingOptions> =
     firstDataDay: number,
     window: EvaluationWindow,
     preWindowDays: ReadonlySet<number>,
-    profile: Parameters<typeof preWindowBaseline>[4],
+    profile: DayProfile,
     lastCompleteDay: number,
   ): TestOutcome | null {
     const E = window.startDay;
