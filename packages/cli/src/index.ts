@@ -4,6 +4,7 @@ export * from './command-io.js';
 export * from './commands/analyze.js';
 export * from './commands/score.js';
 export * from './commands/simulate.js';
+export * from './early-warning.js';
 export * from './findings-format.js';
 export * from './jsonl.js';
 export * from './line-batches.js';

@@ -12,6 +12,7 @@ import {
   type BurstBeforeEvaluationOptions,
   createBurstBeforeEvaluationDetector,
 } from './detectors/burst-before-evaluation.js';
+import { type BurstRisingOptions, createBurstRisingDetector } from './detectors/burst-rising.js';
 import { type CrossUnitSamenessOptions, createCrossUnitSamenessDetector } from './detectors/cross-unit-sameness.js';
 import { createDeadlineCrunchDetector, type DeadlineCrunchOptions } from './detectors/deadline-crunch.js';
 import { createDigitPreferenceDetector, type DigitPreferenceOptions } from './detectors/digit-preference.js';
@@ -80,6 +81,8 @@ const FACTORIES = {
     createIdlePlatformDetector({ ...given(s, WITHOUT_CALENDAR), ...own }),
   'metric-inflation': (s: SharedOptions, own?: Partial<MetricInflationOptions>) =>
     createMetricInflationDetector({ ...given(s, WITHOUT_CALENDAR), ...own }),
+  'burst-rising': (s: SharedOptions, own?: Partial<BurstRisingOptions>) =>
+    createBurstRisingDetector({ ...given(s, WITH_CALENDAR), ...own }),
 } satisfies Record<DetectorName, (shared: SharedOptions, own?: never) => Detector>;
 
 type AvailableName = keyof typeof FACTORIES;

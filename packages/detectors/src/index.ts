@@ -5,6 +5,12 @@ export {
   type BurstBeforeEvaluationOptions,
   createBurstBeforeEvaluationDetector,
 } from './detectors/burst-before-evaluation.js';
+export {
+  BURST_RISING_DEFAULTS,
+  type BurstRisingOptions,
+  createBurstRisingDetector,
+  cusumIncrement,
+} from './detectors/burst-rising.js';
 export { type CrossUnitSamenessOptions, createCrossUnitSamenessDetector } from './detectors/cross-unit-sameness.js';
 export { createDeadlineCrunchDetector, type DeadlineCrunchOptions } from './detectors/deadline-crunch.js';
 export { createDigitPreferenceDetector, type DigitPreferenceOptions } from './detectors/digit-preference.js';

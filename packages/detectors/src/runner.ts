@@ -140,6 +140,50 @@ function mergeChain(chain: readonly Finding[]): Finding {
   };
 }
 
+/**
+ * The closed-window test that confirms an early warning, by detector. A warning and its
+ * confirmation are one question asked twice, so they never corroborate each other.
+ */
+const CONFIRMED_BY: Partial<Record<DetectorName, DetectorName>> = { 'burst-rising': 'burst-before-evaluation' };
+
+const samePeriod = (a: Finding, b: Finding) => a.period.start === b.period.start && a.period.end === b.period.end;
+
+/**
+ * Early warnings (burst-rising) whose window has closed (`evidence.windowClosed`) are kept only
+ * when the closed-window test has a finding on the same scope and window (same period: both use
+ * the evaluation's pre-window): then they carry `evidence.confirmedBy` = that finding's
+ * fingerprint, its severity when higher, and say so; otherwise they are dropped (the live service
+ * then withdraws the alert). Warnings of a window still open pass unchanged.
+ */
+export function confirmEarlyWarnings(findings: readonly Finding[]): Finding[] {
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const confirming = CONFIRMED_BY[f.detector];
+    if (confirming === undefined || f.evidence.windowClosed !== true) {
+      out.push(f);
+      continue;
+    }
+    const key = scopeKey(f.scope);
+    const confirmation = findings.find(
+      (g) => g.detector === confirming && scopeKey(g.scope) === key && samePeriod(f, g),
+    );
+    if (!confirmation) continue;
+    out.push({
+      ...f,
+      severity: confirmation.severity === 'critical' ? 'critical' : f.severity,
+      evidence: { ...f.evidence, confirmedBy: confirmation.fingerprint },
+      explanation: {
+        'zh-CN': `${f.explanation['zh-CN']}前窗突增检验已确认（${confirmation.fingerprint}）。`,
+        en: `${f.explanation.en} Confirmed by the closed-window burst test (${confirmation.fingerprint}).`,
+      },
+    });
+  }
+  return out;
+}
+
+/** Whether two detectors ask one question (an early warning and its confirmation). */
+const sameQuestion = (a: DetectorName, b: DetectorName) => CONFIRMED_BY[a] === b || CONFIRMED_BY[b] === a;
+
 const detectorOrder = (name: DetectorName) => DETECTOR_NAMES.indexOf(name);
 const sortableScore = (score: number) => (Number.isNaN(score) ? Number.NEGATIVE_INFINITY : score);
 
@@ -152,7 +196,8 @@ const sortableScore = (score: number) => (Number.isNaN(score) ? Number.NEGATIVE_
  * correction at all; and under-dispersion's org and actor windows ask the same question. An
  * outcome is a finding when its effect conditions hold and it has no p-value (a score rule) or
  * q ≤ its qThreshold. Findings of the `mergeOverlapping` detectors are then merged per rule,
- * scope and contiguous span of overlapping windows. Severity is 'critical' when q ≤ qThreshold / criticalFactor, or when
+ * scope and contiguous span of overlapping windows. Early warnings whose window has closed are
+ * kept only when confirmed (`confirmEarlyWarnings`). Severity is 'critical' when q ≤ qThreshold / criticalFactor, or when
  * another detector has a finding on the same unit (an actor finding counts for its org; platform
  * findings only meet platform findings) over an overlapping period — listed in corroboratedBy.
  *
@@ -199,18 +244,22 @@ export function runDetectors(
     findings.push(...(o.mergeOverlapping.includes(detector.name) ? mergeOverlapping(own) : own));
   }
 
+  const confirmed = confirmEarlyWarnings(findings);
   const byUnit = new Map<string, Finding[]>();
-  for (const f of findings) byUnit.set(unitKey(f.scope), [...(byUnit.get(unitKey(f.scope)) ?? []), f]);
+  for (const f of confirmed) byUnit.set(unitKey(f.scope), [...(byUnit.get(unitKey(f.scope)) ?? []), f]);
   for (const group of byUnit.values()) {
     for (const f of group) {
       const others = new Set<DetectorName>();
-      for (const g of group) if (g.detector !== f.detector && overlaps(f, g)) others.add(g.detector);
+      for (const g of group) {
+        if (g.detector !== f.detector && !sameQuestion(f.detector, g.detector) && overlaps(f, g))
+          others.add(g.detector);
+      }
       f.corroboratedBy = [...others].sort((a, b) => detectorOrder(a) - detectorOrder(b));
       if (f.corroboratedBy.length > 0) f.severity = 'critical';
     }
   }
 
-  return findings.sort(
+  return confirmed.sort(
     (a, b) =>
       (a.severity === b.severity ? 0 : a.severity === 'critical' ? -1 : 1) ||
       detectorOrder(a.detector) - detectorOrder(b.detector) ||

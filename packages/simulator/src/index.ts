@@ -1,3 +1,10 @@
+export {
+  defaultLiveStart,
+  liveRunEndsBefore,
+  type SimulatedDay,
+  type SimulationByDay,
+  simulateByDay,
+} from './by-day.js';
 export { type DayKind, type HolidayBlock, WorkCalendar } from './calendar.js';
 export {
   beta,

@@ -1,6 +1,6 @@
 import { createKafka, missingTopics, withAdmin } from '@tracewatch/bus';
 import { type Decoded, decodeEvaluation, decodeReportedMetric, decodeTraceEvent, TOPICS } from '@tracewatch/schema';
-import { Partitioners } from 'kafkajs';
+import { Partitioners, type Producer } from 'kafkajs';
 import { intFlag, parseArgs, rejectUnknownFlags, stringFlag, UsageError } from '../args.js';
 import { progressReporter, readJsonlLines } from '../jsonl.js';
 
@@ -10,7 +10,7 @@ export const PRODUCE_USAGE = `tracewatch produce <file.jsonl> [--topic trace-eve
   schema are reported with their line number and not sent, unless --raw (then every line
   is sent as it is, for testing the dead-letter path).`;
 
-const DECODERS: Record<string, (line: string, o: { now: number }) => Decoded<unknown>> = {
+export const DECODERS: Record<string, (line: string, o: { now: number }) => Decoded<unknown>> = {
   [TOPICS.traceEvents]: decodeTraceEvent,
   [TOPICS.evaluations]: decodeEvaluation,
   [TOPICS.reportedMetrics]: decodeReportedMetric,
@@ -32,6 +32,36 @@ function rawKey(text: string): string | null {
   }
 }
 
+/** Where to produce: --brokers / KAFKA_BROKERS and --topic-prefix / TOPIC_PREFIX. */
+export function kafkaTarget(args: ReturnType<typeof parseArgs>): { brokers: string[]; topicPrefix: string } {
+  return {
+    brokers: (stringFlag(args, 'brokers') ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+    topicPrefix: stringFlag(args, 'topic-prefix') ?? process.env.TOPIC_PREFIX ?? '',
+  };
+}
+
+/**
+ * The producer of `tracewatch produce` (idempotent, acks from all replicas, the default
+ * partitioner, so a key always lands on the same partition), connected, once the topics are
+ * known to exist.
+ * @throws UsageError naming a missing topic (kafkajs would retry it forever, silently)
+ */
+export async function connectProducer(brokers: string[], topics: readonly string[]): Promise<Producer> {
+  const kafka = createKafka({ brokers, clientId: 'tracewatch-cli', retries: 5, silent: true });
+  const missing = await withAdmin(kafka, (admin) => missingTopics(admin, [...topics]));
+  if (missing.length > 0)
+    throw new UsageError(`topic ${missing[0]} does not exist (ingest or \`npm run stack:up\` creates the topics)`);
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5_000 },
+  });
+  await producer.connect();
+  return producer;
+}
+
 export async function produceCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, ['raw']);
   rejectUnknownFlags(args, ['topic', 'brokers', 'topic-prefix', 'raw', 'batch']);
@@ -42,21 +72,9 @@ export async function produceCommand(argv: string[]): Promise<number> {
   if (!decode) throw new UsageError(`--topic must be one of ${Object.keys(DECODERS).join(', ')}`);
   const raw = args.flags.get('raw') === true;
   const batchSize = intFlag(args, 'batch', 5_000, 1);
-  const brokers = (stringFlag(args, 'brokers') ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-  const topic = `${stringFlag(args, 'topic-prefix') ?? process.env.TOPIC_PREFIX ?? ''}${topicName}`;
-
-  const kafka = createKafka({ brokers, clientId: 'tracewatch-cli', retries: 5, silent: true });
-  // kafkajs would retry a missing topic forever, silently: say so instead.
-  if ((await withAdmin(kafka, (admin) => missingTopics(admin, [topic]))).length > 0)
-    throw new UsageError(`topic ${topic} does not exist (ingest or \`npm run stack:up\` creates the topics)`);
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
-    retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5_000 },
-  });
-  await producer.connect();
+  const { brokers, topicPrefix } = kafkaTarget(args);
+  const topic = `${topicPrefix}${topicName}`;
+  const producer = await connectProducer(brokers, [topic]);
   const progress = progressReporter('produced');
   let sent = 0;
   let refused = 0;

@@ -76,14 +76,23 @@
  */
 import type { Evaluation } from '@tracewatch/schema';
 import { type Calendar, PRC_CALENDAR } from '../calendar/calendar.js';
-import { chooseDayProfile, type DayProfile, estimateDayProfile } from '../calendar/day-profile.js';
-import { evaluationCoversOrg, evaluationCoversPlatform, evaluationEndDay, evaluationStartDay } from '../evaluations.js';
+import type { DayProfile } from '../calendar/day-profile.js';
 import { formatCount, formatNumber, formatPercent, formatProbability } from '../format.js';
 import { dayRange, pruneDays, RetentionWindow } from '../retention.js';
-import { volumeWeightedOverdispersion } from '../stats/dispersion.js';
-import { studentTSf } from '../stats/student-t.js';
 import { DEFAULT_UTC_OFFSET_MINUTES, dayNumberToIso, localDayNumber } from '../time.js';
 import type { Detector, EvaluateContext, Localized, TestOutcome, TraceRecord } from '../types.js';
+import {
+  type EvaluationWindow,
+  pooledProfiles,
+  preWindowBaseline,
+  preWindowDaySet,
+  range,
+  rateRatio,
+  rateRatioTest,
+  sumWindow,
+  unitDayProfile,
+  windowsForUnit,
+} from './support/pre-window-baseline.js';
 import { UnitIndex } from './support/unit-index.js';
 
 export interface BurstBeforeEvaluationOptions {
@@ -137,80 +146,6 @@ interface UnitState {
   recorded: Map<number, number>;
 }
 
-/** One pre-window to test: day E and the evaluations that start on it. */
-interface EvaluationWindow {
-  startDay: number;
-  endDay: number;
-  evaluations: Evaluation[];
-}
-
-interface WindowSums {
-  observed: number;
-  expectedWeight: number;
-}
-
-function sumWindow(days: readonly number[], count: (day: number) => number, profile: DayProfile): WindowSums {
-  let observed = 0;
-  let expectedWeight = 0;
-  for (const day of days) {
-    observed += count(day);
-    expectedWeight += profile.weight(day);
-  }
-  return { observed, expectedWeight };
-}
-
-/**
- * One-sided test that window `a` has a higher rate than window `b` (the conditional binomial test
- * of the module comment, φ-corrected, t tail with df).
- * @returns null when either window has no expected weight or no trace falls in either.
- */
-function rateRatioTest(
-  a: WindowSums,
-  b: WindowSums,
-  phi: number,
-  df: number,
-): { rateRatio: number; z: number; pValue: number } | null {
-  const n = a.observed + b.observed;
-  if (n === 0 || a.expectedWeight <= 0 || b.expectedWeight <= 0) return null;
-  const pi = a.expectedWeight / (a.expectedWeight + b.expectedWeight);
-  const z = (a.observed - n * pi) / Math.sqrt(phi * n * pi * (1 - pi));
-  return { rateRatio: rateRatio(a, b), z, pValue: studentTSf(z, df) };
-}
-
-function rateRatio(pre: WindowSums, base: WindowSums): number {
-  const correction = base.observed === 0 ? 0.5 : 0;
-  return (pre.observed + correction) / pre.expectedWeight / ((base.observed + correction) / base.expectedWeight);
-}
-
-function range(first: number, last: number): number[] {
-  const days: number[] = [];
-  for (let day = first; day <= last; day++) days.push(day);
-  return days;
-}
-
-/** Evaluations covering a unit, grouped by start day (one test per day E). */
-function windowsForUnit(
-  evaluations: readonly Evaluation[],
-  platformId: string,
-  orgId: string,
-  offset: number,
-): EvaluationWindow[] {
-  const byDay = new Map<number, EvaluationWindow>();
-  for (const evaluation of evaluations) {
-    if (!evaluationCoversOrg(evaluation, platformId, orgId)) continue;
-    const startDay = evaluationStartDay(evaluation, offset);
-    const endDay = evaluationEndDay(evaluation, offset);
-    const window = byDay.get(startDay);
-    if (window) {
-      window.evaluations.push(evaluation);
-      window.endDay = Math.max(window.endDay, endDay);
-    } else byDay.set(startDay, { startDay, endDay, evaluations: [evaluation] });
-  }
-  const windows = [...byDay.values()].sort((a, b) => a.startDay - b.startDay);
-  for (const w of windows) w.evaluations.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return windows;
-}
-
 /** Share of the excess in P contributed by the `top` actors with the largest excess. */
 function topActorExcess(
   unit: UnitState,
@@ -242,6 +177,11 @@ function topActorExcess(
   const leaders = rows.slice(0, top).filter((r) => r.excess > 0);
   const leaderExcess = leaders.reduce((s, r) => s + r.excess, 0);
   return { share: totalExcess > 0 ? Math.min(1, leaderExcess / totalExcess) : null, actors: leaders };
+}
+
+/** A unit's count per claimed day. */
+function* dailyCounts(unit: UnitState): Generator<[number, number]> {
+  for (const [day, cell] of unit.occurred) yield [day, cell.count];
 }
 
 /**
@@ -278,45 +218,6 @@ export function createBurstBeforeEvaluationDetector(options: Partial<BurstBefore
     }
   }
 
-  /** The platform's pooled profile: the sum of its units' days outside platform-wide pre-windows. */
-  function pooledProfiles(ctx: EvaluateContext, lastCompleteDay: number): Map<string, DayProfile | null> {
-    const totals = new Map<string, Map<number, number>>();
-    for (const unit of units.values()) {
-      let sum = totals.get(unit.platformId);
-      if (!sum) {
-        sum = new Map();
-        totals.set(unit.platformId, sum);
-      }
-      for (const [day, cell] of unit.occurred) sum.set(day, (sum.get(day) ?? 0) + cell.count);
-    }
-    const profiles = new Map<string, DayProfile | null>();
-    for (const [platformId, counts] of totals) {
-      const excluded = new Set<number>();
-      for (const e of ctx.evaluations) {
-        if (e.orgId !== undefined || !evaluationCoversPlatform(e, platformId)) continue;
-        const start = evaluationStartDay(e, o.utcOffsetMinutes);
-        for (let day = start - o.preWindowDays; day < start; day++) excluded.add(day);
-      }
-      const span = dayRange(counts);
-      profiles.set(
-        platformId,
-        span
-          ? estimateDayProfile(
-              {
-                counts,
-                firstDay: span.first,
-                lastDay: Math.min(span.last, lastCompleteDay),
-                exclude: (d) => excluded.has(d),
-              },
-              o.calendar,
-              'pooled',
-            )
-          : null,
-      );
-    }
-    return profiles;
-  }
-
   function evaluate(ctx: EvaluateContext): TestOutcome[] {
     const cutoff = retention.cutoff();
     for (const unit of units.values()) {
@@ -325,22 +226,24 @@ export function createBurstBeforeEvaluationDetector(options: Partial<BurstBefore
     }
     // the last local day that has fully ended by asOf
     const lastCompleteDay = localDayNumber(ctx.asOf, o.utcOffsetMinutes) - 1;
-    const pooled = pooledProfiles(ctx, lastCompleteDay);
+    const pooled = pooledProfiles(
+      [...units.values()].map((unit) => ({ platformId: unit.platformId, counts: dailyCounts(unit) })),
+      ctx,
+      lastCompleteDay,
+      o,
+    );
     const outcomes: TestOutcome[] = [];
     for (const [, unit] of units.inKeyOrder()) {
       const span = dayRange(unit.occurred);
       if (!span) continue;
       const windows = windowsForUnit(ctx.evaluations, unit.platformId, unit.orgId, o.utcOffsetMinutes);
       if (windows.length === 0) continue;
-      const preWindowDays = new Set<number>();
-      for (const w of windows) for (let d = w.startDay - o.preWindowDays; d < w.startDay; d++) preWindowDays.add(d);
-      const profile = chooseDayProfile(
-        {
-          counts: new Map([...unit.occurred].map(([day, cell]) => [day, cell.count])),
-          firstDay: span.first,
-          lastDay: Math.min(span.last, lastCompleteDay),
-          exclude: (d) => preWindowDays.has(d),
-        },
+      const preWindowDays = preWindowDaySet(windows, o.preWindowDays);
+      const profile = unitDayProfile(
+        new Map(dailyCounts(unit)),
+        span,
+        preWindowDays,
+        lastCompleteDay,
         o.calendar,
         pooled.get(unit.platformId) ?? null,
       );
@@ -350,21 +253,6 @@ export function createBurstBeforeEvaluationDetector(options: Partial<BurstBefore
       }
     }
     return outcomes;
-  }
-
-  /**
-   * The `baselineDays` most recent days before `day` that are neither holidays nor pre-windows,
-   * searched up to `maxBaselineLookbackDays` back, oldest first; null when they are not all found
-   * or the first lies before the unit's first day with data.
-   */
-  function eligibleDaysBefore(day: number, preWindowDays: ReadonlySet<number>, firstDataDay: number): number[] | null {
-    const days: number[] = [];
-    for (let d = day - 1; d >= day - o.maxBaselineLookbackDays && days.length < o.baselineDays; d--) {
-      if (o.calendar.isHoliday(d) || preWindowDays.has(d)) continue;
-      days.push(d);
-    }
-    days.reverse();
-    return days.length < o.baselineDays || days[0]! < firstDataDay ? null : days;
   }
 
   function testWindow(
@@ -378,44 +266,21 @@ export function createBurstBeforeEvaluationDetector(options: Partial<BurstBefore
     const E = window.startDay;
     const preFirst = E - o.preWindowDays;
     if (E - 1 > lastCompleteDay) return null; // P has not ended yet
-    const eligibleBefore = (day: number) => eligibleDaysBefore(day, preWindowDays, firstDataDay);
-    const baselineDays = eligibleBefore(preFirst);
-    if (!baselineDays) return null;
-    const preDays = range(preFirst, E - 1);
     const occurredCount = (day: number) => unit.occurred.get(day)?.count ?? 0;
     const recordedCount = (day: number) => unit.recorded.get(day) ?? 0;
+    const baseline = preWindowBaseline(E, occurredCount, firstDataDay, preWindowDays, profile, o);
+    if (!baseline) return null;
+    const baselineDays = baseline.days;
+    const preDays = range(preFirst, E - 1);
     const pre = sumWindow(preDays, occurredCount, profile);
-    const base = sumWindow(baselineDays, occurredCount, profile);
+    const base = baseline.sums;
     const N = pre.observed + base.observed;
     if (N === 0 || pre.expectedWeight <= 0 || base.expectedWeight <= 0) return null;
 
     const pi0 = pre.expectedWeight / (pre.expectedWeight + base.expectedWeight);
-    const level = base.observed / base.expectedWeight;
-    // φ from the baseline and up to dispersionBlocks − 1 earlier blocks like it, each around its
-    // own level (a slow drift of the level between blocks is not overdispersion)
-    const blocks = [baselineDays];
-    while (blocks.length < o.dispersionBlocks) {
-      const earlier = eligibleBefore(blocks.at(-1)![0]!);
-      if (!earlier) break;
-      blocks.push(earlier);
-    }
-    const dispersion = volumeWeightedOverdispersion(
-      blocks.map((days) => {
-        const observed = days.map(occurredCount);
-        const sums = sumWindow(days, occurredCount, profile);
-        const blockLevel = sums.expectedWeight > 0 ? sums.observed / sums.expectedWeight : 0;
-        return { observed, expected: days.map((day) => blockLevel * profile.weight(day)) };
-      }),
-    );
-    const phi = Math.max(1, dispersion.phi);
-    const df = Math.max(1, dispersion.df);
-    // A baseline that rises (a new unit ramping up, a growing service) has no level to compare
-    // with: its later half well and significantly above its earlier half → not judged.
-    const half = Math.floor(baselineDays.length / 2);
-    const earlier = sumWindow(baselineDays.slice(0, half), occurredCount, profile);
-    const later = sumWindow(baselineDays.slice(half), occurredCount, profile);
-    const trend = rateRatioTest(later, earlier, phi, df);
-    if (trend && trend.rateRatio >= o.maxBaselineTrend && trend.pValue <= o.baselineTrendP) return null;
+    const level = baseline.level;
+    const phi = baseline.phi;
+    const df = Math.max(1, baseline.phiDf);
     const { z, pValue, rateRatio: rr } = rateRatioTest(pre, base, phi, df)!;
     const expectedPre = base.observed * (pre.expectedWeight / base.expectedWeight);
 
@@ -462,7 +327,7 @@ export function createBurstBeforeEvaluationDetector(options: Partial<BurstBefore
       observedPreRecorded: preRecorded.observed,
       backfilledSharePre,
     };
-    statistics.phiDf = dispersion.df;
+    statistics.phiDf = baseline.phiDf;
     if (rrAfter !== null) statistics.rateRatioAfter = rrAfter;
     if (rrRecorded !== null) statistics.rateRatioRecorded = rrRecorded;
     if (top.share !== null) statistics.topActorsExcessShare = top.share;
