@@ -84,6 +84,7 @@ export const actorName = z
   .string()
   .min(1)
   .max(100)
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'names may not contain control characters');
 export const noteSchema = z.string().max(2000);
 
