@@ -273,6 +273,11 @@ describe('applyCommand: withdraw and re-open', () => {
     expect(change.note).toContain('re-opened');
   });
 
+  it('a withdrawn alert does not re-open on a finding of the evaluation it was last seen in', () => {
+    const withdrawn = alertIn('withdrawn');
+    expect(changeOf(applyCommand(withdrawn, findingCommand(finding(), DAY1), [], NOW))).toBeNull();
+  });
+
   it('a resolved alert re-opens when the finding comes back stronger (lower p)', () => {
     const resolved = alertIn('resolved');
     const change = changeOf(applyCommand(resolved, findingCommand(finding({ pValue: 0.0001 }), DAY2), [], NOW))!;

@@ -16,9 +16,9 @@
  *   - a resolved alert keeps the finding it was resolved with; a finding that comes back
  *     stronger than that one (lower p; higher score for rules without p) re-opens it; a weaker
  *     one only advances lastSeenAt;
- *   - withdraw (the finding no longer holds) moves open/acknowledged to withdrawn; the next
- *     finding re-opens it (the system takes back its own withdrawal; a stronger finding is a
- *     case of that);
+ *   - withdraw (the finding no longer holds) moves open/acknowledged to withdrawn; a finding
+ *     from a later evaluation (asOf after lastSeenAt) re-opens it: the system takes back its
+ *     own withdrawal (a stronger finding is a case of that);
  *   - dismissed and confirmed are operators' verdicts: a recurring finding updates their data,
  *     never their state;
  *   - a finding older (asOf) than the alert's lastSeenAt is stale (a replay, or an instance that
@@ -253,8 +253,11 @@ export function applyCommand(
       const seen = { firstSeenAt: current.firstSeenAt, lastSeenAt: asOf };
       const reopen = (note: string) =>
         accepted({ state: 'open', finding, ...seen }, 'transition', note, { warningStreak: 0, streakAsOf: null });
-      if (current.state === 'withdrawn')
+      if (current.state === 'withdrawn') {
+        // Only a later evaluation than the last that saw it: the same one re-sent is no news.
+        if (Date.parse(asOf) <= Date.parse(current.lastSeenAt)) return unchanged();
         return reopen(`发现再次成立，重新打开 / the finding holds again (${strength(finding)}): re-opened`);
+      }
       if (current.state === 'resolved' && strongerThan(finding, current.finding))
         return reopen(
           `已解决的告警再次出现且更强，重新打开 / came back stronger than when resolved (${strength(finding)} vs ${strength(current.finding)}): re-opened`,
