@@ -138,3 +138,44 @@ export function duplicates(changes: readonly AlertChange[]): string[] {
     seen.set(`${c.fingerprint}@${c.version}`, (seen.get(`${c.fingerprint}@${c.version}`) ?? 0) + 1);
   return [...seen].filter(([, n]) => n > 1).map(([k, n]) => `${k} ×${n}`);
 }
+
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the built `tracewatch` CLI on this scope's database and topics, asynchronously (the
+ * keeper under test runs in this process and must go on while the CLI waits for it).
+ */
+export function runCliIn(s: AlertScope, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [`${REPO_ROOT}packages/cli/dist/main.js`, ...args], {
+      env: {
+        ...process.env,
+        KAFKA_BROKERS: brokers().join(','),
+        CLICKHOUSE_URL: clickhouseUrl(),
+        CLICKHOUSE_DATABASE: s.scope.database,
+        TOPIC_PREFIX: s.scope.topicPrefix,
+        LANG: 'C',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    proc.stdout?.on('data', (b: Buffer) => {
+      stdout += b.toString();
+    });
+    proc.stderr?.on('data', (b: Buffer) => {
+      stderr += b.toString();
+    });
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 120_000);
+    proc.on('error', reject);
+    proc.on('exit', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}

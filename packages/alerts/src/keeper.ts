@@ -24,7 +24,7 @@
 import { type BusLogger, withAdmin } from '@tracewatch/bus';
 import { type Alert, type AlertChange, type AlertCommand, alertCommandSchema, type Silence } from '@tracewatch/schema';
 import type { Store } from '@tracewatch/store';
-import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { type Consumer, type Kafka, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { type AlertMemo, applyCommand, emptyMemo, LIFECYCLE_DEFAULTS, type LifecycleOptions } from './lifecycle.js';
 import { alertChangedEvent, alertTopics, parseAlertChangedEvent } from './messages.js';
@@ -311,7 +311,10 @@ class Keeper implements AlertKeeper {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 5_000 },
+      // Changes go to partition p explicitly; the partitioner is named only to be explicit.
+      createPartitioner: Partitioners.DefaultPartitioner,
+      // Idempotence needs unlimited retries; a fence is not retried (kafkajs bails on it).
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 5_000 },
     });
     await producer.connect();
     // The first transaction initialises the transactional id (InitProducerId): the fence.
