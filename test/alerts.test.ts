@@ -24,6 +24,7 @@ import {
   alertScope,
   committedChanges,
   duplicates,
+  type KeeperProcess,
   keeperInProcess,
   keeperProcess,
   waitForOutput,
@@ -243,6 +244,33 @@ describe('alert keeper: crashes and replays', () => {
       expect(duplicates(changes)).toEqual([]);
     } finally {
       await restarted.stop();
+    }
+  });
+
+  it('a second instance joins mid-stream and the first is SIGKILLed: every change once, none lost', async () => {
+    const streamFps = Array.from({ length: 20 }, (_, i) => fingerprintN(700 + i));
+    const rounds = 8;
+    const day = (r: number) => new Date(Date.parse(DAY1) + r * 86_400_000).toISOString();
+    const first = keeperProcess(s, {}, 'rebalance-1');
+    let second: KeeperProcess | undefined;
+    try {
+      await waitForOutput(first, 'KEEPER_READY');
+      for (let r = 0; r < rounds; r++) {
+        // Each round is a day of stream time later: every fingerprint gets one change.
+        await send(s, ...streamFps.map((fp) => findingCommand(finding({ fingerprint: fp }), day(r))));
+        if (r === 2) {
+          second = keeperProcess(s, {}, 'rebalance-2');
+          await waitForOutput(second, 'KEEPER_READY');
+        }
+        if (r === 5) await first.kill();
+      }
+      for (const fp of streamFps) await versionIs(s, fp, rounds);
+      const changes = (await committedChanges(s)).filter((c) => streamFps.includes(c.fingerprint));
+      expect(duplicates(changes)).toEqual([]);
+      expect(changes).toHaveLength(streamFps.length * rounds);
+    } finally {
+      await first.kill();
+      await second?.stop();
     }
   });
 

@@ -37,6 +37,7 @@ import {
   loadRecentCommandIds,
   type PlacedChange,
   readProgress,
+  silencesStamp,
   writeChanges,
   writeCommandResults,
   writeProgress,
@@ -58,8 +59,10 @@ export interface AlertKeeperOptions {
   log: BusLogger;
   registry?: Registry;
   lifecycle?: LifecycleOptions;
-  /** How often silences are reloaded from ClickHouse. @default 10_000 */
+  /** How often silences are reloaded from ClickHouse in any case. @default 10_000 */
   silenceRefreshMs?: number;
+  /** How often ClickHouse is asked whether a silence was added or expired (then reloaded). @default 1_000 */
+  silenceCheckMs?: number;
   /** @default 30_000 */
   sessionTimeoutMs?: number;
   /** Reading the alerts topic to its end on assignment. @default 120_000 */
@@ -150,7 +153,11 @@ class Keeper implements AlertKeeper {
   private readonly fenced = new Set<number>();
   private silences: Silence[] = [];
   private silencesLoaded = false;
+  private silencesLoadedAt = 0;
+  private silencesStampSeen = '';
   private silenceTimer: NodeJS.Timeout | undefined;
+  /** When the transaction in hand began (undefined: none). */
+  private transactionSince: number | undefined;
   private stopping = false;
   private crashed: string | undefined;
   private lastProblem: string | undefined;
@@ -175,7 +182,7 @@ class Keeper implements AlertKeeper {
     const { kafka, log } = this.opts;
     await this.checkTopics();
     await this.refreshSilences();
-    this.silenceTimer = setInterval(() => void this.refreshSilences(), this.opts.silenceRefreshMs ?? 10_000);
+    this.silenceTimer = setInterval(() => void this.checkSilences(), this.opts.silenceCheckMs ?? 1_000);
     this.silenceTimer.unref();
     const consumer = kafka.consumer({
       groupId: this.opts.groupId,
@@ -281,10 +288,24 @@ class Keeper implements AlertKeeper {
     return this.refreshSilences();
   }
 
-  private async refreshSilences(): Promise<void> {
+  /** Reloads when a silence changed (a cheap stamp query) or `silenceRefreshMs` passed. */
+  private async checkSilences(): Promise<void> {
     try {
+      const stamp = await silencesStamp(this.opts.store);
+      const due = Date.now() - this.silencesLoadedAt >= (this.opts.silenceRefreshMs ?? 10_000);
+      if (stamp !== this.silencesStampSeen || due) await this.refreshSilences(stamp);
+    } catch (err) {
+      this.opts.log.warn({ err: (err as Error).message }, 'alert keeper: silences not checked');
+    }
+  }
+
+  private async refreshSilences(stamp?: string): Promise<void> {
+    try {
+      const seen = stamp ?? (await silencesStamp(this.opts.store));
       this.silences = await loadActiveSilences(this.opts.store, this.now());
       this.silencesLoaded = true;
+      this.silencesLoadedAt = Date.now();
+      this.silencesStampSeen = seen;
     } catch (err) {
       this.opts.log.warn(
         { err: (err as Error).message },
@@ -448,6 +469,7 @@ class Keeper implements AlertKeeper {
       outcomes.push({ kind: command.kind, outcome: 'accepted' });
     }
 
+    this.transactionSince = Date.now();
     const txn = await state.producer.transaction();
     let placed: PlacedChange[] = [];
     try {
@@ -483,6 +505,8 @@ class Keeper implements AlertKeeper {
         return false;
       }
       throw err;
+    } finally {
+      this.transactionSince = undefined;
     }
 
     for (const [fingerprint, held] of staged) state.alerts.set(fingerprint, held);
@@ -527,6 +551,8 @@ class Keeper implements AlertKeeper {
     if (this.needsRecovery.size > 0) reasons.push(`recovering partitions ${[...this.needsRecovery].join(', ')}`);
     if (!this.silencesLoaded) reasons.push('silences not loaded yet');
     if (this.lastProblem) reasons.push(this.lastProblem);
+    const pendingMs = this.transactionSince === undefined ? 0 : Date.now() - this.transactionSince;
+    if (pendingMs > 30_000) reasons.push(`a Kafka transaction has been pending for ${Math.round(pendingMs / 1000)} s`);
     return { ready: reasons.length === 0, reasons };
   }
 

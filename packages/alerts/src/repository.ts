@@ -442,6 +442,15 @@ export async function listSilences(
     .filter((s) => opts.includeExpired || Date.parse(s.silence.expiresAt) > now.getTime());
 }
 
+/** Changes whenever a silence is added or expired (a cheap query to poll for changes). */
+export async function silencesStamp(store: Store): Promise<string> {
+  const rows = await selectRows<{ n: number | string; last: number | string }>(
+    store,
+    `SELECT count() AS n, max(updated_ms) AS last FROM ${table(store, ALERT_TABLES.silences)}`,
+  );
+  return `${rows[0]?.n ?? 0}:${rows[0]?.last ?? 0}`;
+}
+
 /** The silences in force at `now` (what the keeper matches alerts against). */
 export async function loadActiveSilences(store: Store, now = new Date()): Promise<Silence[]> {
   return (await listSilences(store, { now })).map((s) => s.silence);
