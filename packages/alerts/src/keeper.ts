@@ -22,7 +22,15 @@
  * offset, and only then applies commands. So ClickHouse converges to the topic after any crash.
  */
 import { type BusLogger, withAdmin } from '@tracewatch/bus';
-import { type Alert, type AlertChange, type AlertCommand, alertCommandSchema, type Silence } from '@tracewatch/schema';
+import {
+  type Alert,
+  type AlertChange,
+  type AlertCommand,
+  alertCommandSchema,
+  boundedId,
+  type Silence,
+} from '@tracewatch/schema';
+import { backoffDelay, sleep } from '@tracewatch/service-kit';
 import type { Store } from '@tracewatch/store';
 import { type Consumer, type Kafka, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
@@ -104,8 +112,6 @@ const isFenced = (err: unknown) => {
   const e = err as { type?: string; cause?: { type?: string } };
   return FENCED.has(e?.type ?? '') || FENCED.has(e?.cause?.type ?? '');
 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const backoff = (attempt: number) => Math.min(10_000, 200 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random() / 2);
 
 type DecodedCommand = { ok: true; command: AlertCommand } | { ok: false; result: CommandResult };
 
@@ -120,10 +126,9 @@ function decodeCommand(message: KafkaMessage, partition: number): DecodedCommand
   const parsed = alertCommandSchema.safeParse(raw);
   if (parsed.success) return { ok: true, command: parsed.data };
   const r = (raw ?? {}) as { commandId?: unknown; kind?: unknown };
-  const commandId =
-    typeof r.commandId === 'string' && /^[A-Za-z0-9._:-]{1,64}$/.test(r.commandId)
-      ? r.commandId
-      : `invalid-${partition}-${message.offset}`;
+  const commandId = boundedId.safeParse(r.commandId).success
+    ? (r.commandId as string)
+    : `invalid-${partition}-${message.offset}`;
   return {
     ok: false,
     result: {
@@ -240,7 +245,7 @@ class Keeper implements AlertKeeper {
             this.problem(`partition ${p}: ${(err as Error).message}`);
             this.dropPartition(p);
             this.needsRecovery.add(p);
-            await sleep(backoff(this.failures++));
+            await sleep(backoffDelay(this.failures++));
           }
         });
       },
@@ -264,7 +269,7 @@ class Keeper implements AlertKeeper {
         },
         (err: Error) => {
           this.problem(`recovery failed: ${err.message}`);
-          this.recoverSoon(backoff(this.failures++));
+          this.recoverSoon(backoffDelay(this.failures++));
         },
       );
     }, delayMs);
@@ -523,7 +528,7 @@ class Keeper implements AlertKeeper {
         if (this.stopping) return true;
         this.lastProblem = `ClickHouse write failed: ${(err as Error).message}`;
         this.opts.log.warn({ err: (err as Error).message, attempt }, 'alert keeper: ClickHouse write failed, retrying');
-        await sleep(backoff(attempt));
+        await sleep(backoffDelay(attempt));
         await heartbeat().catch(() => undefined);
       }
     }

@@ -2,6 +2,7 @@
 import type { StoredSilence } from '@tracewatch/alerts';
 import { type Alert, type AlertChange, type AlertState, instant } from '@tracewatch/schema';
 import { UsageError } from './args.js';
+import { scopeLabel, shortText } from './findings-format.js';
 import { probability, renderTable } from './text-table.js';
 
 export type Lang = 'zh-CN' | 'en';
@@ -43,9 +44,6 @@ export function parseExpires(raw: string, now: Date): string {
   return new Date(ms).toISOString();
 }
 
-export const scopeText = (scope: Alert['finding']['scope']): string =>
-  [scope.platformId, scope.orgId, scope.actorId].filter((x) => x !== undefined).join('/');
-
 /** What `alerts list --format json` gives per alert. */
 export function alertSummary(alert: Alert) {
   const f = alert.finding;
@@ -70,12 +68,6 @@ export function alertSummary(alert: Alert) {
   };
 }
 
-/** The first sentence of a text, at most `max` characters. */
-function firstSentence(text: string, max = 80): string {
-  const cut = text.split(/(?<=[.。;；])\s*/)[0] ?? text;
-  return cut.length > max ? `${cut.slice(0, max - 1)}…` : cut;
-}
-
 export function alertsTable(alerts: readonly Alert[], lang: Lang): string {
   if (alerts.length === 0) return lang === 'zh-CN' ? '没有告警。\n' : 'no alerts.\n';
   const rows = alerts.map((a) => [
@@ -83,11 +75,11 @@ export function alertsTable(alerts: readonly Alert[], lang: Lang): string {
     STATE_LABELS[a.state][lang] + (a.silencedBy.length > 0 ? (lang === 'zh-CN' ? '(静默)' : ' (silenced)') : ''),
     SEVERITY_LABELS[a.finding.severity][lang],
     a.finding.detector,
-    scopeText(a.finding.scope),
+    scopeLabel(a.finding.scope),
     `${a.finding.period.start}..${a.finding.period.end}`,
     a.finding.pValue !== null ? probability(a.finding.pValue) : a.finding.score.toPrecision(3),
     String(a.version),
-    firstSentence(a.finding.explanation[lang]),
+    shortText(a.finding.explanation[lang], 80),
   ]);
   const headers =
     lang === 'zh-CN'
@@ -114,7 +106,7 @@ export function changeLine(change: AlertChange, lang: Lang): string {
     `${lang === 'zh-CN' ? '操作人' : 'by'} ${change.by}`,
     `[${SEVERITY_LABELS[f.severity][lang]}]`,
     f.detector,
-    scopeText(f.scope),
+    scopeLabel(f.scope),
     `${f.period.start}..${f.period.end}`,
   ];
   if (change.alert.silencedBy.length > 0) parts.push(lang === 'zh-CN' ? '(静默)' : '(silenced)');
@@ -139,7 +131,7 @@ export function silencesTable(silences: readonly StoredSilence[], now: Date, lan
       [s.platformId ?? any, s.orgId, s.actorId].filter((x) => x !== null).join('/'),
       s.createdBy,
       s.expiresAt,
-      firstSentence(s.reason, 60),
+      shortText(s.reason, 60),
     ];
   });
   const headers =

@@ -4,7 +4,7 @@
  * server that does not answer becomes one plain message.
  */
 import { createKafka } from '@tracewatch/bus';
-import { createStore, type Store } from '@tracewatch/store';
+import { createStore, type Store, sqlIdentifier } from '@tracewatch/store';
 import type { Kafka } from 'kafkajs';
 import { type ParsedArgs, stringFlag, UsageError } from './args.js';
 
@@ -19,8 +19,11 @@ export interface OperatorEnv {
 
 export function operatorEnv(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): OperatorEnv {
   const database = env.CLICKHOUSE_DATABASE || 'tracewatch';
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database))
+  try {
+    sqlIdentifier(database);
+  } catch {
     throw new UsageError(`CLICKHOUSE_DATABASE must be a plain name (a-z, 0-9, _), got ${JSON.stringify(database)}`);
+  }
   const url = env.CLICKHOUSE_URL || 'http://127.0.0.1:8123';
   if (!/^https?:\/\/[^\s]+$/.test(url))
     throw new UsageError(`CLICKHOUSE_URL must be an http(s) URL, got ${JSON.stringify(url)}`);
