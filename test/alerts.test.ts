@@ -274,6 +274,37 @@ describe('alert keeper: crashes and replays', () => {
     }
   });
 
+  it('in process: a failure before the commit (aborted) and one after it are retried; each change once', async () => {
+    const failFps = [801, 802, 803].map(fingerprintN);
+    let failBefore = 1;
+    let failAfter = 1;
+    const keeper = await keeperInProcess(
+      s,
+      {
+        testHooks: {
+          beforeCommit: async (_p, changes) => {
+            if (changes > 0 && failBefore-- > 0) throw new Error('injected: the broker went away before the commit');
+          },
+          afterCommit: async (_p, changes) => {
+            if (changes.length > 0 && failAfter-- > 0) throw new Error('injected: crash after the commit');
+          },
+        },
+      },
+      'inject',
+    );
+    try {
+      await send(s, ...failFps.map((fp) => findingCommand(finding({ fingerprint: fp }), DAY1)));
+      for (const fp of failFps) await versionIs(s, fp, 1);
+      expect(failBefore).toBeLessThan(0);
+      expect(failAfter).toBeLessThan(0);
+      const changes = (await committedChanges(s)).filter((c) => failFps.includes(c.fingerprint));
+      expect(changes.map((c) => c.fingerprint).sort()).toEqual([...failFps].sort());
+      expect(duplicates(changes)).toEqual([]);
+    } finally {
+      await keeper.stop();
+    }
+  });
+
   it('the whole command topic replayed (offsets reset): no new change', async () => {
     const before = await committedChanges(s);
     await withAdmin(s.kafka, (admin) =>

@@ -153,6 +153,8 @@ class Keeper implements AlertKeeper {
   private readonly partitions = new Map<number, PartitionState>();
   private assigned: number[] = [];
   private joined = false;
+  /** Counts assignments: a recovery overtaken by a newer one does not count as done. */
+  private generation = 0;
   private readonly needsRecovery = new Set<number>();
   /** Partitions fenced by a newer owner: paused until the next assignment. */
   private readonly fenced = new Set<number>();
@@ -202,6 +204,7 @@ class Keeper implements AlertKeeper {
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       this.assigned = [...(e.payload.memberAssignment[this.topics.commands] ?? [])].sort((a, b) => a - b);
       this.joined = true;
+      this.generation++;
       // Every assigned partition is recovered again: another member may have owned it meanwhile.
       this.needsRecovery.clear();
       for (const p of this.assigned) this.needsRecovery.add(p);
@@ -351,6 +354,8 @@ class Keeper implements AlertKeeper {
 
   /** Recovers every partition that needs it (see the module comment). */
   private async ensureRecovered(): Promise<void> {
+    if (this.stopping) return;
+    const generation = this.generation;
     const parts = [...this.needsRecovery].filter((p) => this.assigned.includes(p));
     for (const p of [...this.partitions.keys()]) if (!this.assigned.includes(p)) this.dropPartition(p);
     if (parts.length === 0) return;
@@ -401,7 +406,7 @@ class Keeper implements AlertKeeper {
             });
         this.partitions.set(p, { producer: producers.get(p)!, alerts: held, startAt: committedOf(p) });
         producers.delete(p);
-        this.needsRecovery.delete(p);
+        if (generation === this.generation) this.needsRecovery.delete(p);
       }
       this.lastProblem = undefined;
       log.info(
