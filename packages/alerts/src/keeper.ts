@@ -34,7 +34,14 @@ import { backoffDelay, sleep } from '@tracewatch/service-kit';
 import type { Store } from '@tracewatch/store';
 import { type Consumer, type Kafka, type KafkaMessage, Partitioners, type Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
-import { type AlertMemo, applyCommand, emptyMemo, LIFECYCLE_DEFAULTS, type LifecycleOptions } from './lifecycle.js';
+import {
+  type AlertMemo,
+  applyCommand,
+  commandFingerprint,
+  emptyMemo,
+  LIFECYCLE_DEFAULTS,
+  type LifecycleOptions,
+} from './lifecycle.js';
 import { alertChangedEvent, alertTopics, parseAlertChangedEvent } from './messages.js';
 import { keeperMetrics } from './metrics.js';
 import { readCommittedRange } from './read-committed.js';
@@ -442,7 +449,7 @@ class Keeper implements AlertKeeper {
         continue;
       }
       const { command } = decoded;
-      const fingerprint = command.kind === 'finding' ? command.finding.fingerprint : command.fingerprint;
+      const fingerprint = commandFingerprint(command);
       const current = staged.get(fingerprint) ?? state.alerts.get(fingerprint);
       const r = applyCommand(current?.alert, command, this.silences, now, {
         ...(current ? { memo: current.memo } : {}),

@@ -98,13 +98,14 @@ export const OPERATOR_MOVES: Record<AlertState, readonly OperatorState[]> = {
 /** States in which the alert asks for attention. */
 export const ACTIVE_STATES: readonly AlertState[] = ['open', 'acknowledged'];
 
-const STATE_ZH: Record<AlertState, string> = {
-  open: '待处理',
-  acknowledged: '已确认收到',
-  resolved: '已解决',
-  dismissed: '已驳回(误报)',
-  confirmed: '已认定(造假属实)',
-  withdrawn: '已撤回',
+/** State names for people, in both languages (the CLI and messages use them). */
+export const STATE_LABELS: Record<AlertState, { 'zh-CN': string; en: string }> = {
+  open: { 'zh-CN': '待处理', en: 'open' },
+  acknowledged: { 'zh-CN': '已确认收到', en: 'acknowledged' },
+  resolved: { 'zh-CN': '已解决', en: 'resolved' },
+  dismissed: { 'zh-CN': '已驳回(误报)', en: 'dismissed' },
+  confirmed: { 'zh-CN': '已认定(造假属实)', en: 'confirmed' },
+  withdrawn: { 'zh-CN': '已撤回', en: 'withdrawn' },
 };
 
 /** A change id derived from the command id: one command, one change, the same on a replay. */
@@ -112,7 +113,8 @@ export function changeIdOf(commandId: string): string {
   return `chg-${createHash('sha256').update(commandId).digest('hex').slice(0, 32)}`;
 }
 
-const fingerprintOf = (command: AlertCommand): string =>
+/** The alert a command is about. */
+export const commandFingerprint = (command: AlertCommand): string =>
   command.kind === 'finding' ? command.finding.fingerprint : command.fingerprint;
 
 /** JSON with object keys sorted, so that equal values compare equal whatever their key order. */
@@ -188,7 +190,7 @@ export function applyCommand(
 ): ApplyResult {
   const options = { ...LIFECYCLE_DEFAULTS, ...context.options };
   const memo = context.memo ?? emptyMemo();
-  const fingerprint = fingerprintOf(command);
+  const fingerprint = commandFingerprint(command);
   if (current && current.fingerprint !== fingerprint)
     return err('invalid', `command for ${fingerprint} applied to alert ${current.fingerprint}`);
   if (memo.recentCommandIds.includes(command.commandId)) return { change: null, memo, duplicate: true };
@@ -303,7 +305,7 @@ export function applyCommand(
         const allowed = OPERATOR_MOVES[current.state];
         return err(
           'invalid-transition',
-          `alert ${fingerprint} is ${current.state} (${STATE_ZH[current.state]}): it cannot become ${command.to}; ${
+          `alert ${fingerprint} is ${current.state} (${STATE_LABELS[current.state]['zh-CN']}): it cannot become ${command.to}; ${
             allowed.length > 0
               ? `from ${current.state} it may become ${allowed.join(' or ')}`
               : 'it re-opens by itself when its finding holds again'

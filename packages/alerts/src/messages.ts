@@ -13,14 +13,12 @@ import {
   TOPICS,
 } from '@tracewatch/schema';
 import { type Kafka, Partitioners, type Producer } from 'kafkajs';
+import { commandFingerprint } from './lifecycle.js';
 
 export const alertTopics = (topicPrefix: string) => ({
   commands: `${topicPrefix}${TOPICS.alertCommands}`,
   alerts: `${topicPrefix}${TOPICS.alerts}`,
 });
-
-export const commandFingerprint = (command: AlertCommand): string =>
-  command.kind === 'finding' ? command.finding.fingerprint : command.fingerprint;
 
 /** A fresh command id (`prefix-` + 96 random bits). */
 export const newCommandId = (prefix = 'cmd') => `${prefix}-${randomBytes(12).toString('hex')}`;

@@ -1,6 +1,6 @@
 /** How the operator commands show alerts, changes and silences (pure: tested without servers). */
-import type { StoredSilence } from '@tracewatch/alerts';
-import { type Alert, type AlertChange, type AlertState, instant } from '@tracewatch/schema';
+import { STATE_LABELS, type StoredSilence } from '@tracewatch/alerts';
+import { type Alert, type AlertChange, instant } from '@tracewatch/schema';
 import { UsageError } from './args.js';
 import { scopeLabel, shortText } from './findings-format.js';
 import { probability, renderTable } from './text-table.js';
@@ -12,15 +12,6 @@ export function parseLang(raw: string | undefined, env: NodeJS.ProcessEnv = proc
   if (raw !== 'zh-CN' && raw !== 'en') throw new UsageError(`--lang must be zh-CN or en, got ${JSON.stringify(raw)}`);
   return raw;
 }
-
-export const STATE_LABELS: Record<AlertState, Record<Lang, string>> = {
-  open: { 'zh-CN': '待处理', en: 'open' },
-  acknowledged: { 'zh-CN': '已确认收到', en: 'acknowledged' },
-  resolved: { 'zh-CN': '已解决', en: 'resolved' },
-  dismissed: { 'zh-CN': '已驳回', en: 'dismissed' },
-  confirmed: { 'zh-CN': '已认定', en: 'confirmed' },
-  withdrawn: { 'zh-CN': '已撤回', en: 'withdrawn' },
-};
 
 const SEVERITY_LABELS: Record<Alert['finding']['severity'], Record<Lang, string>> = {
   warning: { 'zh-CN': '警告', en: 'warning' },

@@ -10,6 +10,7 @@ import {
   listAlerts,
   newCommandId,
   parseAlertChangedEvent,
+  STATE_LABELS,
   sendAlertCommands,
 } from '@tracewatch/alerts';
 import { missingTopics, withAdmin } from '@tracewatch/bus';
@@ -23,7 +24,7 @@ import {
   SEVERITIES,
 } from '@tracewatch/schema';
 import type { Kafka } from 'kafkajs';
-import { alertSummary, alertsTable, changeLine, parseLang, STATE_LABELS } from '../alerts-format.js';
+import { alertSummary, alertsTable, changeLine, parseLang } from '../alerts-format.js';
 import { intFlag, type ParsedArgs, parseArgs, rejectUnknownFlags, stringFlag, UsageError } from '../args.js';
 import { type CommandIo, processIo } from '../command-io.js';
 import {
