@@ -11,7 +11,8 @@ export function scopeLabel(scope: Scope): string {
 
 /** First sentence of a text, cut at `max` characters. */
 export function shortText(text: string, max = 110): string {
-  const sentence = /^(.+?[.;])(\s|$)/.exec(text)?.[1] ?? text;
+  // Latin stops end a sentence before a space or the end; Chinese ones anywhere.
+  const sentence = /^(.+?(?:[.;](?=\s|$)|[。；]))/.exec(text)?.[1] ?? text;
   return sentence.length <= max ? sentence : `${sentence.slice(0, max - 1)}…`;
 }
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { UsageError } from './args.js';
+import { ALERTS_USAGE, alertsCommand } from './commands/alerts.js';
 import { ANALYZE_USAGE, analyzeCommand } from './commands/analyze.js';
 import { DLQ_USAGE, dlqCommand } from './commands/dlq.js';
 import { PRODUCE_USAGE, produceCommand } from './commands/produce.js';
 import { SCORE_USAGE, scoreCommand } from './commands/score.js';
+import { SILENCE_USAGE, silenceCommand } from './commands/silence.js';
 import { SIMULATE_USAGE, simulateCommand } from './commands/simulate.js';
 
 const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage: string }> = {
@@ -12,6 +14,8 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage
   analyze: { run: (argv) => analyzeCommand(argv), usage: ANALYZE_USAGE },
   score: { run: (argv) => scoreCommand(argv), usage: SCORE_USAGE },
   dlq: { run: dlqCommand, usage: DLQ_USAGE },
+  alerts: { run: (argv) => alertsCommand(argv), usage: ALERTS_USAGE },
+  silence: { run: (argv) => silenceCommand(argv), usage: SILENCE_USAGE },
 };
 
 function usage(): string {
@@ -45,6 +49,9 @@ main(process.argv.slice(2)).then(
     if (err instanceof UsageError) {
       process.stderr.write(`tracewatch: ${err.message}\n`);
       process.exitCode = 2;
+    } else if ((err as Error)?.name === 'UnavailableError') {
+      process.stderr.write(`tracewatch: ${(err as Error).message}\n`);
+      process.exitCode = 1;
     } else if ((err as Error)?.name?.startsWith('KafkaJS')) {
       // Not a bug of ours: Kafka is unreachable or refused. Say what, without a stack.
       process.stderr.write(
