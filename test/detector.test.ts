@@ -6,6 +6,7 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { alertHistory, loadActiveAlerts } from '@tracewatch/alerts';
 import { analyzeFiles } from '@tracewatch/cli';
 import { alertCommandSchema, TOPICS } from '@tracewatch/schema';
 import { simulateToDirectory } from '@tracewatch/simulator';
@@ -93,6 +94,24 @@ async function storedAll(scope: ReturnType<typeof uniqueScope>, n: number) {
   }
 }
 
+/** The alert store agrees: the active alerts are analyze's findings, each with one history row per version. */
+async function expectAlertStore(scope: ReturnType<typeof uniqueScope>) {
+  const store = testStore(scope.database);
+  try {
+    await waitFor(
+      'the alert store to hold exactly the findings as active alerts',
+      async () =>
+        JSON.stringify((await loadActiveAlerts(store)).map((a) => a.fingerprint).sort()) === JSON.stringify(expected),
+      60_000,
+    );
+    const sample = (await loadActiveAlerts(store))[0]!;
+    const history = await alertHistory(store, sample.fingerprint);
+    expect(history.map((h) => h.version)).toEqual(history.map((_, i) => i + 1));
+  } finally {
+    await store.close();
+  }
+}
+
 const detectorEnv = { DETECTOR_ALLOWED_LATENESS_MS: '0', DETECTOR_EVALUATE_EVERY_MS: '300' };
 
 describe('detector service', () => {
@@ -117,6 +136,7 @@ describe('detector service', () => {
         120_000,
       );
       expect(commands.active()).toEqual(expected);
+      await expectAlertStore(scope);
       const metrics = (await httpGet(`http://127.0.0.1:${detectors[0]!.port}/metrics`)).body;
       expect(metrics).toMatch(/^tw_detector_leader 1$/m);
       expect(metrics).toMatch(new RegExp(`tw_detector_watermark_seconds ${asOf / 1000}`));
@@ -127,8 +147,7 @@ describe('detector service', () => {
     }
   });
 
-  // Needs the alert store to know what the killed instance sent (withdrawals): runs with the keeper.
-  it.skip('decides the same when killed with SIGKILL mid-stream and restarted', async () => {
+  it('decides the same when killed with SIGKILL mid-stream and restarted', async () => {
     const scope = uniqueScope('det_kill');
     const ingest = await startIngest(scope);
     const commands = await followCommands(`${scope.topicPrefix}${TOPICS.alertCommands}`);
@@ -149,6 +168,7 @@ describe('detector service', () => {
         120_000,
       );
       expect(commands.active()).toEqual(expected);
+      await expectAlertStore(scope);
     } finally {
       await commands.stop();
       await detector?.stop();
@@ -156,8 +176,7 @@ describe('detector service', () => {
     }
   });
 
-  // Also needs the alert store (a new leader withdraws what the old one sent): runs with the keeper.
-  it.skip('with two instances in one group, one emits; when it leaves the other takes over and decides alike', {
+  it('with two instances in one group, one emits; when it leaves the other takes over and decides alike', {
     timeout: 300_000,
   }, async () => {
     const scope = uniqueScope('det_two');
@@ -192,6 +211,7 @@ describe('detector service', () => {
         120_000,
       );
       expect(commands.active()).toEqual(expected);
+      await expectAlertStore(scope);
       // A second instance joining now stands by: the leader keeps emitting.
       running.push(await startDetector(scope, detectorEnv));
       await waitFor(

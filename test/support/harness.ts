@@ -147,6 +147,7 @@ export function startDetector(
   return startServiceProcess('detector', scope, {
     DETECTOR_GROUP_ID: `${scope.groupId}.detector`,
     DETECTOR_INGEST_GROUP_ID: scope.groupId,
+    ALERT_KEEPER_GROUP_ID: `${scope.groupId}.keeper`,
     ...extraEnv,
   });
 }

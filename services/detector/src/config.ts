@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { alertmanagerEnvShape } from '@tracewatch/alertmanager';
 import { clickhouseEnv, httpEnv, kafkaEnv } from '@tracewatch/service-kit';
 import { z } from 'zod';
 
@@ -6,6 +7,7 @@ export const detectorConfigSchema = z.object({
   ...kafkaEnv,
   ...clickhouseEnv,
   ...httpEnv(8082),
+  ...alertmanagerEnvShape,
   // Members of this group share the emitting of alert commands: the one holding the
   // evaluations partition emits (every instance keeps the whole state, see README).
   DETECTOR_GROUP_ID: z.string().min(1).default('tracewatch-detector'),
@@ -28,6 +30,12 @@ export const detectorConfigSchema = z.object({
     .max(7 * 86_400_000)
     .default(300_000),
   // Local days of the detectors (minutes east of UTC; Asia/Shanghai = 480).
+  // The alert keeper (packages/alerts) runs in this process unless turned off (then run it elsewhere).
+  ALERT_KEEPER_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  ALERT_KEEPER_GROUP_ID: z.string().min(1).default('tracewatch-alert-keeper'),
   DETECTOR_UTC_OFFSET_MINUTES: z.coerce.number().int().min(-720).max(840).default(480),
 });
 

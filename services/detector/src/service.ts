@@ -11,11 +11,13 @@
  * commands, the others stand by, ready to take over without a rebuild.
  */
 import { randomBytes } from 'node:crypto';
+import { AlertForwarder, AlertmanagerClient, forwardingConfig } from '@tracewatch/alertmanager';
+import { type AlertKeeper, loadActiveAlerts, startAlertKeeper } from '@tracewatch/alerts';
 import { createKafka, ensureTopics, withAdmin } from '@tracewatch/bus';
 import { readEvaluations, readReportedMetrics, readStoredLines } from '@tracewatch/live';
 import { type AlertCommand, TOPIC_PARTITIONS, TOPICS } from '@tracewatch/schema';
 import { type Logger, type RunningService, sleep, startService, WorkerPool } from '@tracewatch/service-kit';
-import { createStore, migrate, type Store, selectRows } from '@tracewatch/store';
+import { createStore, migrate, type Store } from '@tracewatch/store';
 import type { Admin, Consumer, Producer } from 'kafkajs';
 import type { DetectorConfig } from './config.js';
 import type { EngineReply, EngineRequest, EngineStats } from './engine-protocol.js';
@@ -33,19 +35,9 @@ export interface DetectorDependencies {
 
 const TICK_MS = 250;
 
-/** Open or acknowledged alerts in ClickHouse (none while the alerts table does not exist yet). */
+/** Open or acknowledged alerts in the alert store, as the tracker adopts them. */
 async function activeAlertsInStore(store: Store): Promise<ActiveAlert[]> {
-  const exists = await selectRows<{ n: number }>(
-    store,
-    `SELECT count() AS n FROM system.tables WHERE database = '${store.database}' AND name = 'alerts'`,
-  );
-  if (Number(exists[0]?.n ?? 0) === 0) return [];
-  const rows = await selectRows<{ fingerprint: string; period_end: string }>(
-    store,
-    `SELECT fingerprint, toString(period_end) AS period_end FROM ${store.database}.alerts FINAL
-     WHERE state IN ('open', 'acknowledged')`,
-  );
-  return rows.map((r) => ({ fingerprint: r.fingerprint, periodEnd: r.period_end }));
+  return (await loadActiveAlerts(store)).map((a) => ({ fingerprint: a.fingerprint, periodEnd: a.finding.period.end }));
 }
 
 /** Where each trace-events partition continues after the rebuild: ingest's committed offset, else the start. */
@@ -136,6 +128,17 @@ export async function startDetectorService(
   let leaderConsumer: Consumer | undefined;
   let producer: Producer | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let keeper: AlertKeeper | undefined;
+  const forwarding = forwardingConfig(config);
+  const forwarder = forwarding
+    ? new AlertForwarder({
+        client: new AlertmanagerClient({ url: forwarding.url, timeoutMs: forwarding.timeoutMs }),
+        source: () => loadActiveAlerts(store),
+        registry: metrics.registry,
+        log,
+        ...forwarding.options,
+      })
+    : undefined;
   let forceEvaluation = false;
   let becameLeader = false;
   let ticking: Promise<void> = Promise.resolve();
@@ -150,6 +153,8 @@ export async function startDetectorService(
       })),
     });
     for (const c of commands) metrics.commands.inc({ kind: c.kind });
+    // The keeper applies them within moments; a round soon after carries them to Alertmanager.
+    setTimeout(() => forwarder?.trigger(), 1_000).unref();
   };
 
   /** One turn of the loop: adopt leadership, evaluate when due, send (leader only). */
@@ -210,7 +215,10 @@ export async function startDetectorService(
     port: config.HTTP_PORT,
     host: config.HTTP_HOST,
     registry: metrics.registry,
-    notAlive: () => (status.crashed ? [`consumer crashed: ${status.crashed}`] : []),
+    notAlive: () => [
+      ...(status.crashed ? [`consumer crashed: ${status.crashed}`] : []),
+      ...(keeper?.live().reasons ?? []).map((r) => `alert keeper: ${r}`),
+    ],
     notReady: () => {
       const reasons: string[] = [];
       if (!status.migrated) reasons.push('ClickHouse not reached yet (migrations pending)');
@@ -218,6 +226,8 @@ export async function startDetectorService(
       if (status.stateConsumer) reasons.push(status.stateConsumer);
       if (status.storeError) reasons.push(`evaluation failing: ${status.storeError}`);
       if (status.crashed) reasons.push(`consumer crashed: ${status.crashed}`);
+      if (config.ALERT_KEEPER_ENABLED && !keeper) reasons.push('alert keeper not started yet');
+      for (const r of keeper?.ready().reasons ?? []) reasons.push(`alert keeper: ${r}`);
       return reasons;
     },
     boot: async (step) => {
@@ -227,6 +237,21 @@ export async function startDetectorService(
       await step('Kafka topic check', () => ensureTopics(kafka, topics));
       producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
       await step('Kafka producer connect', () => producer!.connect());
+      if (config.ALERT_KEEPER_ENABLED) {
+        keeper = await step('alert keeper start', () =>
+          startAlertKeeper({
+            kafka,
+            store,
+            topicPrefix: config.TOPIC_PREFIX,
+            groupId: config.ALERT_KEEPER_GROUP_ID,
+            instanceId: config.DETECTOR_INSTANCE_ID,
+            log,
+            registry: metrics.registry,
+            sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
+          }),
+        );
+      }
+      forwarder?.start();
 
       const seam = await step('ingest offsets', () =>
         withAdmin(kafka, (admin) => seamOffsets(admin, config.DETECTOR_INGEST_GROUP_ID, traceTopic)),
@@ -318,6 +343,8 @@ export async function startDetectorService(
     stop: async () => {
       if (timer) clearInterval(timer);
       await ticking;
+      await forwarder?.stop();
+      await keeper?.stop();
       await leaderConsumer?.disconnect().catch(() => undefined);
       await stateConsumer?.disconnect().catch(() => undefined);
       await producer?.disconnect().catch(() => undefined);
