@@ -3,9 +3,7 @@
  * stack runs), started here on a free port with the stack's config and its own data dir, so
  * that the test may stop, restart and freeze it without touching the stack's.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   AlertForwarder,
@@ -18,86 +16,13 @@ import {
 import type { Alert } from '@tracewatch/schema';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { sampleAlert } from '../packages/alertmanager/src/testing/alerts.js';
+import { alertmanagerScratch, TestAlertmanager } from './support/alertmanager.js';
 import { freePort, waitFor } from './support/harness.js';
-import { REPO_ROOT } from './support/servers.js';
-
-const CONFIG = join(REPO_ROOT, 'infra/alertmanager/alertmanager.yml');
-const scratch = mkdtempSync(join(tmpdir(), 'tw-alertmanager-'));
-
-/** One Alertmanager process on a fixed port and data dir, that can be stopped and started again. */
-class TestAlertmanager {
-  private proc: ChildProcess | null = null;
-  private output = '';
-  constructor(
-    readonly port: number,
-    readonly dataDir: string,
-  ) {}
-
-  get url() {
-    return `http://127.0.0.1:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    const proc = spawn(
-      'prometheus-alertmanager',
-      [
-        `--config.file=${CONFIG}`,
-        `--storage.path=${this.dataDir}`,
-        `--web.listen-address=127.0.0.1:${this.port}`,
-        '--cluster.listen-address=',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    proc.stdout?.on('data', (d) => (this.output += d));
-    proc.stderr?.on('data', (d) => (this.output += d));
-    const spawned = new Promise<void>((resolve, reject) => {
-      proc.once('spawn', resolve);
-      proc.once('error', (err) =>
-        reject(
-          new Error(
-            `prometheus-alertmanager could not start (bash infra/local/stack.sh up installs it): ${err.message}`,
-          ),
-        ),
-      );
-    });
-    await spawned;
-    this.proc = proc;
-    await waitFor(`Alertmanager on ${this.url} ready; its output:\n${this.output}`, async () => {
-      if (proc.exitCode !== null) throw new Error(`exited with ${proc.exitCode}: ${this.output}`);
-      return (await fetch(`${this.url}/-/ready`)).ok;
-    });
-  }
-
-  async stop(): Promise<void> {
-    const proc = this.proc;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    this.resume();
-    const exited = new Promise((resolve) => proc.once('exit', resolve));
-    proc.kill('SIGTERM');
-    await exited;
-    this.proc = null;
-  }
-
-  /** Frozen: the port accepts connections, nothing answers; its memory is kept. */
-  freeze() {
-    this.proc?.kill('SIGSTOP');
-  }
-  resume() {
-    this.proc?.kill('SIGCONT');
-  }
-
-  /** A counter of its own /metrics, e.g. alerts received by status. */
-  async metric(name: string, labels: string): Promise<number> {
-    const text = await (await fetch(`${this.url}/metrics`)).text();
-    const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
-    return line ? Number(line.split(' ').pop()) : 0;
-  }
-}
 
 const servers: TestAlertmanager[] = [];
 const forwarders: AlertForwarder[] = [];
 async function startAlertmanager(): Promise<TestAlertmanager> {
-  const am = new TestAlertmanager(await freePort(), mkdtempSync(join(scratch, 'data-')));
+  const am = new TestAlertmanager(await freePort(), mkdtempSync(join(alertmanagerScratch, 'data-')));
   servers.push(am);
   await am.start();
   return am;
@@ -125,7 +50,7 @@ afterEach(async () => {
 });
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.stop()));
-  rmSync(scratch, { recursive: true, force: true });
+  rmSync(alertmanagerScratch, { recursive: true, force: true });
 });
 
 async function listed(am: TestAlertmanager): Promise<Map<string, GettableAlert>> {

@@ -3,9 +3,12 @@
  * same files (the parity contract, DESIGN.md): the fingerprints the service leaves active on
  * the alert-commands topic (last command per fingerprint a finding) equal analyze's findings.
  */
+
+import { mkdtempSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AlertmanagerClient } from '@tracewatch/alertmanager';
 import { alertHistory, loadActiveAlerts } from '@tracewatch/alerts';
 import { analyzeFiles } from '@tracewatch/cli';
 import { alertCommandSchema, TOPICS } from '@tracewatch/schema';
@@ -13,8 +16,10 @@ import { simulateToDirectory } from '@tracewatch/simulator';
 import { countTraceEvents } from '@tracewatch/store';
 import type { Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alertmanagerScratch, TestAlertmanager } from './support/alertmanager.js';
 import {
   cleanUpScopes,
+  freePort,
   httpGet,
   runCli,
   type ServiceProcess,
@@ -223,6 +228,58 @@ describe('detector service', () => {
       await commands.stop();
       for (const d of running) if (d.proc.exitCode === null && d.proc.signalCode === null) await d.stop();
       await ingest.stop();
+    }
+  });
+
+  it('forwards the active alerts to a real Alertmanager with their labels, also after it was down', async () => {
+    const scope = uniqueScope('det_am');
+    const am = new TestAlertmanager(await freePort(), mkdtempSync(join(alertmanagerScratch, 'det-')));
+    await am.start();
+    const ingest = await startIngest(scope);
+    let detector: ServiceProcess | undefined;
+    const client = new AlertmanagerClient({ url: am.url });
+    const listedFingerprints = async () =>
+      (await client.getAlerts({ active: true }))
+        .map((a) => a.labels.fingerprint ?? '')
+        .filter((f) => f !== '')
+        .sort();
+    try {
+      produce(scope, join(dir, 'evaluations.jsonl'), TOPICS.evaluations);
+      produce(scope, join(dir, 'metrics.jsonl'), TOPICS.reportedMetrics);
+      // Alertmanager down while the alerts arise: the forwarder retries, nothing is lost.
+      await am.stop();
+      detector = await startDetector(scope, {
+        ...detectorEnv,
+        ALERTMANAGER_URL: am.url,
+        ALERTMANAGER_INTERVAL_MS: '1000',
+      });
+      await produceEvents(scope, lines, 'all');
+      await expectAlertStore(scope);
+      await am.start();
+      const store = testStore(scope.database);
+      const firing = (await loadActiveAlerts(store)).filter((a) => a.silencedBy.length === 0);
+      await store.close();
+      const want = firing.map((a) => a.fingerprint).sort();
+      await waitFor(
+        'Alertmanager to list every active alert',
+        async () => JSON.stringify(await listedFingerprints()) === JSON.stringify(want),
+        90_000,
+      );
+      const sample = firing[0]!;
+      const listed = (await client.getAlerts({ active: true })).find(
+        (a) => a.labels.fingerprint === sample.fingerprint,
+      )!;
+      expect(listed.labels).toMatchObject({
+        alertname: sample.finding.detector,
+        severity: sample.finding.severity,
+        platform: sample.finding.scope.platformId,
+      });
+      expect(listed.annotations.summary_zh).toBeTruthy();
+      expect(listed.annotations.summary_en).toBeTruthy();
+    } finally {
+      await detector?.stop();
+      await ingest.stop();
+      await am.stop();
     }
   });
 });
