@@ -4,31 +4,34 @@
  *
  *   npm run bench:detect [-- --units 40 --months 12]
  *
- * 1. Simulates U units × M months (labelled fabrication) and lets ingest store them: ingest's
- *    drain rate (events/s, first produce → last row stored).
- * 2. Rebuild: a detector started on the stored events: start → ready (state rebuilt), events/s,
- *    and its RSS per 1,000 active orgs after the rebuild; the same RSS read after each quarter
- *    of the events is the growth over the simulated months.
- * 3. Throughput: a detector with an empty store view reads the same topic from its start (the
- *    ingest group it is pointed at has no offsets): events/s from Kafka, next to ingest's rate.
+ * 1. Simulates U units × M months (labelled fabrication), puts it all on the topics, then
+ *    times ingest draining it into ClickHouse (events/s).
+ * 2. A detector reading the same topic from its start (an empty store view): events/s next to
+ *    ingest's drain in the same run, and its RSS over the empty process after each quarter of
+ *    the months (the state's growth), per 1,000 orgs and per event.
+ * 3. Rebuild: a detector starting on everything stored: start → ready.
  * Traffic goes to 127.0.0.1 only; every wait is bounded.
  */
+
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TOPICS } from '@tracewatch/schema';
+import { ensureTopics } from '@tracewatch/bus';
+import { TOPIC_PARTITIONS, TOPICS } from '@tracewatch/schema';
 import { simulateToDirectory } from '@tracewatch/simulator';
 import { countTraceEvents } from '@tracewatch/store';
 import {
   cleanUpScopes,
   httpGet,
-  runCli,
   startDetector,
   startIngest,
+  testKafka,
   testStore,
   uniqueScope,
   waitFor,
 } from '../support/harness.js';
+import { REPO_ROOT } from '../support/servers.js';
 
 const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -51,72 +54,75 @@ async function main() {
   const orgs = new Set(lines.map((l) => (JSON.parse(l) as { data: { orgId: string } }).data.orgId)).size;
   const scope = uniqueScope('bench_detect');
   const produce = (file: string, topic: string) => {
-    const r = runCli(['produce', file, '--topic', topic, '--topic-prefix', scope.topicPrefix]);
+    const r = spawnSync(
+      process.execPath,
+      [`${REPO_ROOT}packages/cli/dist/main.js`, 'produce', file, '--topic', topic, '--topic-prefix', scope.topicPrefix],
+      { encoding: 'utf8', timeout: 900_000 },
+    );
     if (r.status !== 0) throw new Error(r.stderr);
   };
-  const ingest = await startIngest(scope);
+  await ensureTopics(
+    testKafka(),
+    Object.entries(TOPIC_PARTITIONS).map(([t, numPartitions]) => ({
+      topic: `${scope.topicPrefix}${t}`,
+      numPartitions,
+    })),
+  );
+  // Everything on the topics first, so that ingest's drain is measured alone.
+  produce(join(dir, 'evaluations.jsonl'), TOPICS.evaluations);
+  produce(join(dir, 'metrics.jsonl'), TOPICS.reportedMetrics);
+  produce(join(dir, 'events.jsonl'), TOPICS.traceEvents);
   const store = testStore(scope.database);
+  const t0 = performance.now();
+  const ingest = await startIngest(scope);
   try {
-    produce(join(dir, 'evaluations.jsonl'), TOPICS.evaluations);
-    produce(join(dir, 'metrics.jsonl'), TOPICS.reportedMetrics);
-    const quarters: Array<{ events: number; rssMb: number; seconds: number }> = [];
-    let ingestRate = 0;
-    let storeSeconds = 0;
-    // Stored a quarter at a time; a detector rebuilt after each quarter tells the state's growth.
-    for (let q = 1; q <= 4; q++) {
-      const part = lines.slice(Math.floor(((q - 1) * lines.length) / 4), Math.floor((q * lines.length) / 4));
-      const file = join(dir, `part${q}.jsonl`);
-      await writeFile(file, `${part.join('\n')}\n`);
-      const started = performance.now();
-      produce(file, TOPICS.traceEvents);
-      const target = Math.floor((q * lines.length) / 4);
-      await waitFor('stored', async () => (await countTraceEvents(store)) >= target, 600_000, 200);
-      storeSeconds += (performance.now() - started) / 1000;
-      const t0 = performance.now();
-      const detector = await startDetector(scope, { DETECTOR_GROUP_ID: `${scope.groupId}.bench${q}` });
-      const seconds = (performance.now() - t0) / 1000;
-      const m = await detectorMetrics(detector.port);
-      quarters.push({
-        events: target,
-        rssMb: metric(m, 'tw_detector_process_process_resident_memory_bytes') / 2 ** 20,
-        seconds,
-      });
-      await detector.stop();
-    }
-    ingestRate = lines.length / storeSeconds;
+    await waitFor('stored', async () => (await countTraceEvents(store)) >= lines.length, 900_000, 200);
+    const ingestRate = lines.length / ((performance.now() - t0) / 1000);
     console.log(
-      `\n${fmt(lines.length)} events, ${orgs} orgs; ingest stored them at ${fmt(ingestRate)} events/s (produce → stored)`,
-    );
-    console.log('rebuild (start → ready, state from ClickHouse) and RSS after it, by months of data:');
-    for (const [i, q] of quarters.entries()) {
-      console.log(
-        `  ${((i + 1) * MONTHS) / 4} months, ${fmt(q.events)} events: ${q.seconds.toFixed(1)} s (${fmt(q.events / q.seconds)} events/s), RSS ${fmt(q.rssMb)} MB = ${fmt((q.rssMb * 1000) / orgs)} MB per 1,000 orgs`,
-      );
-    }
-    const last = quarters.at(-1)!;
-    console.log(
-      `  extrapolated rebuild of 10,000,000 events at that rate: ${((10_000_000 / last.events) * last.seconds).toFixed(0)} s`,
+      `\n${fmt(lines.length)} events, ${orgs} orgs over ${MONTHS} months; ingest drained them at ${fmt(ingestRate)} events/s`,
     );
 
-    // Throughput from Kafka: an empty database view and an ingest group without offsets.
+    // The detector reading the same topic from its start (empty store view, no ingest offsets).
     const empty = uniqueScope('bench_detect_empty');
-    const t0 = performance.now();
     const reader = await startDetector(
       { ...empty, topicPrefix: scope.topicPrefix },
-      { DETECTOR_INGEST_GROUP_ID: `${empty.groupId}.none`, DETECTOR_EVALUATE_EVERY_MS: '600000' },
+      { DETECTOR_INGEST_GROUP_ID: `${empty.groupId}.none`, DETECTOR_GROUP_ID: `${empty.groupId}.reader` },
     );
-    await waitFor(
-      'the detector to read every event from Kafka',
-      async () => metric(await detectorMetrics(reader.port), 'tw_detector_events_total') >= lines.length,
-      900_000,
-      200,
-    );
-    const kafkaSeconds = (performance.now() - t0) / 1000;
+    const t1 = performance.now();
+    const rss = (m: string) => metric(m, 'tw_detector_process_process_resident_memory_bytes') / 2 ** 20;
+    const baseMb = rss(await detectorMetrics(reader.port));
+    const marks: string[] = [];
+    for (const share of [0.25, 0.5, 0.75, 1]) {
+      await waitFor(
+        `the detector to read ${share * 100} % of the events`,
+        async () => metric(await detectorMetrics(reader.port), 'tw_detector_events_total') >= share * lines.length,
+        900_000,
+        100,
+      );
+      const m = await detectorMetrics(reader.port);
+      const grown = rss(m) - baseMb;
+      marks.push(
+        `  after ${share * MONTHS} months (${fmt(share * lines.length)} events): RSS ${fmt(rss(m))} MB, ${fmt(grown)} MB over the empty process = ${fmt((grown * 1000) / orgs)} MB per 1,000 orgs (${fmt((grown * 2 ** 20) / (share * lines.length))} bytes per event)`,
+      );
+    }
+    const kafkaSeconds = (performance.now() - t1) / 1000;
     const m = await detectorMetrics(reader.port);
     console.log(
-      `detector reading Kafka: ${fmt(lines.length / kafkaSeconds)} events/s (start → all read, ${kafkaSeconds.toFixed(1)} s) = ${(lines.length / kafkaSeconds / ingestRate).toFixed(2)}× ingest's rate in this run; last detection run ${metric(m, 'tw_detector_evaluation_seconds_sum').toFixed(1)} s in all`,
+      `detector reading Kafka: ${fmt(lines.length / kafkaSeconds)} events/s = ${(lines.length / kafkaSeconds / ingestRate).toFixed(2)}× ingest's drain in this run (detection runs meanwhile: ${metric(m, 'tw_detector_evaluation_seconds_count')}, ${metric(m, 'tw_detector_evaluation_seconds_sum').toFixed(1)} s in all)`,
     );
+    console.log(`state growth (empty process ${fmt(baseMb)} MB; the detectors keep 400 days, so it levels off there):`);
+    for (const line of marks) console.log(line);
     await reader.stop();
+
+    // Rebuild: a detector starting on what is stored.
+    const t2 = performance.now();
+    const rebuilt = await startDetector(scope, { DETECTOR_GROUP_ID: `${scope.groupId}.rebuild` });
+    const rebuildSeconds = (performance.now() - t2) / 1000;
+    const rm = await detectorMetrics(rebuilt.port);
+    console.log(
+      `rebuild: start → ready with ${fmt(lines.length)} events stored in ${rebuildSeconds.toFixed(1)} s (${fmt(lines.length / rebuildSeconds)} events/s; read ${metric(rm, 'tw_detector_rebuild_seconds').toFixed(1)} s); 10,000,000 events at that rate: ${((10_000_000 / lines.length) * rebuildSeconds).toFixed(0)} s`,
+    );
+    await rebuilt.stop();
   } finally {
     await store.close();
     await ingest.stop();

@@ -113,7 +113,7 @@ export class LiveDetector {
   /** Whether an evaluation is due now (see evaluationDue). */
   isDue(now: number): boolean {
     const asOf = this.watermark.value;
-    return asOf !== null && evaluationDue(asOf, this.last, now, this.options) !== null;
+    return asOf !== null && evaluationDue(asOf, this.last, now, this.options, this.watermark.caughtUp) !== null;
   }
 
   /** Fingerprints sent and still holding. */
@@ -129,7 +129,7 @@ export class LiveDetector {
   ): Evaluated | null {
     const asOf = this.watermark.value;
     if (asOf === null) return null;
-    const due = force ? 'forced' : evaluationDue(asOf, this.last, now, this.options);
+    const due = force ? 'forced' : evaluationDue(asOf, this.last, now, this.options, this.watermark.caughtUp);
     if (due === null) return null;
     const started = performance.now();
     const findings = this.engine.findings({ asOf, ...inputs() });

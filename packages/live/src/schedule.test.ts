@@ -22,4 +22,10 @@ describe('evaluationDue', () => {
     expect(evaluationDue(at('2026-03-01T01:00:10Z'), last, 60_000, opts)).toBe('interval');
     expect(evaluationDue(at('2026-03-01T01:00:00Z'), last, 600_000, opts)).toBeNull();
   });
+
+  it('while catching up, paces runs by the interval only, however many days the watermark crosses', () => {
+    const last = { at: 0, watermark: at('2026-03-01T15:59:00Z') };
+    expect(evaluationDue(at('2026-03-05T16:00:01Z'), last, 1_000, opts, false)).toBeNull();
+    expect(evaluationDue(at('2026-03-05T16:00:01Z'), last, 60_000, opts, false)).toBe('interval');
+  });
 });
