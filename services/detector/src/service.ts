@@ -34,6 +34,7 @@ export interface DetectorDependencies {
 }
 
 const TICK_MS = 250;
+const REBUILD_CHUNKS_IN_FLIGHT = 8;
 
 /** Open or acknowledged alerts in the alert store, as the tracker adopts them. */
 async function activeAlertsInStore(store: Store): Promise<ActiveAlert[]> {
@@ -259,10 +260,17 @@ export async function startDetectorService(
       const started = performance.now();
       await engineReady;
       const rows = await step('rebuild from ClickHouse', async () => {
-        return readStoredLines(store, async (lines) => {
-          await engine({ op: 'stored', lines });
+        // Reading the next chunks overlaps with the engine thread observing the last ones; a
+        // few chunks in flight bound the memory.
+        const inFlight = new Set<Promise<unknown>>();
+        const read = await readStoredLines(store, async (lines) => {
+          const job = engine({ op: 'stored', lines }).finally(() => inFlight.delete(job));
+          inFlight.add(job);
           metrics.events.inc({ source: 'store' }, lines.length);
+          if (inFlight.size >= REBUILD_CHUNKS_IN_FLIGHT) await Promise.race(inFlight);
         });
+        await Promise.all(inFlight);
+        return read;
       });
       const seconds = (performance.now() - started) / 1000;
       metrics.rebuildSeconds.set(seconds);
