@@ -99,6 +99,25 @@ async function storedAll(scope: ReturnType<typeof uniqueScope>, n: number) {
   }
 }
 
+function produceCalendarAndMetrics(scope: ReturnType<typeof uniqueScope>) {
+  produce(scope, join(dir, 'evaluations.jsonl'), TOPICS.evaluations);
+  produce(scope, join(dir, 'metrics.jsonl'), TOPICS.reportedMetrics);
+}
+
+/** Parity: the commands leave active exactly analyze's findings, and the alert store agrees. */
+async function expectParity(
+  commands: Awaited<ReturnType<typeof followCommands>>,
+  scope: ReturnType<typeof uniqueScope>,
+) {
+  await waitFor(
+    `the active set to equal analyze's ${expected.length} findings`,
+    async () => JSON.stringify(commands.active()) === JSON.stringify(expected),
+    120_000,
+  );
+  expect(commands.active()).toEqual(expected);
+  await expectAlertStore(scope);
+}
+
 /** The alert store agrees: the active alerts are analyze's findings, each with one history row per version. */
 async function expectAlertStore(scope: ReturnType<typeof uniqueScope>) {
   const store = testStore(scope.database);
@@ -127,21 +146,14 @@ describe('detector service', () => {
     const detectors: ServiceProcess[] = [];
     const commands = await followCommands(`${scope.topicPrefix}${TOPICS.alertCommands}`);
     try {
-      produce(scope, join(dir, 'evaluations.jsonl'), TOPICS.evaluations);
-      produce(scope, join(dir, 'metrics.jsonl'), TOPICS.reportedMetrics);
+      produceCalendarAndMetrics(scope);
       // Half stored before the detector starts (its rebuild), half read from Kafka after.
       const half = Math.floor(lines.length / 2);
       await produceEvents(scope, lines.slice(0, half), 'first');
       await storedAll(scope, half);
       detectors.push(await startDetector(scope, detectorEnv));
       await produceEvents(scope, lines.slice(half), 'second');
-      await waitFor(
-        `the active set to equal analyze's ${expected.length} findings`,
-        async () => JSON.stringify(commands.active()) === JSON.stringify(expected),
-        120_000,
-      );
-      expect(commands.active()).toEqual(expected);
-      await expectAlertStore(scope);
+      await expectParity(commands, scope);
       const metrics = (await httpGet(`http://127.0.0.1:${detectors[0]!.port}/metrics`)).body;
       expect(metrics).toMatch(/^tw_detector_leader 1$/m);
       expect(metrics).toMatch(new RegExp(`tw_detector_watermark_seconds ${asOf / 1000}`));
@@ -158,8 +170,7 @@ describe('detector service', () => {
     const commands = await followCommands(`${scope.topicPrefix}${TOPICS.alertCommands}`);
     let detector: ServiceProcess | undefined;
     try {
-      produce(scope, join(dir, 'evaluations.jsonl'), TOPICS.evaluations);
-      produce(scope, join(dir, 'metrics.jsonl'), TOPICS.reportedMetrics);
+      produceCalendarAndMetrics(scope);
       detector = await startDetector(scope, detectorEnv);
       const third = Math.floor(lines.length / 3);
       await produceEvents(scope, lines.slice(0, 2 * third), 'first');
@@ -167,13 +178,7 @@ describe('detector service', () => {
       await detector.kill();
       await produceEvents(scope, lines.slice(2 * third), 'second');
       detector = await startDetector(scope, detectorEnv);
-      await waitFor(
-        `the active set to equal analyze's ${expected.length} findings`,
-        async () => JSON.stringify(commands.active()) === JSON.stringify(expected),
-        120_000,
-      );
-      expect(commands.active()).toEqual(expected);
-      await expectAlertStore(scope);
+      await expectParity(commands, scope);
     } finally {
       await commands.stop();
       await detector?.stop();
@@ -191,8 +196,7 @@ describe('detector service', () => {
     const isLeader = async (d: ServiceProcess) =>
       /^tw_detector_leader 1$/m.test((await httpGet(`http://127.0.0.1:${d.port}/metrics`)).body);
     try {
-      produce(scope, join(dir, 'evaluations.jsonl'), TOPICS.evaluations);
-      produce(scope, join(dir, 'metrics.jsonl'), TOPICS.reportedMetrics);
+      produceCalendarAndMetrics(scope);
       running.push(await startDetector(scope, detectorEnv), await startDetector(scope, detectorEnv));
       const half = Math.floor(lines.length / 2);
       await produceEvents(scope, lines.slice(0, half), 'first');
@@ -210,13 +214,7 @@ describe('detector service', () => {
       await waitFor('the other to lead', () => isLeader(other), 60_000).catch((err: Error) => {
         throw new Error(`${err.message}\n${other.output().slice(-3000)}`);
       });
-      await waitFor(
-        `the active set to equal analyze's ${expected.length} findings`,
-        async () => JSON.stringify(commands.active()) === JSON.stringify(expected),
-        120_000,
-      );
-      expect(commands.active()).toEqual(expected);
-      await expectAlertStore(scope);
+      await expectParity(commands, scope);
       // A second instance joining now stands by: the leader keeps emitting.
       running.push(await startDetector(scope, detectorEnv));
       await waitFor(
@@ -244,8 +242,7 @@ describe('detector service', () => {
         .filter((f) => f !== '')
         .sort();
     try {
-      produce(scope, join(dir, 'evaluations.jsonl'), TOPICS.evaluations);
-      produce(scope, join(dir, 'metrics.jsonl'), TOPICS.reportedMetrics);
+      produceCalendarAndMetrics(scope);
       // Alertmanager down while the alerts arise: the forwarder retries, nothing is lost.
       await am.stop();
       detector = await startDetector(scope, {
