@@ -5,12 +5,14 @@ import type { TestOutcome, TraceRecord } from '../types.js';
 import {
   benfordFit,
   createDigitPreferenceDetector,
+  DIGIT_NULL_KERNEL,
   firstDigit,
   heapingProbability,
   isWholePercent,
   lastDigitChiSquare,
   monteCarloUpperTail,
   nigriniFirstDigitConformity,
+  smoothLastDigitNull,
 } from './digit-preference.js';
 import { context, observeOnce, plain, shuffled, traceRecord } from './support/fixtures.js';
 import { mulberry32 } from './support/prng.js';
@@ -39,13 +41,18 @@ function roundedValues(): number[] {
   return [...zeros, ...others];
 }
 
-/** Honest counts: lognormal around 60 (σ = 0.6 in log space), rounded, seeded. */
+/** One rounded lognormal draw (Box–Muller). */
+function lognormalCount(random: () => number, median: number, sigma: number): number {
+  const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  return Math.round(median * Math.exp(sigma * z));
+}
+
+/** Honest counts ≥ 10: lognormal around 60 (σ = 0.6 in log space), rounded, seeded. */
 function honestCounts(count: number, seed: number, sigma = 0.6, median = 60): number[] {
   const random = mulberry32(seed);
   const out: number[] = [];
   while (out.length < count) {
-    const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
-    const v = Math.round(median * Math.exp(sigma * z));
+    const v = lognormalCount(random, median, sigma);
     if (v >= 10) out.push(v);
   }
   return out;
@@ -58,6 +65,38 @@ describe('digit helpers', () => {
     // expected 10 each: (28 − 10)²/10 + 9·(8 − 10)²/10 = 32.4 + 3.6 = 36
     expect(chiSquare).toBeCloseTo(36, 12);
     expect(lastDigitChiSquare([]).chiSquare).toBe(0);
+    // against shares 0.2 for digit 0 and 0.8/9 for the others: (28 − 20)²/20 + 9·(8 − 80/9)²/(80/9)
+    // = 3.2 + 9·(64/81)/(80/9) = 3.2 + 0.8 = 4
+    const shares = [0.2, ...new Array<number>(9).fill(0.8 / 9)];
+    expect(lastDigitChiSquare(roundedValues(), shares).chiSquare).toBeCloseTo(4, 12);
+  });
+  it('the last-digit null: a kernel blind to digits, uniform away from the cut, shaped at the cut', () => {
+    // weights sum to 1, every residue mod 10 gets 1/10, the second moment is 0
+    const residues = new Array<number>(10).fill(0);
+    let sum = 0;
+    let second = 0;
+    DIGIT_NULL_KERNEL.forEach((w, i) => {
+      residues[(i + 100) % 10]! += w;
+      sum += w;
+      second += w * (i - 10) ** 2;
+    });
+    expect(sum).toBeCloseTo(1, 12);
+    for (const r of residues) expect(r).toBeCloseTo(0.1, 12);
+    expect(second).toBeCloseTo(0, 10);
+    // values ≥ 20 only: the fit's digits are exactly uniform, whatever the values' digits
+    const far = smoothLastDigitNull(roundedValues())!;
+    for (const share of far.digitShares) expect(share).toBeCloseTo(0.1, 12);
+    // one value u = 15: 1.34·B₁₀ lies on 10…20 (all ≥ 10: mass 1, 0.1 per digit, 10 and 20 half each);
+    // −0.34·B₂₀ on 5…25, of which 10…24 (1/20 each: digits 0–4 twice, 5–9 once) and 25 (1/40) are
+    // ≥ 10: mass 0.775. Total 1.34 − 0.34·0.775 = 1.0765. Digit 0: 1.34·0.1 − 0.34·0.1 = 0.1;
+    // digit 9: 0.134 − 0.34·0.05 = 0.117; digit 5: 0.134 − 0.34·0.075 = 0.1085.
+    const at15 = smoothLastDigitNull([15])!;
+    expect(at15.digitShares[0]).toBeCloseTo(0.1 / 1.0765, 12);
+    expect(at15.digitShares[9]).toBeCloseTo(0.117 / 1.0765, 12);
+    expect(at15.digitShares[5]).toBeCloseTo(0.1085 / 1.0765, 12);
+    // a lone 10 leaves digits 6–9 with negative weight only: no fit
+    expect(smoothLastDigitNull([10])).toBeNull();
+    expect(smoothLastDigitNull([])).toBeNull();
   });
   it('first digits and Benford MAD by hand', () => {
     expect([0.0301, 7, 1e21, 999, 0, -5].map(firstDigit)).toEqual([3, 7, 1, 9, undefined, undefined]);
@@ -114,7 +153,7 @@ describe('digit-preference detector', () => {
     expect(last.scope).toEqual({ kind: 'org', platformId: 'p1', orgId: 'o1' });
     const round10 = outcomes.find((o) => o.rule === 'round-10')!;
     expect(round10.statistics.hits).toBe(28);
-    expect(round10.pValue).toBe(binomialSf(28, 100, 0.1));
+    expect(round10.pValue).toBeCloseTo(binomialSf(28, 100, 0.1), 12); // the fit is uniform above 20
     expect(round10.effectMet).toBe(true);
     const round5 = outcomes.find((o) => o.rule === 'round-5')!;
     expect(round5.statistics.hits).toBe(36); // 28 zeros + 8 fives
@@ -136,9 +175,9 @@ describe('digit-preference detector', () => {
     const honest = honestCounts(50, 3);
     expect(run(values(honest.slice(0, 49)))).toEqual([]);
     expect(run(values(honest)).length).toBe(4);
-    // honest small counts just above 10 (median < 20): last digits are not free, no test
+    // honest counts narrower than ten integers (median 14, σ 0.3: IQR ≈ 6): no free last digit, no test
     expect(run(values(honestCounts(400, 4, 0.3, 14)))).toEqual([]);
-    // one actor reporting counts around 12 is left out, the others are tested
+    // one actor reporting counts around 12 (IQR ≈ 2) is left out, the others are tested
     const low = honestCounts(120, 5, 0.15, 12).map((value, i) =>
       traceRecord({ value, actorId: 'low', occurredAt: MARCH + i * 60_000 }),
     );
@@ -146,6 +185,54 @@ describe('digit-preference detector', () => {
     expect(outcomes.find((o) => o.rule === 'last-digit')!.statistics.n).toBe(50);
     // a month still in progress is not judged
     expect(run(values(honest), context(Date.parse('2026-03-31T12:00:00+08:00')))).toEqual([]);
+  });
+
+  it('last-digit null holds for small skewed honest values (1,000 units, medians 15–60, n 100–1,000)', () => {
+    // Each unit: 1–3 actors, each with its own lognormal (median 15–60, σ 0.3–1.0) of rounded
+    // counts (those < 10 kept, as honest data has them), 100–1,000 values in all, one month.
+    const random = mulberry32(20261201);
+    const records: TraceRecord[] = [];
+    const unitValues: number[][] = [];
+    const units = 1000;
+    for (let u = 0; u < units; u++) {
+      const actors = 1 + Math.floor(random() * 3);
+      const n = 100 + Math.floor(random() * 901);
+      const own: number[] = [];
+      const params = Array.from({ length: actors }, () => ({
+        median: 15 + random() * 45,
+        sigma: 0.3 + random() * 0.7,
+      }));
+      for (let i = 0; i < n; i++) {
+        const a = i % actors;
+        const value = lognormalCount(random, params[a]!.median, params[a]!.sigma);
+        own.push(value);
+        records.push(
+          traceRecord({ orgId: `u${u}`, actorId: `u${u}-a${a}`, value, occurredAt: MARCH + (i % 20_000) * 60_000 }),
+        );
+      }
+      unitValues.push(own);
+    }
+    const outcomes = run(records);
+    const lastDigit = outcomes.filter((o) => o.rule === 'last-digit');
+    const tested = lastDigit.length;
+    expect(tested).toBeGreaterThan(0.9 * units); // the narrow actors left out cost few units
+    // nominal level ± 3 binomial standard errors over the tested units
+    const bound = (alpha: number) => alpha + 3 * Math.sqrt((alpha * (1 - alpha)) / tested);
+    for (const rule of ['last-digit', 'round-5', 'round-10', 'repeated-last-two']) {
+      const ps = outcomes.filter((o) => o.rule === rule).map((o) => o.pValue!);
+      for (const alpha of [0.01, 0.05]) {
+        const rate = ps.filter((p) => p <= alpha).length / ps.length;
+        console.log(`digit null calibration: ${rule}, ${ps.length} units, share p ≤ ${alpha}: ${rate}`);
+        expect(rate, `${rule} at ${alpha}`).toBeLessThanOrEqual(bound(alpha));
+      }
+    }
+    // against equal shares (the old null) the same honest units fire far above the level
+    const uniformFalse = unitValues.filter((own) => {
+      const atLeast10 = own.filter((v) => v >= 10);
+      return chiSquareSf(lastDigitChiSquare(atLeast10).chiSquare, 9) <= 0.01;
+    }).length;
+    console.log(`digit null calibration: equal shares, share p ≤ 0.01: ${uniformFalse / units}`);
+    expect(uniformFalse / units).toBeGreaterThan(bound(0.01));
   });
 
   it('rates heaped on whole percents fire; b = 100 never can', () => {

@@ -4,19 +4,35 @@
  *
  * Scope: an org and a calendar month (local days); values are the `value` fields of its
  * traces, all actions pooled. Tests (H0 for each: the digits are what honest counting gives):
- * - 'last-digit': last digit of integer values ≥ 10 against equal shares 0–9, Pearson χ² with
- *   df 9, upper tail (Beber & Scacco, Political Analysis 20:211, 2012). Effect: Cohen's
- *   w = √(χ²/n) ≥ 0.2 (small-to-medium; honest skewed count data with median ≥ 20 stays
- *   below 0.15, measured on Poisson and negative-binomial counts).
+ * - 'last-digit': last digit of integer values ≥ 10 against the shares expected from the values'
+ *   own distribution, Pearson χ² with df 9, upper tail (as in Beber & Scacco, Political Analysis
+ *   20:211, 2012, who test against equal shares). Equal shares are wrong for small skewed counts:
+ *   honest lognormal counts with median 15 end in 0 about 13 % and in 9 about 7 % of the time,
+ *   because the cut at 10 and the falling density favour low digits. The null is therefore a
+ *   smooth fit of the values' distribution: the histogram of all the tested actors' values
+ *   (those < 10 included) smoothed by a kernel that erases any pattern repeating every ten
+ *   integers — 1.34·B₁₀ − 0.34·B₂₀, with B_w the moving average over w + 1 integers with half
+ *   weights at both ends, which holds every residue mod 10 equally, so digit preference cannot
+ *   leak into the fit; the weights cancel the kernel's second moment (1.34·8.5 = 0.34·33.5), so
+ *   the fit keeps the density's curvature. Expected digit shares are the fit's mass over v ≥ 10
+ *   by last digit (away from the cut they are exactly 10 % each). Measured on exact lognormal
+ *   pmfs (median 15–40, σ 0.2–0.5): the fit's digit shares are off by a noncentrality of at most
+ *   0.09 per 1,000 values where the values' interquartile range is ≥ 11, but up to 50 where it is
+ *   ~4 (a distribution narrower than ten integers has no free last digit, whatever the null).
+ *   So only actors whose own integer values have an IQR ≥ 11 (option minSpread) are tested — per
+ *   actor, because an org's pooled spread hides one narrow actor (measured on the simulator: a
+ *   false finding, w = 0.42, from one actor with counts around 12). Calibration, 1,000 simulated
+ *   honest units of rounded lognormal counts each (test 'last-digit null holds for small skewed
+ *   honest values', and by hand at n = 1,000): share with p ≤ 0.01 — medians 15–20, σ 0.3–1:
+ *   0.0099 (806 units tested; equal shares: 0.62); medians 15–25, σ 0.5–1: 0.0080 (equal shares:
+ *   0.46); medians 40–60: 0.0110 (equal shares: 0.014); the share tests 0.003–0.011.
+ *   Effect: Cohen's w = √(χ²/n) ≥ 0.2.
  * - 'repeated-last-two': share of those values whose last two digits repeat (11, 22, … 00)
- *   against 10 %, one-sided binomial test. Effect: share ≥ 1.5 × 10 %.
- * - 'round-5' / 'round-10': share of multiples of 5 against 20 % and of 10 against 10 %,
- *   one-sided binomial tests. Effect: share ≥ 1.5 × expected.
- *   The four tests above use the values of actors whose own values ≥ 10 have a median ≥ 20, and
- *   need n ≥ 50 such values: when an actor's values sit just above 10 the last digit is not free
- *   (honest counts near 10 end in 0–4 more often). Per actor, because an org's pooled median
- *   hides one low-valued actor (measured on the simulator: a false last-digit finding, w = 0.42,
- *   from one actor with counts around 12 in an org with median ≥ 20).
+ *   against the same fit's share of such values (10 % away from the cut), one-sided binomial.
+ *   Effect: share ≥ 1.5 × expected.
+ * - 'round-5' / 'round-10': share of multiples of 5 and of 10 against the fit's shares of
+ *   digits {0, 5} and {0} (20 % and 10 % away from the cut), one-sided binomial tests. Effect:
+ *   share ≥ 1.5 × expected. The four tests need n ≥ 50 values ≥ 10.
  * - 'rate-heaping': rates value/valueDenominator with integer numerator a and denominator
  *   b ≥ 100: the number H whose percentage lies within ±0.05 of a whole percent, against a
  *   Monte Carlo null that redraws a* ~ Binomial(b, a/b) for every rate (Kobak, Shpilkin &
@@ -60,8 +76,8 @@ export interface DigitPreferenceOptions {
   maxValuesPerOrgMonth: number;
   /** Minimum integer values ≥ 10 for the last-digit tests (50: ≥ 5 expected per digit). */
   minValues: number;
-  /** The last-digit tests use actors whose values ≥ 10 have this median: well above the cut at 10. */
-  minMedian: number;
+  /** The last-digit tests use actors whose integer values have at least this interquartile range. */
+  minSpread: number;
   /** last-digit effect: Cohen's w at least this. */
   minCohensW: number;
   /** Share tests' effect: observed share at least this multiple of the expected share. */
@@ -96,7 +112,7 @@ export interface DigitPreferenceOptions {
 export const DEFAULT_DIGIT_PREFERENCE_OPTIONS: DigitPreferenceOptions = {
   maxValuesPerOrgMonth: 20_000,
   minValues: 50,
-  minMedian: 20,
+  minSpread: 11,
   minCohensW: 0.2,
   minShareRatio: 1.5,
   minRates: 50,
@@ -116,17 +132,69 @@ export const DEFAULT_DIGIT_PREFERENCE_OPTIONS: DigitPreferenceOptions = {
 export const BENFORD_FIRST_DIGIT: readonly number[] = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((d) => Math.log10(1 + 1 / d));
 
 /**
- * Counts of last digits and Pearson's χ² against equal shares.
+ * Counts of last digits and Pearson's χ² against expected shares (equal shares by default).
  *
  * @param values non-negative integers.
- * @returns counts[0..9] and χ² = Σ (O − n/10)² / (n/10) (0 for no values).
+ * @param shares expected share of each last digit 0–9, all positive, summing to 1.
+ * @returns counts[0..9] and χ² = Σ (O_d − n·s_d)² / (n·s_d) (0 for no values).
  */
-export function lastDigitChiSquare(values: readonly number[]): { counts: number[]; chiSquare: number } {
+export function lastDigitChiSquare(
+  values: readonly number[],
+  shares: readonly number[] = new Array<number>(10).fill(0.1),
+): { counts: number[]; chiSquare: number } {
   const counts = new Array<number>(10).fill(0);
   for (const v of values) counts[v % 10]!++;
-  const expected = values.length / 10;
-  const chiSquare = expected === 0 ? 0 : counts.reduce((s, c) => s + (c - expected) ** 2 / expected, 0);
+  const n = values.length;
+  const chiSquare = n === 0 ? 0 : counts.reduce((s, c, d) => s + (c - n * shares[d]!) ** 2 / (n * shares[d]!), 0);
   return { counts, chiSquare };
+}
+
+/**
+ * The smoothing kernel of the last-digit null over offsets −10…10: 1.34·B₁₀ − 0.34·B₂₀, where
+ * B_w is the moving average over w + 1 integers with half weights at both ends. Each B_w gives
+ * every residue mod 10 the same total weight, and 1.34·8.5 − 0.34·33.5 = 0 cancels the second
+ * moment (B₁₀'s variance is 8.5, B₂₀'s 33.5), so the fit is unbiased up to the fourth derivative.
+ */
+export const DIGIT_NULL_KERNEL: readonly number[] = (() => {
+  const box = (width: number, j: number) =>
+    Math.abs(j) > width / 2 ? 0 : (Math.abs(j) === width / 2 ? 0.5 : 1) / width;
+  return Array.from({ length: 21 }, (_, i) => 1.34 * box(10, i - 10) - 0.34 * box(20, i - 10));
+})();
+
+/** Whether the last two digits of a non-negative integer repeat (11, 22, …, 99, and 00). */
+export function lastTwoRepeat(v: number): boolean {
+  return Math.floor(v / 10) % 10 === v % 10;
+}
+
+/**
+ * The expected last-digit shares of values ≥ `cut` under a smooth fit of their distribution:
+ * the histogram of `values` (those below the cut included: they shape the fit at the cut)
+ * convolved with DIGIT_NULL_KERNEL, its mass over v ≥ cut split by last digit.
+ *
+ * @param values non-negative integers.
+ * @returns digitShares[0..9] and repeatedShare (the fit's share of v ≥ cut with repeating last
+ *   two digits), each summing over v ≥ cut to 1; null when the fit puts no positive mass there or
+ *   a digit's share is not positive (too few values near or above the cut).
+ */
+export function smoothLastDigitNull(
+  values: readonly number[],
+  cut = 10,
+): { digitShares: number[]; repeatedShare: number } | null {
+  const digits = new Array<number>(10).fill(0);
+  let repeated = 0;
+  const half = (DIGIT_NULL_KERNEL.length - 1) / 2;
+  for (const u of values) {
+    for (let j = -half; j <= half; j++) {
+      const v = u + j;
+      if (v < cut) continue;
+      const w = DIGIT_NULL_KERNEL[j + half]!;
+      digits[v % 10]! += w;
+      if (lastTwoRepeat(v)) repeated += w;
+    }
+  }
+  const total = digits.reduce((s, x) => s + x, 0);
+  if (!(total > 0) || digits.some((x) => !(x > 0))) return null;
+  return { digitShares: digits.map((x) => x / total), repeatedShare: Math.max(0, repeated / total) };
 }
 
 /**
@@ -309,21 +377,24 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
     });
   }
 
-  /** Integer values ≥ 10 (not rates) of the actors whose own such values have median ≥ minMedian. */
-  function freeLastDigitValues(records: readonly ValueRecord[]): number[] {
+  /**
+   * The plain integer values (not rates) of the actors whose own such values have an IQR ≥
+   * minSpread: all of them (`fit`, which shapes the null) and those ≥ 10 (`tested`).
+   */
+  function freeLastDigitValues(records: readonly ValueRecord[]): { fit: number[]; tested: number[] } {
     const byActor = new Map<string, number[]>();
     for (const r of records) {
-      if (r.denominator !== undefined || !Number.isInteger(r.value) || r.value < 10) continue;
+      if (r.denominator !== undefined || !Number.isInteger(r.value) || r.value < 0) continue;
       const list = byActor.get(r.actorId);
       if (list === undefined) byActor.set(r.actorId, [r.value]);
       else list.push(r.value);
     }
-    const values: number[] = [];
+    const fit: number[] = [];
     for (const actor of [...byActor.keys()].sort()) {
-      const own = byActor.get(actor)!;
-      if (median([...own].sort((a, b) => a - b)) >= opts.minMedian) values.push(...own);
+      const own = [...byActor.get(actor)!].sort((a, b) => a - b);
+      if (quantileSorted(own, 0.75) - quantileSorted(own, 0.25) >= opts.minSpread) fit.push(...own);
     }
-    return values;
+    return { fit, tested: fit.filter((v) => v >= 10) };
   }
 
   function evaluate(ctx: EvaluateContext): TestOutcome[] {
@@ -338,11 +409,12 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
       const records = group.values.sorted();
       const scope: Scope = { kind: 'org', platformId: group.platformId, orgId: group.orgId };
       const plain = records.filter((r) => r.denominator === undefined).map((r) => r.value);
-      const integers = freeLastDigitValues(records);
+      const { fit, tested } = freeLastDigitValues(records);
       const common = { scope, period, truncated: group.values.truncated, orgId: group.orgId };
-      if (integers.length >= opts.minValues) {
-        outcomes.push(lastDigitOutcome(integers, common));
-        outcomes.push(...shareOutcomes(integers, common));
+      const digitNull = tested.length >= opts.minValues ? smoothLastDigitNull(fit) : null;
+      if (digitNull !== null) {
+        outcomes.push(lastDigitOutcome(tested, digitNull.digitShares, common));
+        outcomes.push(...shareOutcomes(tested, digitNull, common));
       }
       const rates = records.filter(
         (r) =>
@@ -375,13 +447,14 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
     orgId: string;
   }
 
-  function lastDigitOutcome(values: readonly number[], c: Common): TestOutcome {
-    const { counts, chiSquare } = lastDigitChiSquare(values);
+  function lastDigitOutcome(values: readonly number[], shares: readonly number[], c: Common): TestOutcome {
+    const { counts, chiSquare } = lastDigitChiSquare(values, shares);
     const n = values.length;
     const pValue = chiSquareSf(chiSquare, 9);
     const w = Math.sqrt(chiSquare / n);
+    // the digit most over its expected share
     let top = 0;
-    for (let d = 1; d < 10; d++) if (counts[d]! > counts[top]!) top = d;
+    for (let d = 1; d < 10; d++) if (counts[d]! / shares[d]! > counts[top]! / shares[top]!) top = d;
     return {
       detector: DETECTOR,
       rule: 'last-digit',
@@ -391,45 +464,59 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
       qThreshold: opts.qThreshold,
       effectMet: w >= opts.minCohensW,
       score: w,
-      statistics: { chiSquare, df: 9, n, cohensW: w, topDigit: top, topDigitShare: counts[top]! / n },
-      evidence: { lastDigitCounts: counts, truncated: c.truncated },
+      statistics: {
+        chiSquare,
+        df: 9,
+        n,
+        cohensW: w,
+        topDigit: top,
+        topDigitShare: counts[top]! / n,
+        topDigitExpectedShare: shares[top]!,
+      },
+      evidence: { lastDigitCounts: counts, expectedShares: shares, truncated: c.truncated },
       explain: (q) => {
         const qs = qSuffix(q);
         return {
           'zh-CN':
-            `末位数字检验（卡方检验，对照 0–9 各占 10%）：单位 ${c.orgId} 在 ${c.period.start} 至 ${c.period.end} 上报的 ${n} 个不小于 10 的整数中，` +
-            `末位为 ${top} 的占 ${pct(counts[top]! / n)}；χ² = ${num(chiSquare)}（自由度 9），p = ${prob(pValue)}${qs.zh}，效应量 w = ${num(w)}（阈值 ${opts.minCohensW}）。` +
-            `如实统计的数字末位大致均匀，每个数字约占 10%。`,
+            `末位数字检验（卡方检验，对照由数值自身分布平滑拟合得到的各末位期望占比）：单位 ${c.orgId} 在 ${c.period.start} 至 ${c.period.end} 上报的 ${n} 个不小于 10 的整数中，` +
+            `末位为 ${top} 的占 ${pct(counts[top]! / n)}，期望约 ${pct(shares[top]!)}；χ² = ${num(chiSquare)}（自由度 9），p = ${prob(pValue)}${qs.zh}，效应量 w = ${num(w)}（阈值 ${opts.minCohensW}）。` +
+            `如实统计的数字末位接近这些期望占比（远离 10 时每个数字约占 10%）。`,
           en:
-            `Last-digit test (χ² against equal shares of 0–9): of ${n} integer values ≥ 10 reported by org ${c.orgId} from ` +
-            `${c.period.start} to ${c.period.end}, ${pct(counts[top]! / n)} end in ${top}; χ² = ${num(chiSquare)} (df 9), ` +
-            `p = ${prob(pValue)}${qs.en}, effect size w = ${num(w)} (threshold ${opts.minCohensW}). Honest counts end in each ` +
-            `digit about 10% of the time.`,
+            `Last-digit test (χ² against the digit shares of a smooth fit of the values' own distribution): of ${n} integer ` +
+            `values ≥ 10 reported by org ${c.orgId} from ${c.period.start} to ${c.period.end}, ${pct(counts[top]! / n)} end in ` +
+            `${top}, against ${pct(shares[top]!)} expected; χ² = ${num(chiSquare)} (df 9), p = ${prob(pValue)}${qs.en}, effect ` +
+            `size w = ${num(w)} (threshold ${opts.minCohensW}). Honest counts come close to these shares (about 10% per digit ` +
+            `away from 10).`,
         };
       },
     };
   }
 
-  function shareOutcomes(values: readonly number[], c: Common): TestOutcome[] {
+  function shareOutcomes(
+    values: readonly number[],
+    digitNull: { digitShares: readonly number[]; repeatedShare: number },
+    c: Common,
+  ): TestOutcome[] {
     const n = values.length;
+    const [zero, , , , , five] = digitNull.digitShares as [number, number, number, number, number, number];
     const tests = [
       {
         rule: 'repeated-last-two',
-        expected: 0.1,
-        hits: values.filter((v) => Math.floor(v / 10) % 10 === v % 10).length,
+        expected: digitNull.repeatedShare,
+        hits: values.filter(lastTwoRepeat).length,
         zh: '末两位相同（如 11、22、…、00）',
         en: 'last two digits repeated (11, 22, … 00)',
       },
       {
         rule: 'round-5',
-        expected: 0.2,
+        expected: zero + five,
         hits: values.filter((v) => v % 5 === 0).length,
         zh: '为 5 的倍数',
         en: 'multiples of 5',
       },
       {
         rule: 'round-10',
-        expected: 0.1,
+        expected: zero,
         hits: values.filter((v) => v % 10 === 0).length,
         zh: '为 10 的倍数',
         en: 'multiples of 10',
@@ -454,11 +541,11 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
           return {
             'zh-CN':
               `整数偏好检验（单侧二项检验）：单位 ${c.orgId} 在 ${c.period.start} 至 ${c.period.end} 上报的 ${n} 个不小于 10 的整数中，` +
-              `${t.hits} 个${t.zh}，占 ${pct(share)}；如实统计时约占 ${pct(t.expected, 0)}。p = ${prob(pValue)}${qs.zh}。`,
+              `${t.hits} 个${t.zh}，占 ${pct(share)}；按数值自身分布的平滑拟合，如实统计时约占 ${pct(t.expected)}。p = ${prob(pValue)}${qs.zh}。`,
             en:
               `Round-number test (one-sided binomial): of ${n} integer values ≥ 10 reported by org ${c.orgId} from ` +
-              `${c.period.start} to ${c.period.end}, ${t.hits} (${pct(share)}) are ${t.en}; honest counts give about ` +
-              `${pct(t.expected, 0)}. p = ${prob(pValue)}${qs.en}.`,
+              `${c.period.start} to ${c.period.end}, ${t.hits} (${pct(share)}) are ${t.en}; a smooth fit of the ` +
+              `values' own distribution gives about ${pct(t.expected)}. p = ${prob(pValue)}${qs.en}.`,
           };
         },
       };
