@@ -10,8 +10,8 @@ import {
   heapingProbability,
   isWholePercent,
   lastDigitChiSquare,
-  monteCarloUpperTail,
   nigriniFirstDigitConformity,
+  poissonBinomialUpperTail,
   smoothLastDigitNull,
 } from './digit-preference.js';
 import { context, observeOnce, plain, shuffled, traceRecord } from './support/fixtures.js';
@@ -19,6 +19,9 @@ import { mulberry32 } from './support/prng.js';
 
 /** Half the property runs keep everything, half a short retention window (1–40 days). */
 const retentionFor = (seed: number) => (seed % 2 === 0 ? 400 : 1 + (Math.abs(seed) % 40));
+
+/** The 1,000-unit calibrations take 1–3 s on a quiet 2-core machine: ≥ 5× headroom when loaded. */
+const SIMULATION_TIMEOUT_MS = 60_000;
 
 const MARCH = Date.parse('2026-03-10T10:00:00+08:00');
 const AFTER_MARCH = context(Date.parse('2026-04-01T00:00:00+08:00'));
@@ -130,13 +133,18 @@ describe('digit helpers', () => {
     expect(heapingProbability(0, 1000)).toBe(1);
     expect(heapingProbability(1000, 1000)).toBe(1);
   });
-  it('Monte Carlo tail: certain, impossible, and a fair coin', () => {
-    expect(monteCarloUpperTail([1, 1, 1], 3, 1000, 20, mulberry32(1))).toEqual({ pValue: 1, draws: 20 });
-    expect(monteCarloUpperTail([0, 0], 1, 1000, 20, mulberry32(1))).toEqual({ pValue: 1 / 1001, draws: 1000 });
-    // one Bernoulli(½): P(H* ≥ 1) = ½; early stop at the 20th success: se about ½·√(1/20) = 0.11
-    const coin = monteCarloUpperTail([0.5], 1, 10_000, 20, mulberry32(7));
-    expect(Math.abs(coin.pValue - 0.5)).toBeLessThan(0.35);
-    expect(monteCarloUpperTail([0.5], 1, 10_000, 20, mulberry32(7))).toEqual(coin);
+  it('Poisson-binomial tail, exact: by hand and against the binomial far tail', () => {
+    expect(poissonBinomialUpperTail([0.5], 1)).toEqual({ pValue: 0.5, mean: 0.5 });
+    expect(poissonBinomialUpperTail([0.5, 0.5], 1).pValue).toBeCloseTo(0.75, 15);
+    expect(poissonBinomialUpperTail([1, 1, 1], 3).pValue).toBe(1);
+    expect(poissonBinomialUpperTail([0, 0], 1).pValue).toBe(0); // impossible under the null
+    // q = 0.2, 0.5, 0.9, H ≥ 2: all three 0.09; exactly two 0.2·0.5·0.1 + 0.2·0.5·0.9 + 0.8·0.5·0.9
+    // = 0.01 + 0.09 + 0.36 → 0.55
+    expect(poissonBinomialUpperTail([0.2, 0.5, 0.9], 2).pValue).toBeCloseTo(0.55, 15);
+    // equal q is the binomial: P(Binomial(200, 0.1) ≥ 80) ≈ 1e-26, far below any Monte Carlo floor
+    const equal = poissonBinomialUpperTail(new Array<number>(200).fill(0.1), 80).pValue;
+    expect(equal / binomialSf(80, 200, 0.1)).toBeCloseTo(1, 9);
+    expect(equal).toBeLessThan(1e-20);
   });
 });
 
@@ -187,53 +195,57 @@ describe('digit-preference detector', () => {
     expect(run(values(honest), context(Date.parse('2026-03-31T12:00:00+08:00')))).toEqual([]);
   });
 
-  it('last-digit null holds for small skewed honest values (1,000 units, medians 15–60, n 100–1,000)', () => {
-    // Each unit: 1–3 actors, each with its own lognormal (median 15–60, σ 0.3–1.0) of rounded
-    // counts (those < 10 kept, as honest data has them), 100–1,000 values in all, one month.
-    const random = mulberry32(20261201);
-    const records: TraceRecord[] = [];
-    const unitValues: number[][] = [];
-    const units = 1000;
-    for (let u = 0; u < units; u++) {
-      const actors = 1 + Math.floor(random() * 3);
-      const n = 100 + Math.floor(random() * 901);
-      const own: number[] = [];
-      const params = Array.from({ length: actors }, () => ({
-        median: 15 + random() * 45,
-        sigma: 0.3 + random() * 0.7,
-      }));
-      for (let i = 0; i < n; i++) {
-        const a = i % actors;
-        const value = lognormalCount(random, params[a]!.median, params[a]!.sigma);
-        own.push(value);
-        records.push(
-          traceRecord({ orgId: `u${u}`, actorId: `u${u}-a${a}`, value, occurredAt: MARCH + (i % 20_000) * 60_000 }),
-        );
+  it(
+    'last-digit null holds for small skewed honest values (1,000 units, medians 15–60, n 100–1,000)',
+    () => {
+      // Each unit: 1–3 actors, each with its own lognormal (median 15–60, σ 0.3–1.0) of rounded
+      // counts (those < 10 kept, as honest data has them), 100–1,000 values in all, one month.
+      const random = mulberry32(20261201);
+      const records: TraceRecord[] = [];
+      const unitValues: number[][] = [];
+      const units = 1000;
+      for (let u = 0; u < units; u++) {
+        const actors = 1 + Math.floor(random() * 3);
+        const n = 100 + Math.floor(random() * 901);
+        const own: number[] = [];
+        const params = Array.from({ length: actors }, () => ({
+          median: 15 + random() * 45,
+          sigma: 0.3 + random() * 0.7,
+        }));
+        for (let i = 0; i < n; i++) {
+          const a = i % actors;
+          const value = lognormalCount(random, params[a]!.median, params[a]!.sigma);
+          own.push(value);
+          records.push(
+            traceRecord({ orgId: `u${u}`, actorId: `u${u}-a${a}`, value, occurredAt: MARCH + (i % 20_000) * 60_000 }),
+          );
+        }
+        unitValues.push(own);
       }
-      unitValues.push(own);
-    }
-    const outcomes = run(records);
-    const lastDigit = outcomes.filter((o) => o.rule === 'last-digit');
-    const tested = lastDigit.length;
-    expect(tested).toBeGreaterThan(0.9 * units); // the narrow actors left out cost few units
-    // nominal level ± 3 binomial standard errors over the tested units
-    const bound = (alpha: number) => alpha + 3 * Math.sqrt((alpha * (1 - alpha)) / tested);
-    for (const rule of ['last-digit', 'round-5', 'round-10', 'repeated-last-two']) {
-      const ps = outcomes.filter((o) => o.rule === rule).map((o) => o.pValue!);
-      for (const alpha of [0.01, 0.05]) {
-        const rate = ps.filter((p) => p <= alpha).length / ps.length;
-        console.log(`digit null calibration: ${rule}, ${ps.length} units, share p ≤ ${alpha}: ${rate}`);
-        expect(rate, `${rule} at ${alpha}`).toBeLessThanOrEqual(bound(alpha));
+      const outcomes = run(records);
+      const lastDigit = outcomes.filter((o) => o.rule === 'last-digit');
+      const tested = lastDigit.length;
+      expect(tested).toBeGreaterThan(0.9 * units); // the narrow actors left out cost few units
+      // nominal level ± 3 binomial standard errors over the tested units
+      const bound = (alpha: number) => alpha + 3 * Math.sqrt((alpha * (1 - alpha)) / tested);
+      for (const rule of ['last-digit', 'round-5', 'round-10', 'repeated-last-two']) {
+        const ps = outcomes.filter((o) => o.rule === rule).map((o) => o.pValue!);
+        for (const alpha of [0.01, 0.05]) {
+          const rate = ps.filter((p) => p <= alpha).length / ps.length;
+          console.log(`digit null calibration: ${rule}, ${ps.length} units, share p ≤ ${alpha}: ${rate}`);
+          expect(rate, `${rule} at ${alpha}`).toBeLessThanOrEqual(bound(alpha));
+        }
       }
-    }
-    // against equal shares (the old null) the same honest units fire far above the level
-    const uniformFalse = unitValues.filter((own) => {
-      const atLeast10 = own.filter((v) => v >= 10);
-      return chiSquareSf(lastDigitChiSquare(atLeast10).chiSquare, 9) <= 0.01;
-    }).length;
-    console.log(`digit null calibration: equal shares, share p ≤ 0.01: ${uniformFalse / units}`);
-    expect(uniformFalse / units).toBeGreaterThan(bound(0.01));
-  });
+      // against equal shares (the old null) the same honest units fire far above the level
+      const uniformFalse = unitValues.filter((own) => {
+        const atLeast10 = own.filter((v) => v >= 10);
+        return chiSquareSf(lastDigitChiSquare(atLeast10).chiSquare, 9) <= 0.01;
+      }).length;
+      console.log(`digit null calibration: equal shares, share p ≤ 0.01: ${uniformFalse / units}`);
+      expect(uniformFalse / units).toBeGreaterThan(bound(0.01));
+    },
+    SIMULATION_TIMEOUT_MS,
+  );
 
   it('rates heaped on whole percents fire; b = 100 never can', () => {
     const random = mulberry32(5);
@@ -244,7 +256,8 @@ describe('digit-preference detector', () => {
     // null: about one numerator in 10–20 lands on a whole percent, so E[H*] ≈ 5–10
     expect(heaped.statistics.expectedHeaped).toBeGreaterThan(3);
     expect(heaped.statistics.expectedHeaped).toBeLessThan(15);
-    expect(heaped.pValue).toBe(1 / 10_001); // no draw reached 100
+    // exact tail: far below the 1/10,001 floor a Monte Carlo test of 10,000 draws would have
+    expect(heaped.pValue!).toBeLessThan(1e-50);
     expect(heaped.effectMet).toBe(true);
     const honestA = denominators.map((b) => Math.floor(random() * b));
     const honest = run(values(honestA, denominators)).find((o) => o.rule === 'rate-heaping')!;
@@ -256,8 +269,71 @@ describe('digit-preference detector', () => {
       ),
     );
     const coarse = hundred.find((o) => o.rule === 'rate-heaping')!;
-    expect(coarse.pValue).toBe(1);
+    expect(coarse.pValue).toBeCloseTo(1, 9); // every redraw is heaped
     expect(coarse.effectMet).toBe(false);
+  });
+
+  it(
+    'rate heaping: rates within 10 of the bound are left out; honest rates near 100 % stay at the level',
+    () => {
+      // 99.5 % of 800 (minority 4) and 1 % of 1000 (minority 10: kept)
+      const edge = run(values([...new Array(60).fill(796), ...new Array(60).fill(10)], new Array(120).fill(800)));
+      const r = edge.find((o) => o.rule === 'rate-heaping')!;
+      expect(r.statistics.n).toBe(60);
+      expect(r.statistics.leftOutAtBoundary).toBe(60);
+      // 1,000 honest units of turnout-like rates: b 100–1,000, true rate 0.5–0.999 (many near 100 %)
+      const random = mulberry32(99);
+      const records: TraceRecord[] = [];
+      for (let u = 0; u < 1000; u++) {
+        for (let i = 0; i < 80; i++) {
+          const b = 100 + Math.floor(random() * 901);
+          const p = 0.5 + 0.499 * Math.sqrt(random());
+          let a = 0;
+          for (let k = 0; k < b; k++) if (random() < p) a++;
+          records.push(traceRecord({ orgId: `u${u}`, value: a, valueDenominator: b, occurredAt: MARCH + i * 60_000 }));
+        }
+      }
+      const falseShare = (minMinorityCount: number) => {
+        const ps = run(records, AFTER_MARCH, { minMinorityCount })
+          .filter((o) => o.rule === 'rate-heaping')
+          .map((o) => o.pValue!);
+        return ps.filter((p) => p <= 0.01).length / ps.length;
+      };
+      const kept = falseShare(10);
+      console.log(`rate heaping, 1,000 honest units with rates up to 99.9 %, share p ≤ 0.01: ${kept}`);
+      expect(kept).toBeLessThanOrEqual(0.01 + 3 * Math.sqrt(0.0099 / 1000));
+      // the bias the rule removes: redrawn from observed rates at 99–100 % (b 150–400), the null
+      // expects more heaped rates than honest rates give (it hides heaping where rates are highest)
+      const near: TraceRecord[] = [];
+      for (let i = 0; i < 400; i++) {
+        const b = 150 + Math.floor(random() * 251);
+        let a = 0;
+        for (let k = 0; k < b; k++) if (random() < 0.995) a++;
+        near.push(traceRecord({ value: a, valueDenominator: b, occurredAt: MARCH + i * 60_000 }));
+      }
+      const naive = run(near, AFTER_MARCH, { minMinorityCount: 0 }).find((o) => o.rule === 'rate-heaping')!;
+      console.log(
+        `rate heaping at 99.5 %: heaped ${naive.statistics.heaped}, naive E[H*] ${naive.statistics.expectedHeaped}`,
+      );
+      expect(naive.statistics.expectedHeaped! - naive.statistics.heaped!).toBeGreaterThan(
+        3 * Math.sqrt(naive.statistics.expectedHeaped!),
+      );
+      expect(run(near).find((o) => o.rule === 'rate-heaping')).toBeUndefined(); // all within 10 of the bound
+    },
+    SIMULATION_TIMEOUT_MS,
+  );
+
+  it('rate heaping: a heaped unit keeps its finding however many honest units are added (no p floor)', () => {
+    // 200 rates, b 1,000–2,000, 40 % of them put on whole percents
+    const random = mulberry32(3);
+    const b = Array.from({ length: 200 }, () => 1000 + Math.floor(random() * 1000));
+    const a = b.map((d, i) =>
+      i % 5 < 2 ? Math.round((d * (60 + (i % 30))) / 100) : Math.round(d * (0.6 + random() * 0.3)),
+    );
+    const heaped = run(values(a, b)).find((o) => o.rule === 'rate-heaping')!;
+    // E[H*] ≈ 200 × 0.1 = 20 + chance; H ≈ 80 + 12: p far below 0.01 / 10,000 (BH over 10,000 units)
+    expect(heaped.pValue! * 10_000).toBeLessThan(0.01);
+    expect(heaped.effectMet).toBe(true);
   });
 
   it('Benford: only with ≥ 300 values over two orders of magnitude; uniform first digits fail it', () => {

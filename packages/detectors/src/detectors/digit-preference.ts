@@ -34,15 +34,20 @@
  *   digits {0, 5} and {0} (20 % and 10 % away from the cut), one-sided binomial tests. Effect:
  *   share ≥ 1.5 × expected. The four tests need n ≥ 50 values ≥ 10.
  * - 'rate-heaping': rates value/valueDenominator with integer numerator a and denominator
- *   b ≥ 100: the number H whose percentage lies within ±0.05 of a whole percent, against a
- *   Monte Carlo null that redraws a* ~ Binomial(b, a/b) for every rate (Kobak, Shpilkin &
- *   Pshenichnikov, AOAS 10:54, 2016). The chance q_i that a redrawn rate is heaped is computed
- *   exactly (binomial sums over the heaped numerators), so one Monte Carlo draw of H* is a sum of
- *   Bernoulli(q_i) — the same distribution as redrawing every a*, far cheaper. Draws use a
- *   seeded PRNG (mulberry32, seed from platform, org and month), so p is reproducible; they stop
- *   early by Besag & Clifford's sequential rule (Biometrika 78:301, 1991) after 20 draws at or
- *   above H, else run to 10,000 draws, p = (1 + #{H* ≥ H}) / (1 + draws) (floor 1/10,001).
- *   n ≥ 50 rates. Effect: H ≥ 1.5 × E[H*] and H − E[H*] ≥ 5.
+ *   b ≥ 100: the number H whose percentage lies within ±0.05 of a whole percent, against the
+ *   null of Kobak, Shpilkin & Pshenichnikov (AOAS 10:54, 2016) that redraws a* ~ Binomial(b, a/b)
+ *   for every rate. The chance q_i that a redrawn rate is heaped is computed exactly (binomial
+ *   sums over the heaped numerators), so H* = Σ Bernoulli(q_i) is Poisson-binomial and
+ *   p = P(H* ≥ H) is computed exactly (O(n²) recursion over the rates, upper tail summed term by
+ *   term, no floor). A Monte Carlo p-value has a floor of 1/(draws + 1): with many units q is then
+ *   set by the floor and the family size, not the data, and adding honest units makes real
+ *   findings disappear. Boundary: a rate whose minority count min(a, b − a) is below 10 is left
+ *   out. Redrawn from an observed rate near 0 % or 100 %, a* reaches the bound (a whole percent)
+ *   with chance (a/b)^b, a convex function of the rate, so the redraw overstates the expected
+ *   heaped count exactly where turnout-like rates are highest (Kobak et al. likewise leave out
+ *   the rates at the bound); with ≥ 10 on the minority side that chance is below e^−10.
+ *   n ≥ 50 rates. No effect-size rule besides H ≥ E[H*] + 1 (the cited method has none; an earlier
+ *   H ≥ 1.5·E[H*] rule decided most disagreements with the published decisions, so it is gone).
  * - 'benford' (score rule): first significant digit of positive values against Benford,
  *   P(d) = log10(1 + 1/d), only where the law can apply: n ≥ 300 values spanning two orders of
  *   magnitude, max/min ≥ 100 and also between the 10th and 90th percentiles (P90/P10 ≥ 100): a
@@ -86,12 +91,10 @@ export interface DigitPreferenceOptions {
   minRates: number;
   /** Rates with a smaller denominator are left out (at b < 100 every percentage is coarse). */
   minDenominator: number;
+  /** Rates with fewer than this on the minority side, min(a, b − a), are left out (the boundary). */
+  minMinorityCount: number;
   /** A percentage within this of a whole number is heaped (Kobak et al.: ±0.05). */
   heapingTolerance: number;
-  /** Monte Carlo draws at most. */
-  monteCarloDraws: number;
-  /** Besag–Clifford early stop: this many draws at or above the observed count. */
-  monteCarloExceedances: number;
   /** Benford: at least this many positive values … */
   minBenfordValues: number;
   /** … spanning at least this ratio, max/min and P90/P10 (two orders of magnitude). */
@@ -117,9 +120,8 @@ export const DEFAULT_DIGIT_PREFERENCE_OPTIONS: DigitPreferenceOptions = {
   minShareRatio: 1.5,
   minRates: 50,
   minDenominator: 100,
+  minMinorityCount: 10,
   heapingTolerance: 0.05,
-  monteCarloDraws: 10_000,
-  monteCarloExceedances: 20,
   minBenfordValues: 300,
   minBenfordSpan: 100,
   maxBenfordMad: 0.015,
@@ -295,40 +297,39 @@ export function heapingProbability(a: number, b: number, tolerance = 0.05): numb
 }
 
 /**
- * Monte Carlo upper-tail p-value of a count H against H* = Σ Bernoulli(q_i), with Besag &
- * Clifford's sequential stopping (stop once `exceedances` draws reach H).
+ * Exact upper tail of a Poisson-binomial count: P(Σ Bernoulli(q_i) ≥ observed).
  *
- * @param probabilities q_i in [0, 1].
- * @param observed H.
- * @param maxDraws at most this many draws.
- * @param exceedances the early-stopping count h.
- * @param random uniform source in [0, 1).
- * @returns p = h/L when the h-th exceedance came at draw L, else (1 + g)/(1 + maxDraws) with g
- *   exceedances; and the number of draws made.
+ * @param probabilities q_i in [0, 1] (1s shift the count, 0s drop out).
+ * @param observed the observed count H.
+ * @returns the tail probability, summed over the pmf's terms from H up (so a far tail keeps its
+ *   relative precision down to the double range; below ~1e-300 it is floored there), and the
+ *   mean Σ q_i.
  */
-export function monteCarloUpperTail(
+export function poissonBinomialUpperTail(
   probabilities: readonly number[],
   observed: number,
-  maxDraws: number,
-  exceedances: number,
-  random: () => number,
-): { pValue: number; draws: number } {
+): { pValue: number; mean: number } {
   let certain = 0;
   const uncertain: number[] = [];
   for (const q of probabilities) {
     if (q >= 1) certain++;
     else if (q > 0) uncertain.push(q);
   }
-  let reached = 0;
-  for (let draw = 1; draw <= maxDraws; draw++) {
-    let h = certain;
-    for (const q of uncertain) if (random() < q) h++;
-    if (h >= observed) {
-      reached++;
-      if (reached >= exceedances) return { pValue: reached / draw, draws: draw };
-    }
+  const mean = certain + uncertain.reduce((s, q) => s + q, 0);
+  const need = observed - certain;
+  if (need <= 0) return { pValue: 1, mean };
+  if (need > uncertain.length) return { pValue: 0, mean };
+  // pmf[k] = P(k successes among the first i uncertain items), updated in place from the top
+  const pmf = new Float64Array(uncertain.length + 1);
+  pmf[0] = 1;
+  for (let i = 0; i < uncertain.length; i++) {
+    const q = uncertain[i]!;
+    for (let k = i + 1; k >= 1; k--) pmf[k] = pmf[k]! * (1 - q) + pmf[k - 1]! * q;
+    pmf[0] = pmf[0]! * (1 - q);
   }
-  return { pValue: (1 + reached) / (1 + maxDraws), draws: maxDraws };
+  let tail = 0;
+  for (let k = uncertain.length; k >= need; k--) tail += pmf[k]!;
+  return { pValue: Math.min(1, Math.max(tail, 1e-300)), mean };
 }
 
 interface ValueRecord {
@@ -416,7 +417,7 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
         outcomes.push(lastDigitOutcome(tested, digitNull.digitShares, common));
         outcomes.push(...shareOutcomes(tested, digitNull, common));
       }
-      const rates = records.filter(
+      const candidates = records.filter(
         (r) =>
           r.denominator !== undefined &&
           Number.isInteger(r.denominator) &&
@@ -426,7 +427,10 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
           r.value >= 0 &&
           r.value <= r.denominator,
       );
-      if (rates.length >= opts.minRates) outcomes.push(rateHeapingOutcome(rates, group, common));
+      const rates = candidates.filter((r) => Math.min(r.value, r.denominator! - r.value) >= opts.minMinorityCount);
+      if (rates.length >= opts.minRates) {
+        outcomes.push(rateHeapingOutcome(rates, candidates.length - rates.length, common));
+      }
       const positive = plain.filter((v) => v > 0);
       if (positive.length >= opts.minBenfordValues) {
         const sorted = [...positive].sort((a, b) => a - b);
@@ -552,7 +556,8 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
     });
   }
 
-  function rateHeapingOutcome(rates: readonly ValueRecord[], group: OrgMonth, c: Common): TestOutcome {
+  /** @param boundary rates left out for their minority count (near 0 % or 100 %). */
+  function rateHeapingOutcome(rates: readonly ValueRecord[], boundary: number, c: Common): TestOutcome {
     const cache = new Map<string, number>();
     const probabilities = rates.map((r) => {
       const key = `${r.value}/${r.denominator}`;
@@ -564,17 +569,7 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
       return q;
     });
     const heaped = rates.filter((r) => isWholePercent(r.value, r.denominator!, opts.heapingTolerance)).length;
-    const expected = probabilities.reduce((s, q) => s + q, 0);
-    const random = mulberry32(
-      seedFromText(JSON.stringify([group.platformId, group.orgId, group.part, 'rate-heaping'])),
-    );
-    const { pValue, draws } = monteCarloUpperTail(
-      probabilities,
-      heaped,
-      opts.monteCarloDraws,
-      opts.monteCarloExceedances,
-      random,
-    );
+    const { pValue, mean: expected } = poissonBinomialUpperTail(probabilities, heaped);
     const n = rates.length;
     return {
       detector: DETECTOR,
@@ -583,22 +578,27 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
       period: c.period,
       pValue,
       qThreshold: opts.qThreshold,
-      effectMet: heaped >= opts.minShareRatio * expected && heaped - expected >= 5,
+      effectMet: heaped >= expected + 1,
       score: expected > 0 ? heaped / expected : heaped,
-      statistics: { n, heaped, expectedHeaped: expected, monteCarloDraws: draws },
-      evidence: { tolerancePercentPoints: opts.heapingTolerance, truncated: c.truncated },
+      statistics: { n, heaped, expectedHeaped: expected, leftOutAtBoundary: boundary },
+      evidence: {
+        tolerancePercentPoints: opts.heapingTolerance,
+        minMinorityCount: opts.minMinorityCount,
+        truncated: c.truncated,
+      },
       explain: (q) => {
         const qs = qSuffix(q);
         return {
           'zh-CN':
-            `比率整百分比堆积检验（Kobak 等 2016 的蒙特卡洛检验）：单位 ${c.orgId} 在 ${c.period.start} 至 ${c.period.end} 上报的 ${n} 个比率` +
-            `（分母不小于 ${opts.minDenominator}）中，${heaped} 个恰好落在整百分比（误差不超过 ${opts.heapingTolerance} 个百分点）；` +
-            `按各自分子分母随机重抽，预计约 ${num(expected)} 个。p = ${prob(pValue)}（${draws} 次模拟）${qs.zh}。`,
+            `比率整百分比堆积检验（Kobak 等 2016 的二项重抽零假设，精确泊松二项尾概率）：单位 ${c.orgId} 在 ${c.period.start} 至 ${c.period.end} 上报的 ${n} 个比率` +
+            `（分母不小于 ${opts.minDenominator}，另有 ${boundary} 个接近 0% 或 100% 的比率未计入）中，${heaped} 个恰好落在整百分比（误差不超过 ${opts.heapingTolerance} 个百分点）；` +
+            `按各自分子分母以二项分布重抽，预计约 ${num(expected)} 个。p = ${prob(pValue)}${qs.zh}。`,
           en:
-            `Whole-percent heaping of rates (Monte Carlo test of Kobak et al. 2016): of ${n} rates with denominator ≥ ` +
-            `${opts.minDenominator} reported by org ${c.orgId} from ${c.period.start} to ${c.period.end}, ${heaped} sit on a whole ` +
-            `percent (within ${opts.heapingTolerance} points); redrawing each numerator at random gives about ${num(expected)}. ` +
-            `p = ${prob(pValue)} (${draws} draws)${qs.en}.`,
+            `Whole-percent heaping of rates (binomial-redraw null of Kobak, Shpilkin and Pshenichnikov 2016, exact ` +
+            `Poisson-binomial tail): of ${n} rates with denominator ≥ ${opts.minDenominator} reported by org ${c.orgId} from ` +
+            `${c.period.start} to ${c.period.end} (${boundary} more near 0% or 100% left out), ${heaped} sit on a whole percent ` +
+            `(within ${opts.heapingTolerance} points); redrawing each numerator from its binomial gives about ${num(expected)}. ` +
+            `p = ${prob(pValue)}${qs.en}.`,
         };
       },
     };
