@@ -38,6 +38,7 @@ export {
 } from './evaluations.js';
 export { fingerprint, scopeKey } from './fingerprint.js';
 export { parseInstant } from './instant.js';
+export { type PendingSummary, PendingWindows } from './pending.js';
 export { toTraceRecord } from './record.js';
 export { DEFAULT_REPLAY_WINDOW_DAYS, ReplayFilter } from './replay-filter.js';
 export { RUN_DEFAULTS, type RunOptions, runDetectors } from './runner.js';
@@ -45,3 +46,4 @@ export { hammingDistance, simhash } from './simhash.js';
 export * from './stats/index.js';
 export * from './time.js';
 export * from './types.js';
+export { formatUtcOffset, parseUtcOffset } from './utc-offset.js';

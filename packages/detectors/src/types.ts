@@ -107,6 +107,18 @@ export interface EvaluateContext {
   asOf: number;
   evaluations: readonly Evaluation[];
   metrics: readonly ReportedMetric[];
+  /**
+   * Told of every window with data that is not judged because it has not ended by asOf, so a
+   * caller can say what it could not judge yet (analyze's summary). Optional; no effect on outcomes.
+   */
+  onPending?: (window: PendingWindow) => void;
+}
+
+/** A window with data that a detector left unjudged because it had not ended by asOf. */
+export interface PendingWindow {
+  detector: DetectorName;
+  scope: Scope;
+  period: Period;
 }
 
 /**

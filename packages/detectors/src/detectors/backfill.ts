@@ -152,7 +152,14 @@ export function createBackfillDetector(options: Partial<BackfillOptions> = {}): 
     }
   }
 
-  function windowsFor(unit: UnitState, ctx: EvaluateContext, firstDay: number, lastComplete: number): Window[] {
+  /** The unit's windows that have ended by lastComplete; the others with data go to ctx.onPending. */
+  function windowsFor(
+    unit: UnitState,
+    ctx: EvaluateContext,
+    firstDay: number,
+    unitLastDay: number,
+    lastComplete: number,
+  ): Window[] {
     const windows: Window[] = [];
     const byStart = new Map<number, string[]>();
     for (const e of ctx.evaluations) {
@@ -166,10 +173,21 @@ export function createBackfillDetector(options: Partial<BackfillOptions> = {}): 
     // ISO weeks: the first Monday on or after the first day with a full baseline
     let monday = firstDay + o.baselineDays;
     monday += (8 - isoWeekday(monday)) % 7;
-    for (; monday + 6 <= lastComplete; monday += 7) {
+    for (; monday + 6 <= lastComplete || monday <= unitLastDay; monday += 7) {
       windows.push({ rule: 'weekly', first: monday, last: monday + 6, evaluationIds: [] });
     }
-    return windows.filter((w) => w.last <= lastComplete);
+    const ended = windows.filter((w) => w.last <= lastComplete);
+    const scope = { kind: 'org' as const, platformId: unit.platformId, orgId: unit.orgId };
+    for (const w of windows) {
+      if (w.last > lastComplete && w.first <= unitLastDay) {
+        ctx.onPending?.({
+          detector: 'backfill',
+          scope,
+          period: { start: dayNumberToIso(w.first), end: dayNumberToIso(w.last) },
+        });
+      }
+    }
+    return ended;
   }
 
   function evaluate(ctx: EvaluateContext): TestOutcome[] {
@@ -187,7 +205,7 @@ export function createBackfillDetector(options: Partial<BackfillOptions> = {}): 
       const span = dayRange(unit.days);
       if (!span) continue;
       const peers = (byPlatform.get(unit.platformId) ?? []).filter((u) => u !== unit);
-      for (const window of windowsFor(unit, ctx, span.first, lastComplete)) {
+      for (const window of windowsFor(unit, ctx, span.first, span.last, lastComplete)) {
         const outcome = testWindow(unit, span.first, window, peers);
         if (outcome) outcomes.push(outcome);
       }

@@ -83,7 +83,7 @@ import { dayRange, pruneDays, RetentionWindow } from '../retention.js';
 import { volumeWeightedOverdispersion } from '../stats/dispersion.js';
 import { studentTSf } from '../stats/student-t.js';
 import { DEFAULT_UTC_OFFSET_MINUTES, dayNumberToIso, localDayNumber } from '../time.js';
-import type { Detector, EvaluateContext, Localized, TestOutcome, TraceRecord } from '../types.js';
+import type { Detector, EvaluateContext, Localized, Scope, TestOutcome, TraceRecord } from '../types.js';
 import { UnitIndex } from './support/unit-index.js';
 
 export interface BurstBeforeEvaluationOptions {
@@ -317,6 +317,12 @@ export function createBurstBeforeEvaluationDetector(options: Partial<BurstBefore
     return profiles;
   }
 
+  const orgScopeOf = (unit: { platformId: string; orgId: string }): Scope => ({
+    kind: 'org',
+    platformId: unit.platformId,
+    orgId: unit.orgId,
+  });
+
   function evaluate(ctx: EvaluateContext): TestOutcome[] {
     const cutoff = retention.cutoff();
     for (const unit of units.values()) {
@@ -345,6 +351,15 @@ export function createBurstBeforeEvaluationDetector(options: Partial<BurstBefore
         pooled.get(unit.platformId) ?? null,
       );
       for (const window of windows) {
+        const E = window.startDay;
+        if (E - 1 > lastCompleteDay) {
+          // the pre-window has not ended: not judged yet (reported when it holds data)
+          if (E - o.preWindowDays <= span.last) {
+            const period = { start: dayNumberToIso(E - o.preWindowDays), end: dayNumberToIso(E - 1) };
+            ctx.onPending?.({ detector: 'burst-before-evaluation', scope: orgScopeOf(unit), period });
+          }
+          continue;
+        }
         const outcome = testWindow(unit, span.first, window, preWindowDays, profile, lastCompleteDay);
         if (outcome) outcomes.push(outcome);
       }
@@ -507,7 +522,7 @@ export function createBurstBeforeEvaluationDetector(options: Partial<BurstBefore
     return {
       detector: 'burst-before-evaluation',
       rule: 'pre-window',
-      scope: { kind: 'org', platformId: unit.platformId, orgId: unit.orgId },
+      scope: orgScopeOf(unit),
       period,
       pValue,
       qThreshold: o.qThreshold,

@@ -33,7 +33,7 @@ import { DEFAULT_UTC_OFFSET_MINUTES, localDayNumber } from '../time.js';
 import type { Detector, EvaluateContext, Period, Scope, TestOutcome, TraceRecord } from '../types.js';
 import { pct, prob, qSuffix } from './support/format.js';
 import { KeepHighest } from './support/keep-highest.js';
-import { monthOfDay, monthPeriod, periodEnded, startsBefore } from './support/periods.js';
+import { endedElsePending, monthOfDay, monthPeriod, startsBefore } from './support/periods.js';
 
 export interface DeadlineCrunchOptions {
   /** Actions that complete a task; null = any trace with taskId, assignedAt and deadline. */
@@ -205,9 +205,11 @@ export function createDeadlineCrunchDetector(options: Partial<DeadlineCrunchOpti
         }
         for (const month of [...byMonth.keys()].sort()) {
           const period = monthPeriod(month);
-          if (startsBefore(period, cutoff) || !periodEnded(period, ctx.asOf, opts.utcOffsetMinutes)) continue;
-          const completions = byMonth.get(month)!;
           const scope: Scope = { kind: 'org', platformId, orgId };
+          if (startsBefore(period, cutoff) || !endedElsePending(ctx, DETECTOR, scope, period, opts.utcOffsetMinutes)) {
+            continue;
+          }
+          const completions = byMonth.get(month)!;
           if (completions.length >= opts.minCompletions) {
             const earlier = all.filter((c) => monthOf(c) < month);
             const history = { n: earlier.length, k: earlier.filter(isLastMoment).length };

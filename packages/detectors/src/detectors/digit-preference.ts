@@ -72,7 +72,7 @@ import type { Detector, EvaluateContext, Period, Scope, TestOutcome, TraceRecord
 import { num, pct, prob, qSuffix } from './support/format.js';
 import { seedFromText } from './support/hash.js';
 import { LatestRecords } from './support/latest-records.js';
-import { monthOfDay, monthPeriod, periodEnded, startsBefore } from './support/periods.js';
+import { endedElsePending, monthOfDay, monthPeriod, startsBefore } from './support/periods.js';
 import { mulberry32 } from './support/prng.js';
 import { ScopeGroups } from './support/scope-groups.js';
 
@@ -406,9 +406,14 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
         groups.delete(group); // wholly older than the retention window
         continue;
       }
-      if (startsBefore(period, retention.cutoff()) || !periodEnded(period, ctx.asOf, opts.utcOffsetMinutes)) continue;
-      const records = group.values.sorted();
       const scope: Scope = { kind: 'org', platformId: group.platformId, orgId: group.orgId };
+      if (
+        startsBefore(period, retention.cutoff()) ||
+        !endedElsePending(ctx, DETECTOR, scope, period, opts.utcOffsetMinutes)
+      ) {
+        continue;
+      }
+      const records = group.values.sorted();
       const plain = records.filter((r) => r.denominator === undefined).map((r) => r.value);
       const { fit, tested } = freeLastDigitValues(records);
       const common = { scope, period, truncated: group.values.truncated, orgId: group.orgId };

@@ -36,7 +36,7 @@ import type { Detector, EvaluateContext, Scope, TestOutcome, TraceRecord } from 
 import { DistinctCounter } from './support/distinct-count.js';
 import { num, pct } from './support/format.js';
 import { hash53 } from './support/hash.js';
-import { daysInMonth, monthOfDay, monthPeriod, nextMonth, periodEnded, startsBefore } from './support/periods.js';
+import { daysInMonth, endedElsePending, monthOfDay, monthPeriod, nextMonth, startsBefore } from './support/periods.js';
 
 export interface IdlePlatformOptions {
   /** near-zero fires below this many human traces in a month. */
@@ -273,9 +273,11 @@ export function createIdlePlatformDetector(options: Partial<IdlePlatformOptions>
       const last = monthOfDay(platform.lastDay);
       for (let month = monthOfDay(first); month <= last; month = nextMonth(month)) {
         const period = monthPeriod(month);
-        if (startsBefore(period, cutoff) || !periodEnded(period, ctx.asOf, opts.utcOffsetMinutes)) continue;
-        const { stats, estimated } = monthStatistics(platform, month, windows);
         const scope: Scope = { kind: 'platform', platformId };
+        if (startsBefore(period, cutoff) || !endedElsePending(ctx, DETECTOR, scope, period, opts.utcOffsetMinutes)) {
+          continue;
+        }
+        const { stats, estimated } = monthStatistics(platform, month, windows);
         const windowList = [...windows]
           .filter((d) => dayNumberToIso(d).startsWith(month))
           .sort((a, b) => a - b)

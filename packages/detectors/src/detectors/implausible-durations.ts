@@ -30,7 +30,7 @@ import { DEFAULT_UTC_OFFSET_MINUTES, dayNumberToIso, isoToDayNumber, localDayNum
 import type { Detector, EvaluateContext, Period, Scope, TestOutcome, TraceRecord } from '../types.js';
 import { num, pct, prob, qSuffix } from './support/format.js';
 import { LatestRecords } from './support/latest-records.js';
-import { monthOfDay, monthPeriod, periodEnded, startsBefore } from './support/periods.js';
+import { endedElsePending, monthOfDay, monthPeriod, startsBefore } from './support/periods.js';
 import { ScopeGroups } from './support/scope-groups.js';
 
 export interface ImplausibleDurationsOptions {
@@ -174,7 +174,13 @@ export function createImplausibleDurationsDetector(options: Partial<ImplausibleD
         groups.delete(group); // wholly older than the retention window
         continue;
       }
-      if (startsBefore(period, retention.cutoff()) || !periodEnded(period, ctx.asOf, opts.utcOffsetMinutes)) continue;
+      const orgScope: Scope = { kind: 'org', platformId: group.platformId, orgId: group.orgId };
+      if (
+        startsBefore(period, retention.cutoff()) ||
+        !endedElsePending(ctx, DETECTOR, orgScope, period, opts.utcOffsetMinutes)
+      ) {
+        continue;
+      }
       const records = group.records.sorted();
       const byAction = groupBy(records, (r) => r.action);
       for (const action of [...byAction.keys()].sort()) {

@@ -27,7 +27,7 @@ import { poissonSf } from '../stats/index.js';
 import { DEFAULT_UTC_OFFSET_MINUTES, isoToDayNumber, localDayNumber } from '../time.js';
 import type { Detector, EvaluateContext, Scope, TestOutcome, TraceRecord } from '../types.js';
 import { num, prob } from './support/format.js';
-import { periodEnded } from './support/periods.js';
+import { endedElsePending } from './support/periods.js';
 
 export interface MetricInflationOptions {
   /** Metric name → the actions whose traces count one unit of it. */
@@ -138,7 +138,8 @@ export function createMetricInflationDetector(options: Partial<MetricInflationOp
       const actions = opts.metricActions[m.metric];
       if (actions === undefined) continue;
       const period = { start: m.periodStart, end: m.periodEnd };
-      if (!periodEnded(period, ctx.asOf, opts.utcOffsetMinutes)) continue;
+      const scope: Scope = { kind: 'org', platformId: m.platformId, orgId: m.orgId };
+      if (!endedElsePending(ctx, DETECTOR, scope, period, opts.utcOffsetMinutes)) continue;
       const first = isoToDayNumber(m.periodStart);
       const last = isoToDayNumber(m.periodEnd);
       // Covered from the first trace, or from the cutoff when older traces were seen (kept or
