@@ -77,6 +77,40 @@ describe('deadline-crunch detector', () => {
     expect(outcomes.find((o) => o.rule === 'last-moment' && o.period.start === '2026-02-01')).toBeUndefined();
   });
 
+  it('one actor at the last moment among punctual colleagues: diluted for the org, found for the actor', () => {
+    // February: 100 ordinary completions, 5 at p = 0.97 → org p0 = 6/102 = 5.9 %. March: 400
+    // ordinary (20 at 0.97) and 25 by 'crunch', all at 0.97. The org: 45 of 425 = 10.6 % < 2·p0 =
+    // 11.8 %, its effect rule fails. The actor: 25 of 25; colleagues 20 of 400 → 21/402 = 5.2 %,
+    // below the org's 6/102, so p0 = 6/102 (the larger) and p = (6/102)²⁵.
+    const crunch = Array.from({ length: 25 }, (_, i) => completion(MAR + i * 3_600_000, 0.97, 'crunch'));
+    const outcomes = run([...ordinary(FEB, 100, 1), ...ordinary(MAR, 400, 2), ...crunch]);
+    const march = (rule: string, actorId?: string) =>
+      outcomes.find((o) => o.rule === rule && o.period.start === '2026-03-01' && o.scope.actorId === actorId)!;
+    const org = march('last-moment');
+    expect(org.statistics).toMatchObject({ n: 425, lastMoment: 45 });
+    expect(org.effectMet).toBe(false);
+    const actor = march('last-moment-actor', 'crunch');
+    expect(actor.statistics).toMatchObject({ n: 25, lastMoment: 25, baselineCompletions: 100 });
+    expect(actor.statistics.baselineShare).toBeCloseTo(6 / 102, 15);
+    expect(actor.pValue! / (6 / 102) ** 25).toBeCloseTo(1, 9);
+    expect(actor.effectMet).toBe(true);
+    expect(actor.evidence.baseline).toBe('org-history');
+    // colleagues at the last moment more often than the org used to: they set p0
+    const busy = run([
+      ...ordinary(FEB, 100, 1),
+      ...ordinary(MAR, 400, 2).map((r, i) => (i % 4 === 0 ? completion(r.occurredAt, 0.97, r.actorId) : r)),
+      ...crunch,
+    ]);
+    const against = busy.find((o) => o.rule === 'last-moment-actor' && o.scope.actorId === 'crunch')!;
+    expect(against.evidence.baseline).toBe('colleagues-same-month');
+    expect(against.statistics.baselineCompletions).toBe(400);
+    expect(actor.explain(1e-20).en).toContain('actor crunch of org o1');
+    // the punctual colleagues are tested and stay below the effect rule
+    const others = outcomes.filter((o) => o.rule === 'last-moment-actor' && o.scope.actorId !== 'crunch');
+    expect(others.length).toBeGreaterThan(0);
+    for (const o of others) expect(o.effectMet && o.pValue! <= 0.01).toBe(false);
+  });
+
   it('a young org is judged against the platform’s other orgs', () => {
     const newcomer = Array.from({ length: 30 }, (_, i) =>
       completion(MAR + i * 3_600_000, i < 15 ? 0.99 : 0.4, 'n1', 'o2'),

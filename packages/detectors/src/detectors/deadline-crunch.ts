@@ -17,6 +17,15 @@
  *   One-sided binomial test P(X ≥ k | n, p0). Finding when q ≤ 0.01,
  *   k ≥ 10 and k/n ≥ 2·p0. Minimum sample n ≥ 30 and a baseline as above (else not tested).
  *   Late completions (p > 1) count in n, not in k.
+ * - 'last-moment-actor' (actor scope): the same test on one actor's completions in the month
+ *   (n ≥ 20, option minActorCompletions), against p0 = the larger of the org's p0 above and the
+ *   smoothed share of the actor's colleagues (the org's other actors) in the same month, when
+ *   those hold ≥ 50 completions — else not tested. One actor who closes everything at the last
+ *   moment inside a punctual unit is diluted in the org's share (20 of 200 completions moves it
+ *   from 5 % to 10 % at most); against colleagues it is not. A whole unit in a crunch raises the
+ *   colleagues' share, so the actor test stays with the org's finding. Multiple testing: the
+ *   runner's Benjamini–Hochberg over all the detector's p-values takes in every actor-month.
+ *   Same effect rule (k ≥ 10, k/n ≥ 2·p0).
  * - 'batch-completion' (actor scope, score rule): the most completions by one actor within any
  *   60 s; fires at ≥ 10 (DETECTION.md: nobody closes ten real tasks in a minute). Performed for
  *   actors with ≥ 10 completions in the month.
@@ -42,6 +51,8 @@ export interface DeadlineCrunchOptions {
   lastMomentPosition: number;
   /** Minimum completions of the org in the month. */
   minCompletions: number;
+  /** Minimum completions of an actor in the month for its own last-moment test. */
+  minActorCompletions: number;
   /** Minimum completions in the baseline (own history, else the platform's other orgs). */
   minBaseline: number;
   /** last-moment effect: at least this many … */
@@ -69,6 +80,7 @@ export const DEFAULT_DEADLINE_CRUNCH_OPTIONS: DeadlineCrunchOptions = {
   completionActions: null,
   lastMomentPosition: 0.95,
   minCompletions: 30,
+  minActorCompletions: 20,
   minBaseline: 50,
   minLastMoment: 10,
   minShareRatio: 2,
@@ -114,7 +126,7 @@ export function maxInWindow(times: readonly number[], windowMs: number): { count
 interface Baseline {
   n: number;
   k: number;
-  source: 'org-history' | 'platform' | 'platform-same-month';
+  source: 'org-history' | 'platform' | 'platform-same-month' | 'colleagues-same-month';
 }
 
 /** Beta(1,1)-smoothed share (k + 1) / (n + 2): never 0 or 1, so one quiet history cannot make any k "impossible". */
@@ -231,11 +243,38 @@ export function createDeadlineCrunchDetector(options: Partial<DeadlineCrunchOpti
                   ? peerBaseline
                   : baseline;
               outcomes.push(lastMomentOutcome(scope, period, completions, chosen));
+              outcomes.push(...actorLastMomentOutcomes(scope, period, completions, chosen));
             }
           }
           outcomes.push(...batchOutcomes(platformId, orgId, period, completions));
         }
       }
+    }
+    return outcomes;
+  }
+
+  /** Each actor's last-moment test against its colleagues in the month (or the org's p0, if larger). */
+  function actorLastMomentOutcomes(
+    org: Scope,
+    period: Period,
+    completions: readonly Completion[],
+    orgBaseline: Baseline,
+  ): TestOutcome[] {
+    const byActor = new Map<string, Completion[]>();
+    for (const c of completions) byActor.set(c.actorId, [...(byActor.get(c.actorId) ?? []), c]);
+    const outcomes: TestOutcome[] = [];
+    for (const actorId of [...byActor.keys()].sort()) {
+      const own = byActor.get(actorId)!;
+      if (own.length < opts.minActorCompletions) continue;
+      const colleagues = {
+        n: completions.length - own.length,
+        k: completions.filter(isLastMoment).length - own.filter(isLastMoment).length,
+        source: 'colleagues-same-month' as const,
+      };
+      if (colleagues.n < opts.minBaseline) continue;
+      const baseline = smoothedShare(colleagues) >= smoothedShare(orgBaseline) ? colleagues : orgBaseline;
+      const scope: Scope = { kind: 'actor', platformId: org.platformId, orgId: org.orgId, actorId };
+      outcomes.push(lastMomentOutcome(scope, period, own, baseline));
     }
     return outcomes;
   }
@@ -266,10 +305,18 @@ export function createDeadlineCrunchDetector(options: Partial<DeadlineCrunchOpti
         zh: `同平台其他单位当月 ${baseline.n} 次完成中的比例（高于该单位以往，取其高者）`,
         en: `the share over ${baseline.n} completions of the platform's other orgs in the same month (higher than the org's own history, so it is used)`,
       },
+      'colleagues-same-month': {
+        zh: `同单位其他账号当月 ${baseline.n} 次完成中的比例`,
+        en: `the share over ${baseline.n} completions of the actor's colleagues in the same month`,
+      },
     }[baseline.source];
+    const actor = scope.kind === 'actor';
+    const who = actor
+      ? { zh: `单位 ${scope.orgId} 的账号 ${scope.actorId}`, en: `actor ${scope.actorId} of org ${scope.orgId}` }
+      : { zh: `单位 ${scope.orgId}`, en: `org ${scope.orgId}` };
     return {
       detector: DETECTOR,
-      rule: 'last-moment',
+      rule: actor ? 'last-moment-actor' : 'last-moment',
       scope,
       period,
       pValue,
@@ -282,11 +329,11 @@ export function createDeadlineCrunchDetector(options: Partial<DeadlineCrunchOpti
         const qs = qSuffix(q);
         return {
           'zh-CN':
-            `临近截止集中完成检验（单侧二项检验）：单位 ${scope.orgId} 在 ${period.start} 至 ${period.end} 完成的 ${n} 项任务中，` +
+            `临近截止集中完成检验（单侧二项检验）：${who.zh} 在 ${period.start} 至 ${period.end} 完成的 ${n} 项任务中，` +
             `${k} 项（${pct(share)}）在期限的最后 ${pct(1 - from, 0)} 时间内完成；对照${source.zh} ${pct(p0)}。p = ${prob(pValue)}${qs.zh}。` +
             `按时推进的工作完成时间分散在整个期限内。`,
           en:
-            `Last-moment completion test (one-sided binomial): of ${n} tasks org ${scope.orgId} completed from ${period.start} ` +
+            `Last-moment completion test (one-sided binomial): of ${n} tasks ${who.en} completed from ${period.start} ` +
             `to ${period.end}, ${k} (${pct(share)}) were completed in the final ${pct(1 - from, 0)} of the allowed time, against ` +
             `${source.en}, ${pct(p0)}. p = ${prob(pValue)}${qs.en}. Work done as it comes spreads over the allowed time.`,
         };

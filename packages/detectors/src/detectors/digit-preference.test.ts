@@ -175,8 +175,36 @@ describe('digit-preference detector', () => {
 
   it('stays silent on honest counts', () => {
     const outcomes = run(values(honestCounts(400, 11)));
-    expect(outcomes.map((o) => o.rule).sort()).toEqual(['last-digit', 'repeated-last-two', 'round-10', 'round-5']);
+    const org = outcomes.filter((o) => o.scope.kind === 'org');
+    expect(org.map((o) => o.rule).sort()).toEqual(['last-digit', 'repeated-last-two', 'round-10', 'round-5']);
+    // 7 actors with ~57 values each: each tested on its own too
+    expect(outcomes.filter((o) => o.rule === 'last-digit-actor').length).toBe(7);
     for (const o of outcomes) expect(o.effectMet && o.pValue! <= 0.01).toBe(false);
+  });
+
+  it('one actor rounding among honest colleagues: diluted for the org, found for the actor', () => {
+    // 20 honest actors × 100 values and one actor whose 60 values are all multiples of 10
+    // (20, 30, …, 200 repeated): the org's multiples of 10 stay near 1.26× expected, the actor's are 10×
+    const honest = honestCounts(2000, 21).map((value, i) =>
+      traceRecord({ value, actorId: `h${i % 20}`, occurredAt: MARCH + i * 60_000 }),
+    );
+    const rounder = Array.from({ length: 60 }, (_, i) =>
+      traceRecord({ value: 20 + 10 * (i % 19), actorId: 'rounder', occurredAt: MARCH + i * 60_000 }),
+    );
+    const outcomes = run([...honest, ...rounder]);
+    const org = outcomes.find((o) => o.rule === 'round-10')!;
+    expect(org.effectMet).toBe(false);
+    const actor = outcomes.find((o) => o.rule === 'round-10-actor' && o.scope.actorId === 'rounder')!;
+    expect(actor.scope).toEqual({ kind: 'actor', platformId: 'p1', orgId: 'o1', actorId: 'rounder' });
+    expect(actor.statistics.hits).toBe(60);
+    expect(actor.statistics.expectedShare).toBeCloseTo(0.1, 12); // all values ≥ 20: the fit is uniform
+    expect(actor.pValue).toBeCloseTo(0.1 ** 60, 70);
+    expect(actor.effectMet).toBe(true);
+    expect(actor.explain(1e-50).en).toContain('reported by actor rounder of org o1');
+    const lastDigit = outcomes.find((o) => o.rule === 'last-digit-actor' && o.scope.actorId === 'rounder')!;
+    expect(lastDigit.effectMet).toBe(true);
+    // a single actor is the org: no separate actor tests
+    expect(run(rounder).some((o) => o.scope.kind === 'actor')).toBe(false);
   });
 
   it('minimum sample and the applicability of last digits', () => {
@@ -228,11 +256,18 @@ describe('digit-preference detector', () => {
       expect(tested).toBeGreaterThan(0.9 * units); // the narrow actors left out cost few units
       // nominal level ± 3 binomial standard errors over the tested units
       const bound = (alpha: number) => alpha + 3 * Math.sqrt((alpha * (1 - alpha)) / tested);
-      for (const rule of ['last-digit', 'round-5', 'round-10', 'repeated-last-two']) {
+      for (const rule of [
+        'last-digit',
+        'round-5',
+        'round-10',
+        'repeated-last-two',
+        'last-digit-actor',
+        'round-10-actor',
+      ]) {
         const ps = outcomes.filter((o) => o.rule === rule).map((o) => o.pValue!);
         for (const alpha of [0.01, 0.05]) {
           const rate = ps.filter((p) => p <= alpha).length / ps.length;
-          console.log(`digit null calibration: ${rule}, ${ps.length} units, share p ≤ ${alpha}: ${rate}`);
+          console.log(`digit null calibration: ${rule}, ${ps.length} tests, share p ≤ ${alpha}: ${rate}`);
           expect(rate, `${rule} at ${alpha}`).toBeLessThanOrEqual(bound(alpha));
         }
       }

@@ -382,7 +382,7 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
    * The plain integer values (not rates) of the actors whose own such values have an IQR ≥
    * minSpread: all of them (`fit`, which shapes the null) and those ≥ 10 (`tested`).
    */
-  function freeLastDigitValues(records: readonly ValueRecord[]): { fit: number[]; tested: number[] } {
+  function freeLastDigitValues(records: readonly ValueRecord[]): Map<string, number[]> {
     const byActor = new Map<string, number[]>();
     for (const r of records) {
       if (r.denominator !== undefined || !Number.isInteger(r.value) || r.value < 0) continue;
@@ -390,12 +390,20 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
       if (list === undefined) byActor.set(r.actorId, [r.value]);
       else list.push(r.value);
     }
-    const fit: number[] = [];
+    const free = new Map<string, number[]>();
     for (const actor of [...byActor.keys()].sort()) {
       const own = [...byActor.get(actor)!].sort((a, b) => a - b);
-      if (quantileSorted(own, 0.75) - quantileSorted(own, 0.25) >= opts.minSpread) fit.push(...own);
+      if (quantileSorted(own, 0.75) - quantileSorted(own, 0.25) >= opts.minSpread) free.set(actor, own);
     }
-    return { fit, tested: fit.filter((v) => v >= 10) };
+    return free;
+  }
+
+  /** The four last-digit tests of some values (those ≥ 10 tested, all shaping the null), if n suffices. */
+  function lastDigitOutcomes(fit: readonly number[], c: Common): TestOutcome[] {
+    const tested = fit.filter((v) => v >= 10);
+    const digitNull = tested.length >= opts.minValues ? smoothLastDigitNull(fit) : null;
+    if (digitNull === null) return [];
+    return [lastDigitOutcome(tested, digitNull.digitShares, c), ...shareOutcomes(tested, digitNull, c)];
   }
 
   function evaluate(ctx: EvaluateContext): TestOutcome[] {
@@ -415,12 +423,23 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
       }
       const records = group.values.sorted();
       const plain = records.filter((r) => r.denominator === undefined).map((r) => r.value);
-      const { fit, tested } = freeLastDigitValues(records);
-      const common = { scope, period, truncated: group.values.truncated, orgId: group.orgId };
-      const digitNull = tested.length >= opts.minValues ? smoothLastDigitNull(fit) : null;
-      if (digitNull !== null) {
-        outcomes.push(lastDigitOutcome(tested, digitNull.digitShares, common));
-        outcomes.push(...shareOutcomes(tested, digitNull, common));
+      const free = freeLastDigitValues(records);
+      const common: Common = {
+        scope,
+        period,
+        truncated: group.values.truncated,
+        orgId: group.orgId,
+        who: { zh: `单位 ${group.orgId}`, en: `org ${group.orgId}` },
+        ruleSuffix: '',
+      };
+      outcomes.push(...lastDigitOutcomes([...free.values()].flat(), common));
+      // one actor rounding among honest colleagues is diluted in the org's digits: test actors too
+      if (free.size >= 2) {
+        for (const [actorId, own] of free) {
+          const actorScope: Scope = { ...scope, kind: 'actor', actorId };
+          const who = { zh: `单位 ${group.orgId} 的账号 ${actorId}`, en: `actor ${actorId} of org ${group.orgId}` };
+          outcomes.push(...lastDigitOutcomes(own, { ...common, scope: actorScope, who, ruleSuffix: '-actor' }));
+        }
       }
       const candidates = records.filter(
         (r) =>
@@ -454,6 +473,10 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
     period: Period;
     truncated: boolean;
     orgId: string;
+    /** Who reported the values, for the explanations. */
+    who: { zh: string; en: string };
+    /** '' for the org's tests, '-actor' for an actor's. */
+    ruleSuffix: string;
   }
 
   function lastDigitOutcome(values: readonly number[], shares: readonly number[], c: Common): TestOutcome {
@@ -466,7 +489,7 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
     for (let d = 1; d < 10; d++) if (counts[d]! / shares[d]! > counts[top]! / shares[top]!) top = d;
     return {
       detector: DETECTOR,
-      rule: 'last-digit',
+      rule: `last-digit${c.ruleSuffix}`,
       scope: c.scope,
       period: c.period,
       pValue,
@@ -487,12 +510,12 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
         const qs = qSuffix(q);
         return {
           'zh-CN':
-            `末位数字检验（卡方检验，对照由数值自身分布平滑拟合得到的各末位期望占比）：单位 ${c.orgId} 在 ${c.period.start} 至 ${c.period.end} 上报的 ${n} 个不小于 10 的整数中，` +
+            `末位数字检验（卡方检验，对照由数值自身分布平滑拟合得到的各末位期望占比）：${c.who.zh} 在 ${c.period.start} 至 ${c.period.end} 上报的 ${n} 个不小于 10 的整数中，` +
             `末位为 ${top} 的占 ${pct(counts[top]! / n)}，期望约 ${pct(shares[top]!)}；χ² = ${num(chiSquare)}（自由度 9），p = ${prob(pValue)}${qs.zh}，效应量 w = ${num(w)}（阈值 ${opts.minCohensW}）。` +
             `如实统计的数字末位接近这些期望占比（远离 10 时每个数字约占 10%）。`,
           en:
             `Last-digit test (χ² against the digit shares of a smooth fit of the values' own distribution): of ${n} integer ` +
-            `values ≥ 10 reported by org ${c.orgId} from ${c.period.start} to ${c.period.end}, ${pct(counts[top]! / n)} end in ` +
+            `values ≥ 10 reported by ${c.who.en} from ${c.period.start} to ${c.period.end}, ${pct(counts[top]! / n)} end in ` +
             `${top}, against ${pct(shares[top]!)} expected; χ² = ${num(chiSquare)} (df 9), p = ${prob(pValue)}${qs.en}, effect ` +
             `size w = ${num(w)} (threshold ${opts.minCohensW}). Honest counts come close to these shares (about 10% per digit ` +
             `away from 10).`,
@@ -536,7 +559,7 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
       const pValue = binomialSf(t.hits, n, t.expected);
       return {
         detector: DETECTOR,
-        rule: t.rule,
+        rule: `${t.rule}${c.ruleSuffix}`,
         scope: c.scope,
         period: c.period,
         pValue,
@@ -549,10 +572,10 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
           const qs = qSuffix(q);
           return {
             'zh-CN':
-              `整数偏好检验（单侧二项检验）：单位 ${c.orgId} 在 ${c.period.start} 至 ${c.period.end} 上报的 ${n} 个不小于 10 的整数中，` +
+              `整数偏好检验（单侧二项检验）：${c.who.zh} 在 ${c.period.start} 至 ${c.period.end} 上报的 ${n} 个不小于 10 的整数中，` +
               `${t.hits} 个${t.zh}，占 ${pct(share)}；按数值自身分布的平滑拟合，如实统计时约占 ${pct(t.expected)}。p = ${prob(pValue)}${qs.zh}。`,
             en:
-              `Round-number test (one-sided binomial): of ${n} integer values ≥ 10 reported by org ${c.orgId} from ` +
+              `Round-number test (one-sided binomial): of ${n} integer values ≥ 10 reported by ${c.who.en} from ` +
               `${c.period.start} to ${c.period.end}, ${t.hits} (${pct(share)}) are ${t.en}; a smooth fit of the ` +
               `values' own distribution gives about ${pct(t.expected)}. p = ${prob(pValue)}${qs.en}.`,
           };

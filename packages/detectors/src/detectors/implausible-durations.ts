@@ -7,6 +7,13 @@
  *   are under the floor. H0: the org's share under the floor is at most a small tolerated
  *   share p0 = 1 % (autofill, a resubmitted draft, clock rounding). One-sided binomial test
  *   P(X ≥ k | n, p0). Finding when q ≤ 0.01, k ≥ 5 and k/n ≥ 5·p0. Minimum sample n ≥ 30.
+ * - 'under-floor-actor:<action>' (actor scope): the same test on one actor's durations of the
+ *   action in the month (n ≥ 20, option minActorRecords). One actor filling every form in a few
+ *   seconds inside a unit of honest colleagues stays under the org's 5·p0 share (40 fast forms
+ *   among 1,000 is 4 %) and is found here. Multiple testing: the runner's Benjamini–Hochberg over
+ *   all the detector's p-values takes in every actor-month test (one family per detector and run),
+ *   so testing thousands of actors raises the bar for each as it should. Same effect rule (k ≥ 5,
+ *   k/n ≥ 5·p0).
  * - 'identical-durations:<action>' (actor scope, score rule): coefficient of variation
  *   CV = s / x̄ (sample standard deviation over mean) of one actor's durations for one action;
  *   human fill times vary by tens of percent, a script replays one time. Fires when any 20
@@ -192,19 +199,23 @@ export function createImplausibleDurationsDetector(options: Partial<ImplausibleD
         const byActor = groupBy(timings, (r) => r.actorId);
         for (const actorId of [...byActor.keys()].sort()) {
           const own = byActor.get(actorId)!;
-          if (own.length >= opts.minActorRecords) outcomes.push(identicalOutcome(group, period, action, actorId, own));
+          if (own.length < opts.minActorRecords) continue;
+          if (floor !== undefined) outcomes.push(underFloorOutcome(group, period, action, floor, own, actorId));
+          outcomes.push(identicalOutcome(group, period, action, actorId, own));
         }
       }
     }
     return outcomes;
   }
 
+  /** The org's test, or one actor's when `actorId` is given. */
   function underFloorOutcome(
     group: OrgMonth,
     period: Period,
     action: string,
     floor: number,
     timings: readonly Timing[],
+    actorId?: string,
   ): TestOutcome {
     const n = timings.length;
     const under = timings.filter((r) => r.durationMs < floor);
@@ -212,10 +223,17 @@ export function createImplausibleDurationsDetector(options: Partial<ImplausibleD
     const share = k / n;
     const pValue = binomialSf(k, n, opts.toleratedShare);
     const actors = [...new Set(under.map((r) => r.actorId))].sort();
-    const scope: Scope = { kind: 'org', platformId: group.platformId, orgId: group.orgId };
+    const scope: Scope =
+      actorId === undefined
+        ? { kind: 'org', platformId: group.platformId, orgId: group.orgId }
+        : { kind: 'actor', platformId: group.platformId, orgId: group.orgId, actorId };
+    const who =
+      actorId === undefined
+        ? { zh: `单位 ${group.orgId}`, en: `org ${group.orgId}` }
+        : { zh: `单位 ${group.orgId} 的账号 ${actorId}`, en: `actor ${actorId} of org ${group.orgId}` };
     return {
       detector: DETECTOR,
-      rule: `under-floor:${action}`,
+      rule: actorId === undefined ? `under-floor:${action}` : `under-floor-actor:${action}`,
       scope,
       period,
       pValue,
@@ -228,11 +246,11 @@ export function createImplausibleDurationsDetector(options: Partial<ImplausibleD
         const qs = qSuffix(q);
         return {
           'zh-CN':
-            `办理用时过短检验（单侧二项检验）：单位 ${group.orgId} 在 ${period.start} 至 ${period.end} 的 ${n} 次“${action}”中，` +
+            `办理用时过短检验（单侧二项检验）：${who.zh} 在 ${period.start} 至 ${period.end} 的 ${n} 次“${action}”中，` +
             `${k} 次（${pct(share)}）用时不足 ${num(floor / 1000)} 秒，涉及 ${actors.length} 个账号；` +
             `正常填写很少这么快，可容忍比例为 ${pct(opts.toleratedShare, 0)}。p = ${prob(pValue)}${qs.zh}。`,
           en:
-            `Too-fast completion test (one-sided binomial): of ${n} '${action}' actions of org ${group.orgId} from ${period.start} ` +
+            `Too-fast completion test (one-sided binomial): of ${n} '${action}' actions of ${who.en} from ${period.start} ` +
             `to ${period.end}, ${k} (${pct(share)}) took under ${num(floor / 1000)} s, by ${actors.length} actors; genuine filling ` +
             `is rarely that fast and ${pct(opts.toleratedShare, 0)} is tolerated. p = ${prob(pValue)}${qs.en}.`,
         };
