@@ -25,7 +25,7 @@
  *   from 5 % to 10 % at most); against colleagues it is not. A whole unit in a crunch raises the
  *   colleagues' share, so the actor test stays with the org's finding. Multiple testing: the
  *   runner's Benjamini–Hochberg over all the detector's p-values takes in every actor-month.
- *   Same effect rule (k ≥ 10, k/n ≥ 2·p0).
+ *   Finding when q ≤ 0.001 (actorQThreshold) and the same effect rule (k ≥ 10, k/n ≥ 2·p0).
  * - 'batch-completion' (actor scope, score rule): the most completions by one actor within any
  *   60 s; fires at ≥ 10 (DETECTION.md: nobody closes ten real tasks in a minute). Performed for
  *   actors with ≥ 10 completions in the month.
@@ -65,6 +65,14 @@ export interface DeadlineCrunchOptions {
   minBatch: number;
   /** q-value level for last-moment (0.01, as burst and backfill). */
   qThreshold: number;
+  /**
+   * q-value level for the actor-month tests (0.001): they are many (~20,000 actor-months a year
+   * for 240 units), and under BH a detector's many true org findings lower the bar for every other
+   * test of the family, so at 0.01 an honest actor's rare month passed (measured on bench:quality:
+   * 23 of 84 values on multiples of 10, p = 1.3e-5, q = 0.0026); a tenth of the org level keeps
+   * the actor tests as a safety net for one actor among honest colleagues.
+   */
+  actorQThreshold: number;
   /** Latest completed tasks kept per org (memory bound). */
   maxTasksPerOrg: number;
   /**
@@ -87,6 +95,7 @@ export const DEFAULT_DEADLINE_CRUNCH_OPTIONS: DeadlineCrunchOptions = {
   batchWindowMs: 60_000,
   minBatch: 10,
   qThreshold: 0.01,
+  actorQThreshold: 0.001,
   maxTasksPerOrg: 100_000,
   retentionDays: 400,
   utcOffsetMinutes: DEFAULT_UTC_OFFSET_MINUTES,
@@ -320,7 +329,7 @@ export function createDeadlineCrunchDetector(options: Partial<DeadlineCrunchOpti
       scope,
       period,
       pValue,
-      qThreshold: opts.qThreshold,
+      qThreshold: scope.kind === 'actor' ? opts.actorQThreshold : opts.qThreshold,
       effectMet: k >= opts.minLastMoment && share >= opts.minShareRatio * p0,
       score: share / p0,
       statistics: { n, lastMoment: k, share, baselineShare: p0, baselineCompletions: baseline.n, late },

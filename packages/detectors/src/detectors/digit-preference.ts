@@ -104,6 +104,14 @@ export interface DigitPreferenceOptions {
   /** q-value level for the p-value rules (0.01, as burst and backfill). */
   qThreshold: number;
   /**
+   * q-value level for the actor-month tests (0.001): they are many (~20,000 actor-months a year
+   * for 240 units), and under BH a detector's many true org findings lower the bar for every other
+   * test of the family, so at 0.01 an honest actor's rare month passed (measured on bench:quality:
+   * 23 of 84 values on multiples of 10, p = 1.3e-5, q = 0.0026); a tenth of the org level keeps
+   * the actor tests as a safety net for one actor among honest colleagues.
+   */
+  actorQThreshold: number;
+  /**
    * Days of history kept before the latest day seen; older records are dropped, which bounds
    * memory over time (400: a year of months plus their baselines, as in the other detectors).
    */
@@ -126,6 +134,7 @@ export const DEFAULT_DIGIT_PREFERENCE_OPTIONS: DigitPreferenceOptions = {
   minBenfordSpan: 100,
   maxBenfordMad: 0.015,
   qThreshold: 0.01,
+  actorQThreshold: 0.001,
   retentionDays: 400,
   utcOffsetMinutes: DEFAULT_UTC_OFFSET_MINUTES,
 };
@@ -493,7 +502,7 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
       scope: c.scope,
       period: c.period,
       pValue,
-      qThreshold: opts.qThreshold,
+      qThreshold: c.scope.kind === 'actor' ? opts.actorQThreshold : opts.qThreshold,
       effectMet: w >= opts.minCohensW,
       score: w,
       statistics: {
@@ -563,7 +572,7 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
         scope: c.scope,
         period: c.period,
         pValue,
-        qThreshold: opts.qThreshold,
+        qThreshold: c.scope.kind === 'actor' ? opts.actorQThreshold : opts.qThreshold,
         effectMet: share >= opts.minShareRatio * t.expected,
         score: share / t.expected,
         statistics: { n, hits: t.hits, share, expectedShare: t.expected },

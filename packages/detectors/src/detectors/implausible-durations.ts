@@ -12,8 +12,8 @@
  *   seconds inside a unit of honest colleagues stays under the org's 5·p0 share (40 fast forms
  *   among 1,000 is 4 %) and is found here. Multiple testing: the runner's Benjamini–Hochberg over
  *   all the detector's p-values takes in every actor-month test (one family per detector and run),
- *   so testing thousands of actors raises the bar for each as it should. Same effect rule (k ≥ 5,
- *   k/n ≥ 5·p0).
+ *   so testing thousands of actors raises the bar for each as it should. Finding when q ≤ 0.001
+ *   (actorQThreshold) and the same effect rule (k ≥ 5, k/n ≥ 5·p0).
  * - 'identical-durations:<action>' (actor scope, score rule): coefficient of variation
  *   CV = s / x̄ (sample standard deviation over mean) of one actor's durations for one action;
  *   human fill times vary by tens of percent, a script replays one time. Fires when any 20
@@ -57,6 +57,14 @@ export interface ImplausibleDurationsOptions {
   maxCoefficientOfVariation: number;
   /** q-value level for under-floor (0.01, as burst and backfill). */
   qThreshold: number;
+  /**
+   * q-value level for the actor-month tests (0.001): they are many (~20,000 actor-months a year
+   * for 240 units), and under BH a detector's many true org findings lower the bar for every other
+   * test of the family, so at 0.01 an honest actor's rare month passed (measured on bench:quality:
+   * 23 of 84 values on multiples of 10, p = 1.3e-5, q = 0.0026); a tenth of the org level keeps
+   * the actor tests as a safety net for one actor among honest colleagues.
+   */
+  actorQThreshold: number;
   /** Latest records kept per org and month (memory bound). */
   maxRecordsPerOrgMonth: number;
   /**
@@ -77,6 +85,7 @@ export const DEFAULT_IMPLAUSIBLE_DURATIONS_OPTIONS: ImplausibleDurationsOptions 
   minActorRecords: 20,
   maxCoefficientOfVariation: 0.05,
   qThreshold: 0.01,
+  actorQThreshold: 0.001,
   maxRecordsPerOrgMonth: 50_000,
   retentionDays: 400,
   utcOffsetMinutes: DEFAULT_UTC_OFFSET_MINUTES,
@@ -237,7 +246,7 @@ export function createImplausibleDurationsDetector(options: Partial<ImplausibleD
       scope,
       period,
       pValue,
-      qThreshold: opts.qThreshold,
+      qThreshold: scope.kind === 'actor' ? opts.actorQThreshold : opts.qThreshold,
       effectMet: k >= opts.minUnderFloor && share >= opts.minShareRatio * opts.toleratedShare,
       score: share / opts.toleratedShare,
       statistics: { n, underFloor: k, share, floorMs: floor, toleratedShare: opts.toleratedShare },
