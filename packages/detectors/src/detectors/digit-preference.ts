@@ -33,6 +33,13 @@
  * - 'round-5' / 'round-10': share of multiples of 5 and of 10 against the fit's shares of
  *   digits {0, 5} and {0} (20 % and 10 % away from the cut), one-sided binomial tests. Effect:
  *   share ≥ 1.5 × expected. The four tests need n ≥ 50 values ≥ 10.
+ * - 'last-digit-actor', 'repeated-last-two-actor', 'round-5-actor', 'round-10-actor' (actor
+ *   scope): the same four tests on one actor's values (against the fit of its own values), when
+ *   the org has ≥ 2 actors with free last digits: one actor who rounds among honest colleagues
+ *   is diluted in the org's digits. The runner's Benjamini–Hochberg over all the detector's
+ *   p-values takes in every actor-month test; an actor's finding needs q ≤ 0.001
+ *   (actorQThreshold). Calibrated with the org tests (share p ≤ 0.01: 0.0105 over 1,531
+ *   simulated honest actor-months).
  * - 'rate-heaping': rates value/valueDenominator with integer numerator a and denominator
  *   b ≥ 100: the number H whose percentage lies within ±0.05 of a whole percent, against the
  *   null of Kobak, Shpilkin & Pshenichnikov (AOAS 10:54, 2016) that redraws a* ~ Binomial(b, a/b)
