@@ -137,12 +137,18 @@ async function main(): Promise<void> {
 
   const events = join(dir, 'events.jsonl');
   const coverage = new UnitMonths('events');
+  const labels = await readLabels(join(dir, 'labels.jsonl'));
+  // The deployment setting a real operator would give: which platforms are internal.
+  const staffFacingPlatforms = labels
+    .filter((l) => l.scenario === 'staff-facing-platform')
+    .map((l) => l.scope.platformId);
   let lastProgressMs = 0;
   const analysis = await analyzeFiles({
     events,
     evaluations: join(dir, 'evaluations.jsonl'),
     metrics: join(dir, 'metrics.jsonl'),
     mode,
+    staffFacingPlatforms,
     onProblem: (p) => process.stderr.write(`${p.file}:${p.lineNo}: ${p.reason}\n`),
     onProgress: (n, ms) => {
       if (ms - lastProgressMs < PROGRESS_EVERY_MS) return;
@@ -157,7 +163,6 @@ async function main(): Promise<void> {
   const findings = analysis.findings;
   await writeFile(join(dir, 'findings.json'), JSON.stringify(findings));
 
-  const labels = await readLabels(join(dir, 'labels.jsonl'));
   const report = scoreFindings(findings, labels, coverage, AVAILABLE_DETECTORS);
   await writeFile(join(dir, 'report.json'), JSON.stringify(report, null, 2));
   const rates = await decodeRates(events);

@@ -45,6 +45,8 @@ export interface AnalyzeOptions {
   detectors?: readonly DetectorName[];
   /** Local days: minutes east of UTC (default 480, Asia/Shanghai). */
   utcOffsetMinutes?: number;
+  /** Platforms the deployment declares staff-facing (idle-platform does not judge their public use). */
+  staffFacingPlatforms?: readonly string[];
   /** Called for every invalid line (whether skipped or not). */
   onProblem?: (problem: LineProblem) => void;
   /** Called about once a second while events are read. */
@@ -135,6 +137,9 @@ export async function analyzeFiles(options: AnalyzeOptions): Promise<AnalyzeResu
   const engine = new DetectionEngine({
     utcOffsetMinutes,
     ...(options.detectors ? { enabled: options.detectors } : {}),
+    ...(options.staffFacingPlatforms
+      ? { detectors: { 'idle-platform': { staffFacingPlatforms: options.staffFacingPlatforms } } }
+      : {}),
   });
   const onRecord = options.onRecord;
   let events = 0;

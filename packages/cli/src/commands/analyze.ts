@@ -13,7 +13,7 @@ import { findingsTable } from '../findings-format.js';
 
 export const ANALYZE_USAGE = `tracewatch analyze <events.jsonl> [--evaluations F] [--metrics F]
     [--format table|json] [--out F] [--skip-invalid] [--trusted] [--as-of ISO]
-    [--detectors name,name,...] [--utc-offset +08:00|ZONE]
+    [--detectors name,name,...] [--utc-offset +08:00|ZONE] [--staff-facing platform,...]
   Runs every detector on a file of trace events, with no server. Each line is validated
   with the event schema; a bad line is reported as file:line: reason and the run fails,
   unless --skip-invalid (then bad lines are counted and skipped). --trusted skips the
@@ -21,7 +21,8 @@ export const ANALYZE_USAGE = `tracewatch analyze <events.jsonl> [--evaluations F
   The findings are judged as of the latest recording time in the file (or --as-of); windows
   that had not ended by then (e.g. the data's last month) are not judged, and the summary
   says how many and which. Local days use --utc-offset: an offset (+08:00, -05:30) or a time
-  zone with a fixed offset (Asia/Shanghai, the default).
+  zone with a fixed offset (Asia/Shanghai, the default). --staff-facing names internal
+  platforms, which are not judged on their public use.
   --format json writes { asOf, utcOffset, findings, notJudged } (what "tracewatch score" reads).`;
 
 /** Bad lines printed one by one; the rest are only counted. */
@@ -105,6 +106,7 @@ export async function analyzeCommand(argv: string[], io: CommandIo = processIo):
     'as-of',
     'detectors',
     'utc-offset',
+    'staff-facing',
   ]);
   const events = args.positional[0];
   if (!events) throw new UsageError(`missing <events.jsonl>\n${ANALYZE_USAGE}`);
@@ -125,6 +127,10 @@ export async function analyzeCommand(argv: string[], io: CommandIo = processIo):
     asOf: parseAsOf(stringFlag(args, 'as-of')),
     detectors: parseDetectors(stringFlag(args, 'detectors')),
     utcOffsetMinutes: parseOffset(stringFlag(args, 'utc-offset')),
+    staffFacingPlatforms: stringFlag(args, 'staff-facing')
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
     onProblem: (p: LineProblem) => {
       if (printed++ < MAX_PRINTED_PROBLEMS) io.err(`${p.file}:${p.lineNo}: ${p.reason}\n`);
     },

@@ -82,3 +82,15 @@ export function splitCount(rng: Rng, total: number, parts: number): number[] {
 export function byActivity(unit: Unit): StaffActor[] {
   return [...unit.staff].sort((a, b) => b.weight - a.weight);
 }
+
+/**
+ * For an actor-level scenario inside honest colleagues: the least active actor who still does
+ * about `monthly` actions of a kind with base share `actionShare` in a month (21 working days),
+ * so that its own test has a sample while its share of the unit's work stays small; the most
+ * active actor when none does.
+ */
+export function loneActor(unit: Unit, actionShare: number, monthly: number): StaffActor {
+  const ranked = byActivity(unit);
+  const enough = ranked.filter((a) => unit.staffDailyMean * actionShare * a.weight * 21 >= monthly);
+  return enough[enough.length - 1] ?? ranked[0]!;
+}
