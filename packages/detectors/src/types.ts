@@ -17,6 +17,7 @@ export const DETECTOR_NAMES = [
   'deadline-crunch',
   'idle-platform',
   'metric-inflation',
+  'repeated-entry',
 ] as const;
 export type DetectorName = (typeof DETECTOR_NAMES)[number];
 

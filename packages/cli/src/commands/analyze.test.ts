@@ -10,6 +10,9 @@ import { captureIo } from '../testing/capture-io.js';
 import { analyzeCommand } from './analyze.js';
 import { simulateCommand } from './simulate.js';
 
+/** Simulating and analysing 12 units × 2 months takes 3–5 s on a quiet 2-core machine: 12× headroom. */
+const SIMULATE_AND_ANALYZE_TIMEOUT_MS = 60_000;
+
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tracewatch-cli-'));
@@ -39,50 +42,54 @@ function eventLine(id: string, patch: Record<string, unknown> = {}): string {
 }
 
 describe('analyze on simulated data, end to end through the command functions', () => {
-  it('simulates a few units over 2 months, finds an injected scenario and writes valid JSON', async () => {
-    const sim = join(dir, 'sim');
-    const simIo = captureIo();
-    expect(await simulateCommand(['--seed', '3', '--units', '12', '--months', '2', '--out', sim], simIo)).toBe(0);
-    expect(simIo.stdout).toMatch(/events/);
+  it(
+    'simulates a few units over 2 months, finds an injected scenario and writes valid JSON',
+    async () => {
+      const sim = join(dir, 'sim');
+      const simIo = captureIo();
+      expect(await simulateCommand(['--seed', '3', '--units', '12', '--months', '2', '--out', sim], simIo)).toBe(0);
+      expect(simIo.stdout).toMatch(/events/);
 
-    const out = join(dir, 'findings.json');
-    const io = captureIo();
-    const code = await analyzeCommand(
-      [
-        join(sim, 'events.jsonl'),
-        '--evaluations',
-        join(sim, 'evaluations.jsonl'),
-        '--metrics',
-        join(sim, 'metrics.jsonl'),
-        '--format',
-        'json',
-        '--out',
-        out,
-      ],
-      io,
-    );
-    expect(code).toBe(0);
-    expect(io.stderr).toMatch(/analyzed [\d,]+ events \(validated\).* events\/s/);
-    const written = JSON.parse(await readFile(out, 'utf8')) as { findings: Finding[]; utcOffset: string };
-    expect(written.utcOffset).toBe('+08:00');
-    const findings = written.findings;
-    expect(Array.isArray(findings)).toBe(true);
-    expect(findings.length).toBeGreaterThan(0);
-    for (const f of findings) {
-      expect(typeof f.fingerprint).toBe('string');
-      expect(f.explanation.en.length).toBeGreaterThan(0);
-      expect(f.explanation['zh-CN'].length).toBeGreaterThan(0);
-    }
-    const labels = (await readFile(join(sim, 'labels.jsonl'), 'utf8'))
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as Label);
-    const fabrications = labels.filter((l) => l.kind === 'fabrication');
-    const found = fabrications.filter((l) =>
-      findings.some((f) => l.detectors.includes(f.detector) && findingMatchesLabel(f, l)),
-    );
-    expect(found.length).toBeGreaterThan(0);
-  });
+      const out = join(dir, 'findings.json');
+      const io = captureIo();
+      const code = await analyzeCommand(
+        [
+          join(sim, 'events.jsonl'),
+          '--evaluations',
+          join(sim, 'evaluations.jsonl'),
+          '--metrics',
+          join(sim, 'metrics.jsonl'),
+          '--format',
+          'json',
+          '--out',
+          out,
+        ],
+        io,
+      );
+      expect(code).toBe(0);
+      expect(io.stderr).toMatch(/analyzed [\d,]+ events \(validated\).* events\/s/);
+      const written = JSON.parse(await readFile(out, 'utf8')) as { findings: Finding[]; utcOffset: string };
+      expect(written.utcOffset).toBe('+08:00');
+      const findings = written.findings;
+      expect(Array.isArray(findings)).toBe(true);
+      expect(findings.length).toBeGreaterThan(0);
+      for (const f of findings) {
+        expect(typeof f.fingerprint).toBe('string');
+        expect(f.explanation.en.length).toBeGreaterThan(0);
+        expect(f.explanation['zh-CN'].length).toBeGreaterThan(0);
+      }
+      const labels = (await readFile(join(sim, 'labels.jsonl'), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Label);
+      const fabrications = labels.filter((l) => l.kind === 'fabrication');
+      const found = fabrications.filter((l) =>
+        findings.some((f) => l.detectors.includes(f.detector) && findingMatchesLabel(f, l)),
+      );
+      expect(found.length).toBeGreaterThan(0);
+    },
+    SIMULATE_AND_ANALYZE_TIMEOUT_MS,
+  );
 });
 
 describe('analyze says what it could not judge yet, in local days of the zone given', () => {
