@@ -23,6 +23,7 @@ import { planNewUnitRamp } from './scenarios/new-unit-ramp.js';
 import type { PlanContext } from './scenarios/plan-context.js';
 import { type Outage, planPlatformOutage } from './scenarios/platform-outage.js';
 import { planPlatformUse } from './scenarios/platform-use.js';
+import { planRepeatedEntry } from './scenarios/repeated-entry.js';
 import { planUnderDispersion } from './scenarios/under-dispersion.js';
 import type { Seasonality } from './seasonality.js';
 import { STREAM } from './streams.js';
@@ -42,6 +43,7 @@ const UNIT_SCENARIOS: Record<Exclude<FabricationScenario, 'idle-platform'>, Unit
   'implausible-durations': planImplausibleDurations,
   'deadline-crunch': planDeadlineCrunch,
   'metric-inflation': planMetricInflation,
+  'repeated-entry': planRepeatedEntry,
 };
 
 const HARD_NEGATIVES: UnitPlanner[] = [planGenuineCampaign, planNewUnitRamp];
@@ -67,6 +69,7 @@ export function planRun(o: ResolvedOptions, world: World, calendar: WorkCalendar
     evaluations,
     firstDay: o.firstDay,
     lastDay: o.lastDay,
+    platforms: world.platforms,
     label: (l) => labels.push({ id: `lbl-${o.seed}-${labels.length + 1}`, ...l }),
   };
   const injections: Injection[][] = world.units.map(() => []);

@@ -206,6 +206,17 @@ describe('injected scenarios', () => {
     }
   });
 
+  it('repeated-entry: the unit enters the same texts on a second platform, the next working day', () => {
+    const l = labelOf('repeated-entry');
+    const own = orgEvents(l.scope.orgId!).filter((e) => e.data.contentHash !== undefined);
+    const platforms = new Set(own.map((e) => e.data.platformId));
+    expect(platforms.size).toBe(2);
+    expect(platforms.has(l.scope.platformId)).toBe(true);
+    const byHash = countBy(own, (e) => e.data.contentHash!);
+    const twice = [...byHash.values()].filter((n) => n >= 2).length;
+    expect(twice).toBeGreaterThan(10);
+  });
+
   it('idle-platform: staff only, hardly any public users, activity in the pre-windows', () => {
     const platformLabel = fabrications.find((l) => l.scenario === 'idle-platform' && l.scope.kind === 'platform')!;
     const events = sim.events.filter((e) => e.data.platformId === platformLabel.scope.platformId);

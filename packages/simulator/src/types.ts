@@ -18,6 +18,7 @@ export const FABRICATION_SCENARIOS = [
   'deadline-crunch',
   'idle-platform',
   'metric-inflation',
+  'repeated-entry',
 ] as const;
 export type FabricationScenario = (typeof FABRICATION_SCENARIOS)[number];
 

@@ -16,6 +16,8 @@ export interface PlanContext {
   /** First and last local day of the run. */
   readonly firstDay: number;
   readonly lastDay: number;
+  /** The world's platforms (a scenario may act on a second one). */
+  readonly platforms: readonly Platform[];
   /** Records a label (the id is assigned). */
   label(label: Omit<Label, 'id'>): void;
 }
