@@ -26,6 +26,7 @@ import {
   type MachineRegularTimingOptions,
 } from './detectors/machine-regular-timing.js';
 import { createMetricInflationDetector, type MetricInflationOptions } from './detectors/metric-inflation.js';
+import { createPresenceOnlyDetector, type PresenceOnlyOptions } from './detectors/presence-only.js';
 import { createRepeatedEntryDetector, type RepeatedEntryOptions } from './detectors/repeated-entry.js';
 import { createUnderDispersionDetector, type UnderDispersionOptions } from './detectors/under-dispersion.js';
 import { type PendingSummary, PendingWindows } from './pending.js';
@@ -84,6 +85,8 @@ const FACTORIES = {
     createMetricInflationDetector({ ...given(s, WITHOUT_CALENDAR), ...own }),
   'repeated-entry': (s: SharedOptions, own?: Partial<RepeatedEntryOptions>) =>
     createRepeatedEntryDetector({ ...given(s, WITHOUT_CALENDAR), ...own }),
+  'presence-only': (s: SharedOptions, own?: Partial<PresenceOnlyOptions>) =>
+    createPresenceOnlyDetector({ ...given(s, WITHOUT_CALENDAR), ...own }),
 } satisfies Record<DetectorName, (shared: SharedOptions, own?: never) => Detector>;
 
 type AvailableName = keyof typeof FACTORIES;

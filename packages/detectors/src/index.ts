@@ -19,6 +19,7 @@ export {
   type MachineRegularTimingOptions,
 } from './detectors/machine-regular-timing.js';
 export { createMetricInflationDetector, type MetricInflationOptions } from './detectors/metric-inflation.js';
+export { createPresenceOnlyDetector, type PresenceOnlyOptions } from './detectors/presence-only.js';
 export { createRepeatedEntryDetector, type RepeatedEntryOptions } from './detectors/repeated-entry.js';
 export {
   createUnderDispersionDetector,

@@ -18,6 +18,7 @@ export const DETECTOR_NAMES = [
   'idle-platform',
   'metric-inflation',
   'repeated-entry',
+  'presence-only',
 ] as const;
 export type DetectorName = (typeof DETECTOR_NAMES)[number];
 

@@ -23,6 +23,7 @@ import { planNewUnitRamp } from './scenarios/new-unit-ramp.js';
 import type { PlanContext } from './scenarios/plan-context.js';
 import { type Outage, planPlatformOutage } from './scenarios/platform-outage.js';
 import { planPlatformUse } from './scenarios/platform-use.js';
+import { planPresenceOnly } from './scenarios/presence-only.js';
 import { planRepeatedEntry } from './scenarios/repeated-entry.js';
 import { planUnderDispersion } from './scenarios/under-dispersion.js';
 import type { Seasonality } from './seasonality.js';
@@ -44,6 +45,7 @@ const UNIT_SCENARIOS: Record<Exclude<FabricationScenario, 'idle-platform'>, Unit
   'deadline-crunch': planDeadlineCrunch,
   'metric-inflation': planMetricInflation,
   'repeated-entry': planRepeatedEntry,
+  'presence-only': planPresenceOnly,
 };
 
 const HARD_NEGATIVES: UnitPlanner[] = [planGenuineCampaign, planNewUnitRamp];

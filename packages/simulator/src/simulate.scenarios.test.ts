@@ -217,6 +217,14 @@ describe('injected scenarios', () => {
     expect(twice).toBeGreaterThan(10);
   });
 
+  it('presence-only: most of the unit’s staff traces become views in the window, volume kept', () => {
+    const l = labelOf('presence-only');
+    const staff = eventsOf(sim, l).filter((e) => e.data.actorRole === 'staff');
+    const presence = staff.filter((e) => e.data.action === 'login' || e.data.action === 'doc.view');
+    expect(presence.length / staff.length).toBeGreaterThan(0.8);
+    expect(sim.events.filter((e) => e.data.action === 'doc.view' && e.data.orgId !== l.scope.orgId)).toEqual([]);
+  });
+
   it('idle-platform: staff only, hardly any public users, activity in the pre-windows', () => {
     const platformLabel = fabrications.find((l) => l.scenario === 'idle-platform' && l.scope.kind === 'platform')!;
     const events = sim.events.filter((e) => e.data.platformId === platformLabel.scope.platformId);

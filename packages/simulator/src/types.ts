@@ -19,6 +19,7 @@ export const FABRICATION_SCENARIOS = [
   'idle-platform',
   'metric-inflation',
   'repeated-entry',
+  'presence-only',
 ] as const;
 export type FabricationScenario = (typeof FABRICATION_SCENARIOS)[number];
 
