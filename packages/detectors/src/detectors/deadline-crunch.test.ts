@@ -111,6 +111,45 @@ describe('deadline-crunch detector', () => {
     for (const o of others) expect(o.effectMet && o.pValue! <= 0.01).toBe(false);
   });
 
+  it('deadline design: most units of a platform finish at the last moment — a platform finding, noted on the units', () => {
+    // March: o1–o3 each 40 completions, 24 (60 %) at p = 0.97; o4 ordinary (2 of 40 at 0.97)
+    const crunch = (orgId: string) =>
+      Array.from({ length: 40 }, (_, i) => completion(MAR + i * 3_600_000, i < 24 ? 0.97 : 0.5, `a${i % 4}`, orgId));
+    const records = [
+      ...['o1', 'o2', 'o3', 'o4'].flatMap((o, j) => ordinary(FEB, 100, 20 + j, o)),
+      ...crunch('o1'),
+      ...crunch('o2'),
+      ...crunch('o3'),
+      ...ordinary(MAR, 40, 30, 'o4'),
+    ];
+    const outcomes = run(records);
+    const design = outcomes.find((o) => o.rule === 'deadline-design' && o.period.start === '2026-03-01')!;
+    expect(design.scope).toEqual({ kind: 'platform', platformId: 'p1' });
+    expect(design.statistics).toEqual({ units: 4, crunchedUnits: 3, crunchedShare: 0.75 });
+    expect(design.effectMet).toBe(true);
+    expect(design.explain(null).en).toContain('the deadlines are the problem, not the units');
+    const o1 = outcomes.find(
+      (o) => o.rule === 'last-moment' && o.scope.orgId === 'o1' && o.period.start === '2026-03-01',
+    )!;
+    expect(o1.evidence.deadlineDesign).toMatchObject({ platformId: 'p1' });
+    expect(o1.explain(0.001).en).toContain('do not read this as fabrication');
+    // February: every unit ordinary (5 % at the last moment) — the rule is performed and silent
+    const february = outcomes.find((o) => o.rule === 'deadline-design' && o.period.start === '2026-02-01')!;
+    expect(february.statistics.crunchedUnits).toBe(0);
+    expect(february.effectMet).toBe(false);
+    // one crunched unit of four is that unit's matter, not the platform's
+    const one = run([
+      ...['o1', 'o2', 'o3', 'o4'].flatMap((o, j) => ordinary(FEB, 100, 20 + j, o)),
+      ...crunch('o1'),
+      ...['o2', 'o3', 'o4'].flatMap((o, j) => ordinary(MAR, 40, 40 + j, o)),
+    ]);
+    expect(one.find((o) => o.rule === 'deadline-design' && o.period.start === '2026-03-01')!.effectMet).toBe(false);
+    expect(
+      one.find((o) => o.rule === 'last-moment' && o.scope.orgId === 'o1' && o.period.start === '2026-03-01')!.evidence
+        .deadlineDesign,
+    ).toBeUndefined();
+  });
+
   it('a young org is judged against the platform’s other orgs', () => {
     const newcomer = Array.from({ length: 30 }, (_, i) =>
       completion(MAR + i * 3_600_000, i < 15 ? 0.99 : 0.4, 'n1', 'o2'),

@@ -26,6 +26,14 @@
  *   colleagues' share, so the actor test stays with the org's finding. Multiple testing: the
  *   runner's Benjamini–Hochberg over all the detector's p-values takes in every actor-month.
  *   Finding when q ≤ 0.001 (actorQThreshold) and the same effect rule (k ≥ 10, k/n ≥ 2·p0).
+ * - 'deadline-design' (platform scope, score rule; 任务时限过于抢时间): per platform and month, the
+ *   units with ≥ 30 completions whose share finished in the last 5 % of the allowed time or late
+ *   is ≥ 50 % (option crunchedUnitShare). When at least 3 units qualify and at least half of
+ *   them are crunched (option minCrunchedUnits), the deadline design is the problem, not the
+ *   units: the finding is about the platform, and the units' own last-moment outcomes of that
+ *   month say so in their evidence (`deadlineDesign`) and explanation. (Task types are not in the
+ *   trace schema yet; the platform is the finest grouping.) No p-value: the question is how the
+ *   platform's units as a whole finish, not whether one unit departs from a share.
  * - 'batch-completion' (actor scope, score rule): the most completions by one actor within any
  *   60 s; fires at ≥ 10 (DETECTION.md: nobody closes ten real tasks in a minute). Performed for
  *   actors with ≥ 10 completions in the month.
@@ -59,6 +67,10 @@ export interface DeadlineCrunchOptions {
   minLastMoment: number;
   /** … and a share at least this multiple of p0. */
   minShareRatio: number;
+  /** deadline-design: a unit is crunched when this share of its completions is last-moment or late … */
+  crunchedUnitShare: number;
+  /** … and the rule fires when at least this share of the platform's units (≥ 3) are crunched. */
+  minCrunchedUnits: number;
   /** Batch window. */
   batchWindowMs: number;
   /** Completions within the window that make a batch. */
@@ -92,6 +104,8 @@ export const DEFAULT_DEADLINE_CRUNCH_OPTIONS: DeadlineCrunchOptions = {
   minBaseline: 50,
   minLastMoment: 10,
   minShareRatio: 2,
+  crunchedUnitShare: 0.5,
+  minCrunchedUnits: 0.5,
   batchWindowMs: 60_000,
   minBatch: 10,
   qThreshold: 0.01,
@@ -215,6 +229,8 @@ export function createDeadlineCrunchDetector(options: Partial<DeadlineCrunchOpti
           monthTotals.set(monthOf(c), m);
         }
       }
+      const design = deadlineDesign(platformId, completionsByOrg, ctx, cutoff);
+      for (const outcome of design.values()) outcomes.push(outcome);
       for (const orgId of orgIds) {
         const all = completionsByOrg.get(orgId)!;
         const own = { n: all.length, k: all.filter(isLastMoment).length };
@@ -251,7 +267,9 @@ export function createDeadlineCrunchDetector(options: Partial<DeadlineCrunchOpti
                 peerBaseline !== null && smoothedShare(peerBaseline) > smoothedShare(baseline)
                   ? peerBaseline
                   : baseline;
-              outcomes.push(lastMomentOutcome(scope, period, completions, chosen));
+              const org = lastMomentOutcome(scope, period, completions, chosen);
+              if (design.get(month)?.effectMet) markDeadlineDesign(org, platformId);
+              outcomes.push(org);
               outcomes.push(...actorLastMomentOutcomes(scope, period, completions, chosen));
             }
           }
@@ -260,6 +278,73 @@ export function createDeadlineCrunchDetector(options: Partial<DeadlineCrunchOpti
       }
     }
     return outcomes;
+  }
+
+  /** The platform's 'deadline-design' outcome per judged month (see the module comment). */
+  function deadlineDesign(
+    platformId: string,
+    completionsByOrg: ReadonlyMap<string, readonly Completion[]>,
+    ctx: EvaluateContext,
+    cutoff: number,
+  ): Map<string, TestOutcome> {
+    const byMonth = new Map<string, { orgId: string; n: number; share: number }[]>();
+    for (const [orgId, all] of completionsByOrg) {
+      const months = new Map<string, Completion[]>();
+      for (const c of all) months.set(monthOf(c), [...(months.get(monthOf(c)) ?? []), c]);
+      for (const [month, list] of months) {
+        if (list.length < opts.minCompletions) continue;
+        const crunched = list.filter((c) => isLastMoment(c) || c.position > 1).length;
+        byMonth.set(month, [...(byMonth.get(month) ?? []), { orgId, n: list.length, share: crunched / list.length }]);
+      }
+    }
+    const out = new Map<string, TestOutcome>();
+    const scope: Scope = { kind: 'platform', platformId };
+    for (const month of [...byMonth.keys()].sort()) {
+      const units = byMonth.get(month)!.sort((a, b) => (a.orgId < b.orgId ? -1 : a.orgId > b.orgId ? 1 : 0));
+      const period = monthPeriod(month);
+      if (units.length < 3 || startsBefore(period, cutoff)) continue;
+      if (!endedElsePending(ctx, DETECTOR, scope, period, opts.utcOffsetMinutes)) continue;
+      const crunched = units.filter((u) => u.share >= opts.crunchedUnitShare).length;
+      const share = crunched / units.length;
+      out.set(month, {
+        detector: DETECTOR,
+        rule: 'deadline-design',
+        scope,
+        period,
+        pValue: null,
+        qThreshold: 1,
+        effectMet: share >= opts.minCrunchedUnits,
+        score: share,
+        statistics: { units: units.length, crunchedUnits: crunched, crunchedShare: share },
+        evidence: { units: units.map((u) => ({ orgId: u.orgId, completions: u.n, lastMomentOrLateShare: u.share })) },
+        explain: () => ({
+          'zh-CN':
+            `任务时限设计检查（任务时限过于抢时间）：平台 ${platformId} 在 ${period.start} 至 ${period.end} 有 ${units.length} 个单位各完成至少 ${opts.minCompletions} 项任务，` +
+            `其中 ${crunched} 个（${pct(share)}）有一半以上的任务在期限最后 ${pct(1 - opts.lastMomentPosition, 0)} 时间内或逾期完成。` +
+            `大多数单位都赶在最后完成时，问题在于时限设计过短，而不在于各单位；这些单位的临近截止发现不应视为造假。`,
+          en:
+            `Deadline design check (deadlines shorter than the work): of ${units.length} units of platform ${platformId} with ` +
+            `at least ${opts.minCompletions} completions from ${period.start} to ${period.end}, ${crunched} (${pct(share)}) finished ` +
+            `half or more of their tasks in the last ${pct(1 - opts.lastMomentPosition, 0)} of the allowed time or late. When ` +
+            `most units finish at the last moment, the deadlines are the problem, not the units; their last-moment findings ` +
+            `are not to be read as fabrication.`,
+        }),
+      });
+    }
+    return out;
+  }
+
+  /** A unit's last-moment outcome in a month whose platform has a deadline-design finding. */
+  function markDeadlineDesign(outcome: TestOutcome, platformId: string): void {
+    outcome.evidence.deadlineDesign = { platformId, note: 'most units of the platform finish at the last moment' };
+    const explain = outcome.explain;
+    outcome.explain = (q) => {
+      const text = explain(q);
+      return {
+        'zh-CN': `${text['zh-CN']}注意：平台 ${platformId} 当月大多数单位都在最后时刻完成（时限设计问题），此项不宜视为造假。`,
+        en: `${text.en} Note: most units of platform ${platformId} finished at the last moment that month (a deadline design problem); do not read this as fabrication.`,
+      };
+    };
   }
 
   /** Each actor's last-moment test against its colleagues in the month (or the org's p0, if larger). */
