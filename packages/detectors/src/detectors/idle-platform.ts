@@ -47,7 +47,15 @@ import type { Detector, EvaluateContext, Scope, TestOutcome, TraceRecord } from 
 import { DistinctCounter } from './support/distinct-count.js';
 import { num, pct } from './support/format.js';
 import { hash53 } from './support/hash.js';
-import { daysInMonth, endedElsePending, monthOfDay, monthPeriod, nextMonth, startsBefore } from './support/periods.js';
+import {
+  daysInMonth,
+  endedElsePending,
+  monthOfDay,
+  monthPeriod,
+  nextMonth,
+  previousMonth,
+  startsBefore,
+} from './support/periods.js';
 
 export interface IdlePlatformOptions {
   /** near-zero fires below this many human traces in a month. */
@@ -448,13 +456,6 @@ function median(values: readonly number[]): number | null {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-/** The month before 'YYYY-MM'. */
-function previousMonth(month: string): string {
-  const year = Number(month.slice(0, 4));
-  const index = Number(month.slice(5, 7));
-  return index === 1 ? `${year - 1}-12` : `${year}-${String(index - 1).padStart(2, '0')}`;
 }
 
 function summary(s: PlatformMonthStatistics): { zh: string; en: string } {

@@ -28,7 +28,7 @@ import { type BinomialGroup, binomialOverdispersion, quasiBinomialSf } from '../
 import { DEFAULT_UTC_OFFSET_MINUTES, isoToDayNumber, localDayNumber } from '../time.js';
 import type { Detector, EvaluateContext, Scope, TestOutcome, TraceRecord } from '../types.js';
 import { num, pct, prob, qSuffix } from './support/format.js';
-import { endedElsePending, monthOfDay, monthPeriod, startsBefore } from './support/periods.js';
+import { endedElsePending, monthOfDay, monthPeriod, previousMonth, startsBefore } from './support/periods.js';
 
 export interface PresenceOnlyOptions {
   /** Last words of dotted action names that are presence, not substance. */
@@ -75,13 +75,6 @@ interface MonthCounts {
 }
 
 const DETECTOR = 'presence-only' as const;
-
-/** The month before 'YYYY-MM'. */
-function previousMonth(month: string): string {
-  const year = Number(month.slice(0, 4));
-  const index = Number(month.slice(5, 7));
-  return index === 1 ? `${year - 1}-12` : `${year}-${String(index - 1).padStart(2, '0')}`;
-}
 
 const smoothed = (g: MonthCounts) => (g.b + 1) / (g.n + 2);
 

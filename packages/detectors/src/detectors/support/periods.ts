@@ -25,6 +25,13 @@ export function nextMonth(month: string): string {
   return index === 12 ? `${year + 1}-01` : `${year}-${String(index + 1).padStart(2, '0')}`;
 }
 
+/** The month before 'YYYY-MM'. */
+export function previousMonth(month: string): string {
+  const year = Number(month.slice(0, 4));
+  const index = Number(month.slice(5, 7));
+  return index === 1 ? `${year - 1}-12` : `${year}-${String(index - 1).padStart(2, '0')}`;
+}
+
 /** One local day as a period. */
 export function dayPeriod(day: number): Period {
   const iso = dayNumberToIso(day);
