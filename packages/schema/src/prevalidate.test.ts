@@ -27,20 +27,14 @@ import {
   validTraceEventArb,
   wrongTypeArb,
 } from './testing/arbitraries.js';
+import { propertyRuns, propertyTimeout } from './testing/property-sizing.js';
 import { sampleTraceEvent } from './testing/samples.js';
 import { ACTOR_ROLES, traceEventSchema } from './trace-event.js';
 
-/**
- * Property-test sizing. Measured cost: ~0.1 ms per run on a quiet 2-core machine (20,000 runs of
- * the slowest property took 1.9 s), taken as 0.25 ms on a loaded one. The default run count keeps
- * each property ≥ 5× under its timeout on a loaded machine; the long runs are opt-in
- * (`npm run test:deep`, which sets TRACEWATCH_DEEP=1) with a timeout derived from the same cost.
- */
-const DEEP = process.env.TRACEWATCH_DEEP === '1';
-const RUNS = DEEP ? 20_000 : 2_000;
-const LOADED_MS_PER_RUN = 0.25;
-const HEADROOM = 5;
-const TIMEOUT_MS = Math.max(5_000, Math.ceil(HEADROOM * RUNS * LOADED_MS_PER_RUN));
+// Measured cost: ~0.1 ms per run on a quiet 2-core machine (20,000 runs of the slowest property
+// took 1.9 s), taken as 0.25 ms on a loaded one.
+const RUNS = propertyRuns(2_000, 20_000);
+const TIMEOUT_MS = propertyTimeout(RUNS, 0.25);
 
 const TRACE_POOLS = {
   specversion: fc.constantFrom('1.0', '1.1', '', '1.0 ', 1),
