@@ -9,8 +9,10 @@
  * 2. Runs `analyze` in this process over it (trusted decoding by default, --validated for the
  *    schema path) and measures its throughput; also the decoding rates alone on a sample.
  * 3. Scores the findings against the labels and prints the tables.
- * 4. Says which targets are met: recall ≥ 0.9 per injected scenario, precision ≥ 0.9 overall,
- *    ≤ 1 false finding per 1,000 clean unit-months, analyze ≥ 500,000 events/s.
+ * 4. Says which targets are met (issue 9): recall ≥ 0.95 per injected scenario, precision ≥ 0.98
+ *    overall, ≤ 0.5 false findings per 1,000 clean unit-months, no hard negative hit; prints the
+ *    analyze throughput next to the decoding floor measured in the same run (JSON.parse of the same
+ *    lines), with the ratio.
  * It is a report: it exits 0 whether or not the targets are met (non-zero only on errors).
  */
 import { createHash } from 'node:crypto';
@@ -41,7 +43,7 @@ import {
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-const TARGETS = { recall: 0.9, precision: 0.9, falsePer1000: 1, eventsPerSecond: 500_000 };
+const TARGETS = { recall: 0.95, precision: 0.98, falsePer1000: 0.5 };
 const DECODE_SAMPLE_LINES = 300_000;
 const PROGRESS_EVERY_MS = 10_000;
 
@@ -101,7 +103,9 @@ async function dataset(): Promise<{ dir: string; counts: SimulationCounts; reuse
 }
 
 /** Lines per second of reading alone and of each decoding mode, on the first lines of the file. */
-async function decodeRates(events: string): Promise<{ read: number; trusted: number; validated: number }> {
+async function decodeRates(
+  events: string,
+): Promise<{ read: number; jsonParse: number; trusted: number; validated: number }> {
   const lines: string[] = [];
   let started = performance.now();
   for await (const batch of readLineBatches(events)) {
@@ -116,7 +120,8 @@ async function decodeRates(events: string): Promise<{ read: number; trusted: num
     if (ok !== lines.length) throw new Error(`${lines.length - ok} sample lines did not decode`);
     return lines.length / ((performance.now() - started) / 1000);
   };
-  return { read, trusted: rate(trustedRecord), validated: rate(validatedRecord) };
+  const jsonParse = rate((line) => ({ ok: JSON.parse(line) !== undefined }));
+  return { read, jsonParse, trusted: rate(trustedRecord), validated: rate(validatedRecord) };
 }
 
 const verdict = (met: boolean) => (met ? 'MET   ' : 'MISSED');
@@ -132,12 +137,18 @@ async function main(): Promise<void> {
 
   const events = join(dir, 'events.jsonl');
   const coverage = new UnitMonths('events');
+  const labels = await readLabels(join(dir, 'labels.jsonl'));
+  // The deployment setting a real operator would give: which platforms are internal.
+  const staffFacingPlatforms = labels
+    .filter((l) => l.scenario === 'staff-facing-platform')
+    .map((l) => l.scope.platformId);
   let lastProgressMs = 0;
   const analysis = await analyzeFiles({
     events,
     evaluations: join(dir, 'evaluations.jsonl'),
     metrics: join(dir, 'metrics.jsonl'),
     mode,
+    staffFacingPlatforms,
     onProblem: (p) => process.stderr.write(`${p.file}:${p.lineNo}: ${p.reason}\n`),
     onProgress: (n, ms) => {
       if (ms - lastProgressMs < PROGRESS_EVERY_MS) return;
@@ -152,7 +163,6 @@ async function main(): Promise<void> {
   const findings = analysis.findings;
   await writeFile(join(dir, 'findings.json'), JSON.stringify(findings));
 
-  const labels = await readLabels(join(dir, 'labels.jsonl'));
   const report = scoreFindings(findings, labels, coverage, AVAILABLE_DETECTORS);
   await writeFile(join(dir, 'report.json'), JSON.stringify(report, null, 2));
   const rates = await decodeRates(events);
@@ -167,7 +177,7 @@ async function main(): Promise<void> {
         `${s.findingsSeconds.toFixed(1)} s; end to end ${count(s.events / total)} events/s; ` +
         `heap ${count(heapMb)} MB, rss ${count(rssMb)} MB after the run`,
       `decoding alone on the first ${count(DECODE_SAMPLE_LINES)} lines: read ${count(rates.read)} lines/s, ` +
-        `trusted ${count(rates.trusted)}/s, validated (zod) ${count(rates.validated)}/s`,
+        `JSON.parse ${count(rates.jsonParse)}/s, trusted ${count(rates.trusted)}/s, validated (zod) ${count(rates.validated)}/s`,
       `files: ${join(dir, 'findings.json')}, ${join(dir, 'report.json')}`,
       '',
       qualityReportText(report),
@@ -200,9 +210,11 @@ async function main(): Promise<void> {
     `${verdict(fp !== null && fp <= TARGETS.falsePer1000)}  false findings per 1,000 clean unit-months = ` +
       `${fp?.toFixed(2) ?? '—'} (${report.falseFindings} / ${count(report.unitMonths.clean)}) ≤ ${TARGETS.falsePer1000}`,
   );
+  const hardNegativeHits = report.hardNegatives.reduce((sum, h) => sum + h.falseFindings, 0);
+  lines.push(`${verdict(hardNegativeHits === 0)}  hard negatives hit = ${hardNegativeHits} (target 0)`);
   lines.push(
-    `${verdict(s.eventsPerSecond >= TARGETS.eventsPerSecond)}  analyze throughput = ${count(s.eventsPerSecond)} ` +
-      `events/s (${mode}, read+decode+observe) ≥ ${count(TARGETS.eventsPerSecond)}`,
+    `info    analyze throughput = ${count(s.eventsPerSecond)} events/s (${mode}, read+decode+observe) against the ` +
+      `JSON.parse floor of the same lines ${count(rates.jsonParse)}/s: ratio ${(s.eventsPerSecond / rates.jsonParse).toFixed(3)}`,
   );
   const missed = lines.filter((l) => l.startsWith('MISSED')).length;
   process.stdout.write(

@@ -5,7 +5,14 @@
  * are read and decoded in a worker thread while this thread runs the detectors
  * (event-batches.ts); the records, bad lines and findings are the same either way.
  */
-import { DetectionEngine, type DetectorName, type Finding, type TraceRecord } from '@tracewatch/detectors';
+import {
+  DEFAULT_UTC_OFFSET_MINUTES,
+  DetectionEngine,
+  type DetectorName,
+  type Finding,
+  type PendingSummary,
+  type TraceRecord,
+} from '@tracewatch/detectors';
 import {
   type Decoded,
   decodeEvaluation,
@@ -36,6 +43,10 @@ export interface AnalyzeOptions {
   asOf?: number;
   /** Detectors to run (default: all). */
   detectors?: readonly DetectorName[];
+  /** Local days: minutes east of UTC (default 480, Asia/Shanghai). */
+  utcOffsetMinutes?: number;
+  /** Platforms the deployment declares staff-facing (idle-platform does not judge their public use). */
+  staffFacingPlatforms?: readonly string[];
   /** Called for every invalid line (whether skipped or not). */
   onProblem?: (problem: LineProblem) => void;
   /** Called about once a second while events are read. */
@@ -57,6 +68,10 @@ export interface AnalyzeStats {
   metrics: number;
   /** Epoch ms the findings are computed as of (null when there were no events). */
   asOf: number | null;
+  /** The local days' offset used, minutes east of UTC. */
+  utcOffsetMinutes: number;
+  /** Windows with data left unjudged because they had not ended by asOf (null: nothing judged). */
+  pending: PendingSummary | null;
   /** Seconds spent reading, decoding and observing the events. */
   observeSeconds: number;
   /** Seconds spent computing the findings. */
@@ -118,7 +133,14 @@ export async function analyzeFiles(options: AnalyzeOptions): Promise<AnalyzeResu
     ? await readSmallFile(options.metrics, fromDecoded(decodeReportedMetric), problem)
     : [];
 
-  const engine = new DetectionEngine(options.detectors ? { enabled: options.detectors } : {});
+  const utcOffsetMinutes = options.utcOffsetMinutes ?? DEFAULT_UTC_OFFSET_MINUTES;
+  const engine = new DetectionEngine({
+    utcOffsetMinutes,
+    ...(options.detectors ? { enabled: options.detectors } : {}),
+    ...(options.staffFacingPlatforms
+      ? { detectors: { 'idle-platform': { staffFacingPlatforms: options.staffFacingPlatforms } } }
+      : {}),
+  });
   const onRecord = options.onRecord;
   let events = 0;
   let replays = 0;
@@ -159,6 +181,8 @@ export async function analyzeFiles(options: AnalyzeOptions): Promise<AnalyzeResu
     evaluations: evaluations.length,
     metrics: metrics.length,
     asOf,
+    utcOffsetMinutes,
+    pending: null,
     observeSeconds,
     findingsSeconds: 0,
     eventsPerSecond: observeSeconds > 0 ? events / observeSeconds : 0,
@@ -166,7 +190,8 @@ export async function analyzeFiles(options: AnalyzeOptions): Promise<AnalyzeResu
   if (invalidLines > 0 && !options.skipInvalid) return { findings: null, stats };
   if (asOf === null) return { findings: [], stats };
   const findingsStarted = performance.now();
-  const findings = engine.findings({ asOf, evaluations, metrics });
+  const { findings, pending } = engine.evaluate({ asOf, evaluations, metrics });
+  stats.pending = pending;
   stats.findingsSeconds = (performance.now() - findingsStarted) / 1000;
   return { findings, stats };
 }

@@ -43,6 +43,16 @@ describe('findings table', () => {
     expect(scopeLabel({ kind: 'actor', platformId: 'p', orgId: 'o', actorId: 'a' })).toBe('p/o/a');
     expect(shortText('One. Two.')).toBe('One.');
     expect(shortText('x'.repeat(200), 10)).toBe(`${'x'.repeat(9)}…`);
+    // abbreviations and parentheses do not end a sentence; decimals never did
+    const heaping =
+      'Whole-percent heaping of rates (null of Kobak et al. 2016): of 100 rates, 40 sit on a whole percent; ' +
+      'about 10.5 expected. p = 1e-20.';
+    expect(shortText(heaping)).toBe(
+      'Whole-percent heaping of rates (null of Kobak et al. 2016): of 100 rates, 40 sit on a whole percent; about 10.5 expected.',
+    );
+    expect(shortText('Kobak et al. found 7 regions. More.')).toBe('Kobak et al. found 7 regions.');
+    expect(shortText('Actions, e.g. form.submit, count. Next.')).toBe('Actions, e.g. form.submit, count.');
+    expect(shortText('Rate (p. 3 of the report. Yes) is high. Next.')).toBe('Rate (p. 3 of the report. Yes) is high.');
     expect(findingsTable([])).toBe('no findings');
   });
 

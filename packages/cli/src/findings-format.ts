@@ -9,10 +9,34 @@ export function scopeLabel(scope: Scope): string {
     .join('/');
 }
 
-/** First sentence of a text, cut at `max` characters. */
-export function shortText(text: string, max = 110): string {
-  // Latin stops end a sentence before a space or the end; Chinese ones anywhere.
-  const sentence = /^(.+?(?:[.;](?=\s|$)|[。；]))/.exec(text)?.[1] ?? text;
+/** Words that end in a period without ending a sentence (lower-cased, period dropped). */
+const ABBREVIATIONS = new Set(['al', 'e.g', 'i.e', 'etc', 'vs', 'cf', 'approx', 'no', 'fig', 'eq', 'resp', 'ca']);
+
+/**
+ * Where the first sentence of a text ends: after a '.' followed by a space or the end (or a
+ * Chinese 。 or ；),
+ * outside parentheses, and not after an abbreviation ("Kobak et al. 2016", "e.g. form.submit").
+ */
+function firstSentenceEnd(text: string): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '(' || c === '（') depth++;
+    else if ((c === ')' || c === '）') && depth > 0) depth--;
+    else if ((c === '。' || c === '；') && depth === 0)
+      return i + 1; // Chinese stops end a sentence anywhere
+    else if (c === '.' && depth === 0 && (i + 1 === text.length || /\s/.test(text[i + 1]!))) {
+      const word = /([\p{L}.]+)$/u.exec(text.slice(0, i))?.[1]?.toLowerCase();
+      if (word !== undefined && ABBREVIATIONS.has(word)) continue;
+      return i + 1;
+    }
+  }
+  return text.length;
+}
+
+/** First sentence of a text (see firstSentenceEnd), cut at `max` characters. */
+export function shortText(text: string, max = 200): string {
+  const sentence = text.slice(0, firstSentenceEnd(text));
   return sentence.length <= max ? sentence : `${sentence.slice(0, max - 1)}…`;
 }
 

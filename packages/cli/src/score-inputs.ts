@@ -76,7 +76,10 @@ export async function readLabels(path: string): Promise<Label[]> {
   return labels;
 }
 
-/** Reads a JSON array of findings; a bad element is a UsageError naming its index. */
+/**
+ * Reads the findings of `analyze --format json`: an object with a `findings` array, or (older
+ * files) the array itself; a bad element is a UsageError naming its index.
+ */
 export async function readFindings(path: string): Promise<ScoredFinding[]> {
   let text: string;
   try {
@@ -92,8 +95,13 @@ export async function readFindings(path: string): Promise<ScoredFinding[]> {
   } catch (err) {
     throw new UsageError(`${path}: not JSON: ${(err as Error).message}`);
   }
+  if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
+    parsed = (parsed as { findings?: unknown }).findings;
+  }
   if (!Array.isArray(parsed))
-    throw new UsageError(`${path}: expected a JSON array of findings (tracewatch analyze --format json)`);
+    throw new UsageError(
+      `${path}: expected the output of tracewatch analyze --format json (an object with a findings array, or an array)`,
+    );
   parsed.forEach((f, i) => {
     const problem = findingProblem(f);
     if (problem) throw new UsageError(`${path}: finding [${i}]: ${problem}`);

@@ -36,6 +36,30 @@ const ctx: EvaluateContext = {
 };
 
 describe('DetectionEngine', () => {
+  it('evaluate: the same findings, and the windows with data not ended by asOf', () => {
+    const engine = new DetectionEngine({ enabled: ['burst-before-evaluation', 'backfill', 'under-dispersion'] });
+    for (const r of scenario()) engine.observe(r);
+    const { findings, pending } = engine.evaluate(ctx);
+    expect(findings.map((f) => f.fingerprint)).toEqual(engine.findings(ctx).map((f) => f.fingerprint));
+    // data run to 2024-09-05, asOf 2024-09-06 00:00: the ISO week of Sep 2–8 and the 4-week
+    // windows reaching past Sep 5 are not over; the evaluation's pre-window is (Aug 19–25)
+    expect(pending.reason).toBe('window-not-ended');
+    const backfill = pending.byDetector.find((d) => d.detector === 'backfill')!;
+    expect(backfill.periods).toEqual([{ start: '2024-09-02', end: '2024-09-08', windows: 1 }]);
+    expect(pending.byDetector.find((d) => d.detector === 'burst-before-evaluation')).toBeUndefined();
+    const dispersion = pending.byDetector.find((d) => d.detector === 'under-dispersion')!;
+    // 4-week windows: those starting Aug 12, 19, 26 and Sep 2 all end on or after Sep 8
+    expect(dispersion.periods.map((p) => p.start)).toEqual(['2024-08-12', '2024-08-19', '2024-08-26', '2024-09-02']);
+    expect(pending.windows).toBe(pending.byDetector.reduce((s, d) => s + d.windows, 0));
+    // a month later every window is over
+    expect(engine.evaluate({ ...ctx, asOf: localMs('2024-10-07', 0) }).pending.windows).toBe(0);
+    // an evaluation whose pre-window holds data but has not ended is reported by the burst detector
+    const early = engine.evaluate({ ...ctx, asOf: localMs('2024-08-22', 0) }).pending;
+    expect(early.byDetector.find((d) => d.detector === 'burst-before-evaluation')!.periods).toEqual([
+      { start: '2024-08-19', end: '2024-08-25', windows: 1 },
+    ]);
+  });
+
   it('runs the enabled detectors and marks agreeing findings critical', () => {
     const engine = new DetectionEngine({ enabled: ['burst-before-evaluation', 'backfill'] });
     for (const r of scenario()) engine.observe(r);

@@ -27,7 +27,10 @@ import {
   type MachineRegularTimingOptions,
 } from './detectors/machine-regular-timing.js';
 import { createMetricInflationDetector, type MetricInflationOptions } from './detectors/metric-inflation.js';
+import { createPresenceOnlyDetector, type PresenceOnlyOptions } from './detectors/presence-only.js';
+import { createRepeatedEntryDetector, type RepeatedEntryOptions } from './detectors/repeated-entry.js';
 import { createUnderDispersionDetector, type UnderDispersionOptions } from './detectors/under-dispersion.js';
+import { type PendingSummary, PendingWindows } from './pending.js';
 import { toTraceRecord } from './record.js';
 import { DEFAULT_REPLAY_WINDOW_DAYS, ReplayFilter } from './replay-filter.js';
 import { type RunOptions, runDetectors } from './runner.js';
@@ -83,6 +86,10 @@ const FACTORIES = {
     createMetricInflationDetector({ ...given(s, WITHOUT_CALENDAR), ...own }),
   'burst-rising': (s: SharedOptions, own?: Partial<BurstRisingOptions>) =>
     createBurstRisingDetector({ ...given(s, WITH_CALENDAR), ...own }),
+  'repeated-entry': (s: SharedOptions, own?: Partial<RepeatedEntryOptions>) =>
+    createRepeatedEntryDetector({ ...given(s, WITHOUT_CALENDAR), ...own }),
+  'presence-only': (s: SharedOptions, own?: Partial<PresenceOnlyOptions>) =>
+    createPresenceOnlyDetector({ ...given(s, WITHOUT_CALENDAR), ...own }),
 } satisfies Record<DetectorName, (shared: SharedOptions, own?: never) => Detector>;
 
 type AvailableName = keyof typeof FACTORIES;
@@ -176,5 +183,22 @@ export class DetectionEngine {
   /** Runs every detector on what has been fed and returns the findings (see runDetectors). */
   findings(ctx: EvaluateContext): Finding[] {
     return runDetectors(this.detectors, ctx, this.runOptions);
+  }
+
+  /**
+   * The findings, and the windows with data that were not judged because they had not ended by
+   * asOf (the same findings as `findings`).
+   */
+  evaluate(ctx: EvaluateContext): { findings: Finding[]; pending: PendingSummary } {
+    const pending = new PendingWindows();
+    const outer = ctx.onPending;
+    const findings = this.findings({
+      ...ctx,
+      onPending: (w) => {
+        pending.add(w);
+        outer?.(w);
+      },
+    });
+    return { findings, pending: pending.summary() };
   }
 }

@@ -25,6 +25,8 @@ export {
   type MachineRegularTimingOptions,
 } from './detectors/machine-regular-timing.js';
 export { createMetricInflationDetector, type MetricInflationOptions } from './detectors/metric-inflation.js';
+export { createPresenceOnlyDetector, type PresenceOnlyOptions } from './detectors/presence-only.js';
+export { createRepeatedEntryDetector, type RepeatedEntryOptions } from './detectors/repeated-entry.js';
 export {
   createUnderDispersionDetector,
   UNDER_DISPERSION_DEFAULTS,
@@ -44,6 +46,7 @@ export {
 } from './evaluations.js';
 export { fingerprint, scopeKey } from './fingerprint.js';
 export { parseInstant } from './instant.js';
+export { type PendingSummary, PendingWindows } from './pending.js';
 export { toTraceRecord } from './record.js';
 export { DEFAULT_REPLAY_WINDOW_DAYS, ReplayFilter } from './replay-filter.js';
 export { RUN_DEFAULTS, type RunOptions, runDetectors } from './runner.js';
@@ -51,3 +54,4 @@ export { hammingDistance, simhash } from './simhash.js';
 export * from './stats/index.js';
 export * from './time.js';
 export * from './types.js';
+export { formatUtcOffset, parseUtcOffset } from './utc-offset.js';

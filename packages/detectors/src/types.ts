@@ -18,6 +18,8 @@ export const DETECTOR_NAMES = [
   'idle-platform',
   'metric-inflation',
   'burst-rising',
+  'repeated-entry',
+  'presence-only',
 ] as const;
 export type DetectorName = (typeof DETECTOR_NAMES)[number];
 
@@ -108,6 +110,18 @@ export interface EvaluateContext {
   asOf: number;
   evaluations: readonly Evaluation[];
   metrics: readonly ReportedMetric[];
+  /**
+   * Told of every window with data that is not judged because it has not ended by asOf, so a
+   * caller can say what it could not judge yet (analyze's summary). Optional; no effect on outcomes.
+   */
+  onPending?: (window: PendingWindow) => void;
+}
+
+/** A window with data that a detector left unjudged because it had not ended by asOf. */
+export interface PendingWindow {
+  detector: DetectorName;
+  scope: Scope;
+  period: Period;
 }
 
 /**

@@ -72,6 +72,15 @@ describe('decodeTraceEvent', () => {
     expect(d.reason).toContain(path);
   });
 
+  it('refuses a rate over 0 and says how to send it instead', () => {
+    const d = decode(event({}, { value: 0, valueDenominator: 0 }));
+    expect(d).toMatchObject({ ok: false, stage: 'schema' });
+    if (d.ok) return;
+    expect(d.reason).toContain('data.valueDenominator');
+    expect(d.reason).toContain('without value and valueDenominator, or with a value and no valueDenominator');
+    expect(decode(event({}, { value: 0 })).ok).toBe(true);
+  });
+
   it('allows clock skew up to the limit, not beyond', () => {
     const within = new Date(NOW + MAX_CLOCK_SKEW_MS - 1000).toISOString();
     const beyond = new Date(NOW + MAX_CLOCK_SKEW_MS + 1000).toISOString();

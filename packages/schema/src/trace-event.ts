@@ -25,7 +25,10 @@ export const traceDataSchema = z
     valueDenominator: z
       .number()
       .finite()
-      .positive()
+      .positive(
+        'valueDenominator must be > 0: a rate over 0 has no value — send such a record without value and ' +
+          'valueDenominator, or with a value and no valueDenominator',
+      )
       .max(1e15)
       .optional()
       .describe('for reported rates value/valueDenominator'),

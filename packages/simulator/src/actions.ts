@@ -81,7 +81,10 @@ export function staffEvent(
   e.deviceHash = deviceHash;
   switch (action) {
     case 'form.submit':
-      e.value = negativeBinomial(rng, actor.valueMean, 6);
+      e.value =
+        actor.smallValues === null
+          ? negativeBinomial(rng, actor.valueMean, 6)
+          : Math.round(lognormal(rng, actor.smallValues.median, actor.smallValues.sigma));
       e.durationMs = durationMs ?? formDuration(rng, actor);
       e.contentHash = randomContentHash(rng);
       e.simhash = randomSimhash(rng);

@@ -63,10 +63,13 @@ export class MetricBook {
     this.rng = new Rng(seed, STREAM.metrics);
   }
 
-  /** Counts a trace towards its claimed month, unless that month was already reported. */
+  /**
+   * Counts a trace towards its claimed month, unless that month was already reported. A unit
+   * reports on its own platform, so its traces entered on another one (repeated entry) do not count.
+   */
   count(e: SimEvent): void {
     const metric = METRIC_OF_ACTION.get(e.action);
-    if (metric === undefined) return;
+    if (metric === undefined || e.platformId !== this.units[e.unitIndex]!.platform.id) return;
     const month = monthKey(localDayNumber(e.occurredAt)) - this.firstMonth;
     if (month < 0 || month >= this.months || this.reported[month]) return;
     this.counts[(e.unitIndex * this.months + month) * REPORTED_METRICS.length + metric]! += 1;

@@ -22,6 +22,9 @@ import { planMetricInflation } from './scenarios/metric-inflation.js';
 import { planNewUnitRamp } from './scenarios/new-unit-ramp.js';
 import type { PlanContext } from './scenarios/plan-context.js';
 import { type Outage, planPlatformOutage } from './scenarios/platform-outage.js';
+import { planPlatformUse } from './scenarios/platform-use.js';
+import { planPresenceOnly } from './scenarios/presence-only.js';
+import { planRepeatedEntry } from './scenarios/repeated-entry.js';
 import { planUnderDispersion } from './scenarios/under-dispersion.js';
 import type { Seasonality } from './seasonality.js';
 import { STREAM } from './streams.js';
@@ -41,6 +44,8 @@ const UNIT_SCENARIOS: Record<Exclude<FabricationScenario, 'idle-platform'>, Unit
   'implausible-durations': planImplausibleDurations,
   'deadline-crunch': planDeadlineCrunch,
   'metric-inflation': planMetricInflation,
+  'repeated-entry': planRepeatedEntry,
+  'presence-only': planPresenceOnly,
 };
 
 const HARD_NEGATIVES: UnitPlanner[] = [planGenuineCampaign, planNewUnitRamp];
@@ -66,6 +71,7 @@ export function planRun(o: ResolvedOptions, world: World, calendar: WorkCalendar
     evaluations,
     firstDay: o.firstDay,
     lastDay: o.lastDay,
+    platforms: world.platforms,
     label: (l) => labels.push({ id: `lbl-${o.seed}-${labels.length + 1}`, ...l }),
   };
   const injections: Injection[][] = world.units.map(() => []);
@@ -98,7 +104,27 @@ export function planRun(o: ResolvedOptions, world: World, calendar: WorkCalendar
 
   const outages = planOutages(ctx, world, o.outages);
   labelHolidays(ctx, world);
+  // Last, so that they draw nothing the other plans would otherwise have drawn.
+  planPlatformUses(ctx, world, injections);
   return { evaluations, labels, injections, outages };
+}
+
+/**
+ * With at least 4 active platforms with units (so that enough ordinary ones remain as peers):
+ * one becomes a busy staff-majority platform, another a declared staff-facing one.
+ */
+function planPlatformUses(ctx: PlanContext, world: World, injections: Injection[][]): void {
+  const active = world.platforms.filter((p) => !p.idle && world.units.some((u) => u.platform === p));
+  if (active.length < 4) return;
+  const [busy, internal] = ctx.rng.sample(active, 2) as [(typeof active)[number], (typeof active)[number]];
+  for (const [scenario, platform] of [
+    ['busy-staff-platform', busy],
+    ['staff-facing-platform', internal],
+  ] as const) {
+    const units = world.units.filter((u) => u.platform === platform);
+    for (const [index, injection] of planPlatformUse(ctx, scenario, platform, units))
+      injections[index]!.push(injection);
+  }
 }
 
 /** Outages on distinct busy platforms while there are some, never two at once on one platform. */

@@ -24,7 +24,14 @@ const workingDayMean = (orgId: string, from: number, to: number) => {
 
 describe('hard negatives', () => {
   it('are labelled as such, expecting no detector; there is no idle platform', () => {
-    for (const scenario of ['genuine-campaign', 'new-unit-ramp', 'platform-outage', 'holiday']) {
+    for (const scenario of [
+      'genuine-campaign',
+      'new-unit-ramp',
+      'platform-outage',
+      'holiday',
+      'busy-staff-platform',
+      'staff-facing-platform',
+    ]) {
       expect(labels(scenario).length, scenario).toBeGreaterThan(0);
     }
     expect(sim.labels.every((l) => l.kind === 'hard-negative' && l.detectors.length === 0)).toBe(true);
@@ -117,5 +124,28 @@ describe('hard negatives', () => {
     // every unit except those that start only after the holiday
     const laterUnits = labels('new-unit-ramp').filter((l) => l.period.start > '2025-02-06').length;
     expect(spring.filter((l) => l.scope.kind === 'org')).toHaveLength(12 - laterUnits);
+  });
+
+  it('a busy platform with a staff majority: > 95 % staff traces, yet public users every month', () => {
+    const [busy] = labels('busy-staff-platform');
+    expect(busy!.scope.kind).toBe('platform');
+    const events = sim.events.filter((e) => e.data.platformId === busy!.scope.platformId);
+    const staff = events.filter((e) => e.data.actorRole === 'staff').length;
+    expect(staff / events.length).toBeGreaterThan(0.95);
+    const byMonth = countBy(
+      events.filter((e) => e.data.actorRole === 'public'),
+      (e) => e.data.occurredAt.slice(0, 7),
+    );
+    expect(byMonth.size).toBe(4);
+    const users = new Set(events.filter((e) => e.data.actorRole === 'public').map((e) => e.data.actorId));
+    expect(users.size).toBeGreaterThan(20);
+  });
+
+  it('a staff-facing platform has no public traffic', () => {
+    const [internal] = labels('staff-facing-platform');
+    const events = sim.events.filter((e) => e.data.platformId === internal!.scope.platformId);
+    expect(events.length).toBeGreaterThan(1000);
+    expect(events.filter((e) => e.data.actorRole === 'public').length).toBe(0);
+    expect(internal!.scope.platformId).not.toBe(labels('busy-staff-platform')[0]!.scope.platformId);
   });
 });

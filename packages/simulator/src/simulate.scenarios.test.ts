@@ -137,15 +137,19 @@ describe('injected scenarios', () => {
     expect(Math.max(...[...groups.values()].map((s) => s.size))).toBeGreaterThanOrEqual(5);
   });
 
-  it('duplicate-content: one text reused by several actors, and near-duplicates', () => {
+  it('duplicate-content: one text reused by several actors or on several days, and near-duplicates', () => {
     const l = labelOf('duplicate-content');
     const reports = eventsOf(sim, l).filter((e) => e.data.contentHash !== undefined);
-    const actorsByText = new Map<string, Set<string>>();
+    // the detector's exact rule: one content hash in ≥ 3 reports by ≥ 2 actors or on ≥ 3 days
+    const byText = new Map<string, { reports: number; actors: Set<string>; days: Set<number> }>();
     for (const e of reports) {
-      const set = actorsByText.get(e.data.contentHash!) ?? new Set<string>();
-      actorsByText.set(e.data.contentHash!, set.add(e.data.actorId));
+      const t = byText.get(e.data.contentHash!) ?? { reports: 0, actors: new Set<string>(), days: new Set<number>() };
+      t.reports++;
+      t.actors.add(e.data.actorId);
+      t.days.add(localDay(e.data.occurredAt));
+      byText.set(e.data.contentHash!, t);
     }
-    const reused = [...actorsByText.values()].filter((s) => s.size >= 2);
+    const reused = [...byText.values()].filter((t) => t.reports >= 3 && (t.actors.size >= 2 || t.days.size >= 3));
     expect(reused.length).toBeGreaterThan(0);
     const simhashes = [...new Map(reports.map((e) => [e.data.contentHash!, e.data.simhash!])).values()];
     const near = (a: string, b: string) => {
@@ -171,22 +175,54 @@ describe('injected scenarios', () => {
     expect(suspicious.length).toBeGreaterThan(0);
   });
 
-  it('deadline-crunch: completions in the last 5 % and batches of ≥ 10 within 60 s', () => {
-    const l = labelOf('deadline-crunch');
-    const tasks = eventsOf(sim, l).filter((e) => e.data.action === 'task.complete');
-    const positions = tasks.map((e) => {
-      const assigned = Date.parse(e.data.assignedAt!);
-      return (Date.parse(e.data.occurredAt) - assigned) / (Date.parse(e.data.deadline!) - assigned);
-    });
-    expect(positions.filter((p) => p >= 0.95).length / positions.length).toBeGreaterThan(0.5);
-    const byActor = new Map<string, number[]>();
-    for (const e of tasks)
-      byActor.set(e.data.actorId, [...(byActor.get(e.data.actorId) ?? []), Date.parse(e.data.occurredAt)]);
-    const batched = [...byActor.values()].some((ts) => {
-      ts.sort((a, b) => a - b);
-      return ts.some((t, i) => i + 9 < ts.length && ts[i + 9]! - t <= 60_000);
-    });
-    expect(batched).toBe(true);
+  it('deadline-crunch: completions in the last 5 % and batches of ≥ 10 within 60 s (or one actor at the last moment)', () => {
+    for (const l of fabrications.filter((x) => x.scenario === 'deadline-crunch')) {
+      const tasks = eventsOf(sim, l).filter((e) => e.data.action === 'task.complete');
+      const positions = tasks.map((e) => {
+        const assigned = Date.parse(e.data.assignedAt!);
+        return (Date.parse(e.data.occurredAt) - assigned) / (Date.parse(e.data.deadline!) - assigned);
+      });
+      expect(positions.filter((p) => p >= 0.95).length / positions.length).toBeGreaterThan(0.5);
+      if (l.scope.kind === 'actor') {
+        // one actor among punctual colleagues: the unit as a whole stays mostly on time
+        const unit = eventsOf(sim, { ...l, scope: { ...l.scope, kind: 'org', actorId: undefined } }).filter(
+          (e) => e.data.action === 'task.complete' && e.data.actorId !== l.scope.actorId,
+        );
+        const late = unit.filter((e) => {
+          const assigned = Date.parse(e.data.assignedAt!);
+          return (Date.parse(e.data.occurredAt) - assigned) / (Date.parse(e.data.deadline!) - assigned) >= 0.95;
+        });
+        expect(late.length / unit.length).toBeLessThan(0.2);
+        continue;
+      }
+      const byActor = new Map<string, number[]>();
+      for (const e of tasks)
+        byActor.set(e.data.actorId, [...(byActor.get(e.data.actorId) ?? []), Date.parse(e.data.occurredAt)]);
+      const batched = [...byActor.values()].some((ts) => {
+        ts.sort((a, b) => a - b);
+        return ts.some((t, i) => i + 9 < ts.length && ts[i + 9]! - t <= 60_000);
+      });
+      expect(batched).toBe(true);
+    }
+  });
+
+  it('repeated-entry: the unit enters the same texts on a second platform, the next working day', () => {
+    const l = labelOf('repeated-entry');
+    const own = orgEvents(l.scope.orgId!).filter((e) => e.data.contentHash !== undefined);
+    const platforms = new Set(own.map((e) => e.data.platformId));
+    expect(platforms.size).toBe(2);
+    expect(platforms.has(l.scope.platformId)).toBe(true);
+    const byHash = countBy(own, (e) => e.data.contentHash!);
+    const twice = [...byHash.values()].filter((n) => n >= 2).length;
+    expect(twice).toBeGreaterThan(10);
+  });
+
+  it('presence-only: most of the unit’s staff traces become views in the window, volume kept', () => {
+    const l = labelOf('presence-only');
+    const staff = eventsOf(sim, l).filter((e) => e.data.actorRole === 'staff');
+    const presence = staff.filter((e) => e.data.action === 'login' || e.data.action === 'doc.view');
+    expect(presence.length / staff.length).toBeGreaterThan(0.8);
+    expect(sim.events.filter((e) => e.data.action === 'doc.view' && e.data.orgId !== l.scope.orgId)).toEqual([]);
   });
 
   it('idle-platform: staff only, hardly any public users, activity in the pre-windows', () => {

@@ -18,11 +18,20 @@ export const FABRICATION_SCENARIOS = [
   'deadline-crunch',
   'idle-platform',
   'metric-inflation',
+  'repeated-entry',
+  'presence-only',
 ] as const;
 export type FabricationScenario = (typeof FABRICATION_SCENARIOS)[number];
 
 /** Situations that look unusual but are honest; no detector should fire on them. */
-export const HARD_NEGATIVE_SCENARIOS = ['genuine-campaign', 'holiday', 'new-unit-ramp', 'platform-outage'] as const;
+export const HARD_NEGATIVE_SCENARIOS = [
+  'genuine-campaign',
+  'holiday',
+  'new-unit-ramp',
+  'platform-outage',
+  'busy-staff-platform',
+  'staff-facing-platform',
+] as const;
 export type HardNegativeScenario = (typeof HARD_NEGATIVE_SCENARIOS)[number];
 
 export interface SimulationOptions {

@@ -23,8 +23,13 @@ export interface StaffActor {
   weight: number;
   /** Device hashes this actor uses. */
   devices: string[];
-  /** Typical integer value this actor reports in forms. */
+  /** Typical integer value this actor reports in forms (negative binomial, shape 6). */
   valueMean: number;
+  /**
+   * A third of staff report small skewed counts instead: rounded lognormal with this median
+   * (15–40) and σ (0.5–0.9), whose last digits are not uniform (low digits are more common).
+   */
+  smallValues: { median: number; sigma: number } | null;
   /** Median time this actor takes to fill a form, ms. */
   formMedianMs: number;
   /** Typical success share in the rates this actor reports. */
@@ -145,6 +150,7 @@ function makeActor(rng: Rng, unitId: string, index: number, rawWeight: number): 
     valueMean: Math.max(40, lognormal(rng, 80, 0.45)),
     formMedianMs: lognormal(rng, 90_000, 0.25),
     rateSuccess: rng.uniform(0.82, 0.97),
+    smallValues: rng.chance(1 / 3) ? { median: rng.uniform(15, 40), sigma: rng.uniform(0.5, 0.9) } : null,
   };
 }
 

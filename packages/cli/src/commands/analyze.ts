@@ -1,5 +1,11 @@
 import { writeFile } from 'node:fs/promises';
-import { AVAILABLE_DETECTORS, type DetectorName } from '@tracewatch/detectors';
+import {
+  AVAILABLE_DETECTORS,
+  type DetectorName,
+  formatUtcOffset,
+  type PendingSummary,
+  parseUtcOffset,
+} from '@tracewatch/detectors';
 import { type AnalyzeResult, analyzeFiles, type LineProblem } from '../analyze.js';
 import { parseArgs, rejectUnknownFlags, stringFlag, UsageError } from '../args.js';
 import { type CommandIo, count, processIo } from '../command-io.js';
@@ -7,13 +13,17 @@ import { findingsTable } from '../findings-format.js';
 
 export const ANALYZE_USAGE = `tracewatch analyze <events.jsonl> [--evaluations F] [--metrics F]
     [--format table|json] [--out F] [--skip-invalid] [--trusted] [--as-of ISO]
-    [--detectors name,name,...]
+    [--detectors name,name,...] [--utc-offset +08:00|ZONE] [--staff-facing platform,...]
   Runs every detector on a file of trace events, with no server. Each line is validated
   with the event schema; a bad line is reported as file:line: reason and the run fails,
   unless --skip-invalid (then bad lines are counted and skipped). --trusted skips the
   schema (JSON.parse and structural checks only) for exports that already passed ingest.
-  The findings are judged as of the latest recording time in the file (or --as-of).
-  --format json writes the Finding objects (what "tracewatch score" reads).`;
+  The findings are judged as of the latest recording time in the file (or --as-of); windows
+  that had not ended by then (e.g. the data's last month) are not judged, and the summary
+  says how many and which. Local days use --utc-offset: an offset (+08:00, -05:30) or a time
+  zone with a fixed offset (Asia/Shanghai, the default). --staff-facing names internal
+  platforms, which are not judged on their public use.
+  --format json writes { asOf, utcOffset, findings, notJudged } (what "tracewatch score" reads).`;
 
 /** Bad lines printed one by one; the rest are only counted. */
 const MAX_PRINTED_PROBLEMS = 20;
@@ -39,6 +49,27 @@ function parseAsOf(raw: string | undefined): number | undefined {
   return ms;
 }
 
+function parseOffset(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return parseUtcOffset(raw);
+  } catch (err) {
+    throw new UsageError(`--utc-offset: ${(err as Error).message}`);
+  }
+}
+
+/** One line on what was left unjudged: the count, why, and per detector (empty when nothing). */
+export function pendingLine(pending: PendingSummary | null): string {
+  if (pending === null || pending.windows === 0) return '';
+  const per = pending.byDetector
+    .map((d) => {
+      const last = d.periods[d.periods.length - 1]!;
+      return `${d.detector} ${count(d.windows)} (latest ${last.start}..${last.end})`;
+    })
+    .join(', ');
+  return `not judged: ${count(pending.windows)} window(s) with data had not ended by asOf — ${per}\n`;
+}
+
 function summary(result: AnalyzeResult, trusted: boolean): string {
   const s = result.stats;
   const invalid = s.invalidLines > 0 ? `, ${count(s.invalidLines)} invalid line(s) skipped` : '';
@@ -48,7 +79,9 @@ function summary(result: AnalyzeResult, trusted: boolean): string {
     `${count(s.eventsPerSecond)} events/s read+decode+observe in ${s.observeSeconds.toFixed(1)} s, ` +
     `findings in ${s.findingsSeconds.toFixed(1)} s` +
     (s.asOf !== null ? `, as of ${new Date(s.asOf).toISOString()}` : '') +
-    `; ${result.findings?.length ?? 0} finding(s)\n`
+    ` (local days UTC${formatUtcOffset(s.utcOffsetMinutes)})` +
+    `; ${result.findings?.length ?? 0} finding(s)\n` +
+    pendingLine(s.pending)
   );
 }
 
@@ -72,6 +105,8 @@ export async function analyzeCommand(argv: string[], io: CommandIo = processIo):
     'trusted',
     'as-of',
     'detectors',
+    'utc-offset',
+    'staff-facing',
   ]);
   const events = args.positional[0];
   if (!events) throw new UsageError(`missing <events.jsonl>\n${ANALYZE_USAGE}`);
@@ -91,6 +126,11 @@ export async function analyzeCommand(argv: string[], io: CommandIo = processIo):
     skipInvalid,
     asOf: parseAsOf(stringFlag(args, 'as-of')),
     detectors: parseDetectors(stringFlag(args, 'detectors')),
+    utcOffsetMinutes: parseOffset(stringFlag(args, 'utc-offset')),
+    staffFacingPlatforms: stringFlag(args, 'staff-facing')
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
     onProblem: (p: LineProblem) => {
       if (printed++ < MAX_PRINTED_PROBLEMS) io.err(`${p.file}:${p.lineNo}: ${p.reason}\n`);
     },
@@ -106,8 +146,14 @@ export async function analyzeCommand(argv: string[], io: CommandIo = processIo):
   }
   if (result.stats.events === 0) io.err('tracewatch analyze: no events in the file; no findings\n');
 
-  const text =
-    format === 'json' ? `${JSON.stringify(result.findings, null, 2)}\n` : `${findingsTable(result.findings)}\n`;
+  const s = result.stats;
+  const json = {
+    asOf: s.asOf === null ? null : new Date(s.asOf).toISOString(),
+    utcOffset: formatUtcOffset(s.utcOffsetMinutes),
+    findings: result.findings,
+    notJudged: s.pending,
+  };
+  const text = format === 'json' ? `${JSON.stringify(json, null, 2)}\n` : `${findingsTable(result.findings)}\n`;
   if (out) await writeOutput(out, text);
   else io.out(text);
   io.err(summary(result, trusted));

@@ -114,8 +114,8 @@ describe('score command', () => {
     await expect(scoreCommand([badF, good], captureIo())).rejects.toThrow(`${badF}: finding [1]: period.end`);
 
     const notArray = join(dir, 'obj.json');
-    await writeFile(notArray, '{"findings": []}');
-    await expect(scoreCommand([notArray, good], captureIo())).rejects.toThrow(/expected a JSON array/);
+    await writeFile(notArray, '{"findings": 3}');
+    await expect(scoreCommand([notArray, good], captureIo())).rejects.toThrow(/an object with a findings array/);
     await expect(scoreCommand([join(dir, 'missing.json'), good], captureIo())).rejects.toThrow(UsageError);
     await expect(scoreCommand([f], captureIo())).rejects.toThrow(/missing/);
   });

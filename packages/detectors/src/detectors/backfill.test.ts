@@ -126,6 +126,20 @@ describe('backfill', () => {
     const pair = [...unitWith(4, { orgId: 'o1' }), ...unitWith(4, { orgId: 'o2' })];
     expect(run(pair, ctx()).find((o) => o.scope.orgId === 'o1')?.evidence.comparison).toBe('own-history');
   });
+
+  it('a few units backfilling together are not an outage: each is judged on its own history', () => {
+    // o1–o3 backfill 50 % in the window, o4–o9 their usual ~5 %: 2 of o1's 8 peers are backfilling
+    // (< half), so o1 keeps its own p0 = 29/562 and fires, as the pooled peers (a 16 % share,
+    // ≥ 2× their 5 % baseline) would otherwise have hidden it
+    const units = [
+      ...['o1', 'o2', 'o3'].flatMap((orgId) => unitWith(5, { orgId })),
+      ...['o4', 'o5', 'o6', 'o7', 'o8', 'o9'].flatMap((orgId) => unitWith(0, { orgId })),
+    ];
+    const o1 = run(units, ctx()).find((o) => o.scope.orgId === 'o1')!;
+    expect(o1.evidence.comparison).toBe('own-history');
+    expect(o1.statistics.p0).toBeCloseTo(29 / 562, 15);
+    expect(o1.effectMet && o1.pValue! < 1e-10).toBe(true);
+  });
 });
 
 describe('backfill: overdispersion', () => {

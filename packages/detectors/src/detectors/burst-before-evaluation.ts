@@ -80,7 +80,7 @@ import type { DayProfile } from '../calendar/day-profile.js';
 import { formatCount, formatNumber, formatPercent, formatProbability } from '../format.js';
 import { dayRange, pruneDays, RetentionWindow } from '../retention.js';
 import { DEFAULT_UTC_OFFSET_MINUTES, dayNumberToIso, localDayNumber } from '../time.js';
-import type { Detector, EvaluateContext, Localized, TestOutcome, TraceRecord } from '../types.js';
+import type { Detector, EvaluateContext, Localized, Scope, TestOutcome, TraceRecord } from '../types.js';
 import {
   type EvaluationWindow,
   pooledProfiles,
@@ -218,6 +218,12 @@ export function createBurstBeforeEvaluationDetector(options: Partial<BurstBefore
     }
   }
 
+  const orgScopeOf = (unit: { platformId: string; orgId: string }): Scope => ({
+    kind: 'org',
+    platformId: unit.platformId,
+    orgId: unit.orgId,
+  });
+
   function evaluate(ctx: EvaluateContext): TestOutcome[] {
     const cutoff = retention.cutoff();
     for (const unit of units.values()) {
@@ -248,6 +254,15 @@ export function createBurstBeforeEvaluationDetector(options: Partial<BurstBefore
         pooled.get(unit.platformId) ?? null,
       );
       for (const window of windows) {
+        const E = window.startDay;
+        if (E - 1 > lastCompleteDay) {
+          // the pre-window has not ended: not judged yet (reported when it holds data)
+          if (E - o.preWindowDays <= span.last) {
+            const period = { start: dayNumberToIso(E - o.preWindowDays), end: dayNumberToIso(E - 1) };
+            ctx.onPending?.({ detector: 'burst-before-evaluation', scope: orgScopeOf(unit), period });
+          }
+          continue;
+        }
         const outcome = testWindow(unit, span.first, window, preWindowDays, profile, lastCompleteDay);
         if (outcome) outcomes.push(outcome);
       }
@@ -372,7 +387,7 @@ export function createBurstBeforeEvaluationDetector(options: Partial<BurstBefore
     return {
       detector: 'burst-before-evaluation',
       rule: 'pre-window',
-      scope: { kind: 'org', platformId: unit.platformId, orgId: unit.orgId },
+      scope: orgScopeOf(unit),
       period,
       pValue,
       qThreshold: o.qThreshold,

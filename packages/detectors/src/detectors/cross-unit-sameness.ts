@@ -29,7 +29,7 @@ import { binomialSf } from '../stats/index.js';
 import { DEFAULT_UTC_OFFSET_MINUTES, localDayNumber } from '../time.js';
 import type { Detector, EvaluateContext, Scope, TestOutcome, TraceRecord } from '../types.js';
 import { num, pct, prob, qSuffix } from './support/format.js';
-import { dayPeriod, periodEnded } from './support/periods.js';
+import { dayPeriod, endedElsePending } from './support/periods.js';
 import { ScopeGroups } from './support/scope-groups.js';
 
 export interface CrossUnitSamenessOptions {
@@ -228,7 +228,9 @@ export function createCrossUnitSamenessDetector(options: Partial<CrossUnitSamene
       }
       for (const [day, dayEntries] of byDay) {
         const period = dayPeriod(day);
-        if (dayEntries.length < opts.minActors || !periodEnded(period, ctx.asOf, opts.utcOffsetMinutes)) continue;
+        if (dayEntries.length < opts.minActors) continue;
+        const scope: Scope = { kind: 'org', platformId: group.platformId, orgId: group.orgId };
+        if (!endedElsePending(ctx, DETECTOR, scope, period, opts.utcOffsetMinutes)) continue;
         if (entries.length - dayEntries.length < opts.minBaseline) continue;
         outcomes.push(dayOutcome(group, period, dayEntries, overall, entries.length - dayEntries.length));
       }

@@ -77,6 +77,79 @@ describe('deadline-crunch detector', () => {
     expect(outcomes.find((o) => o.rule === 'last-moment' && o.period.start === '2026-02-01')).toBeUndefined();
   });
 
+  it('one actor at the last moment among punctual colleagues: diluted for the org, found for the actor', () => {
+    // February: 100 ordinary completions, 5 at p = 0.97 → org p0 = 6/102 = 5.9 %. March: 400
+    // ordinary (20 at 0.97) and 25 by 'crunch', all at 0.97. The org: 45 of 425 = 10.6 % < 2·p0 =
+    // 11.8 %, its effect rule fails. The actor: 25 of 25; colleagues 20 of 400 → 21/402 = 5.2 %,
+    // below the org's 6/102, so p0 = 6/102 (the larger) and p = (6/102)²⁵.
+    const crunch = Array.from({ length: 25 }, (_, i) => completion(MAR + i * 3_600_000, 0.97, 'crunch'));
+    const outcomes = run([...ordinary(FEB, 100, 1), ...ordinary(MAR, 400, 2), ...crunch]);
+    const march = (rule: string, actorId?: string) =>
+      outcomes.find((o) => o.rule === rule && o.period.start === '2026-03-01' && o.scope.actorId === actorId)!;
+    const org = march('last-moment');
+    expect(org.statistics).toMatchObject({ n: 425, lastMoment: 45 });
+    expect(org.effectMet).toBe(false);
+    const actor = march('last-moment-actor', 'crunch');
+    expect(actor.statistics).toMatchObject({ n: 25, lastMoment: 25, baselineCompletions: 100 });
+    expect(actor.statistics.baselineShare).toBeCloseTo(6 / 102, 15);
+    expect(actor.pValue! / (6 / 102) ** 25).toBeCloseTo(1, 9);
+    expect(actor.effectMet).toBe(true);
+    expect(actor.evidence.baseline).toBe('org-history');
+    // colleagues at the last moment more often than the org used to: they set p0
+    const busy = run([
+      ...ordinary(FEB, 100, 1),
+      ...ordinary(MAR, 400, 2).map((r, i) => (i % 4 === 0 ? completion(r.occurredAt, 0.97, r.actorId) : r)),
+      ...crunch,
+    ]);
+    const against = busy.find((o) => o.rule === 'last-moment-actor' && o.scope.actorId === 'crunch')!;
+    expect(against.evidence.baseline).toBe('colleagues-same-month');
+    expect(against.statistics.baselineCompletions).toBe(400);
+    expect(actor.explain(1e-20).en).toContain('actor crunch of org o1');
+    // the punctual colleagues are tested and stay below the effect rule
+    const others = outcomes.filter((o) => o.rule === 'last-moment-actor' && o.scope.actorId !== 'crunch');
+    expect(others.length).toBeGreaterThan(0);
+    for (const o of others) expect(o.effectMet && o.pValue! <= 0.01).toBe(false);
+  });
+
+  it('deadline design: most units of a platform finish at the last moment — a platform finding, noted on the units', () => {
+    // March: o1–o3 each 40 completions, 24 (60 %) at p = 0.97; o4 ordinary (2 of 40 at 0.97)
+    const crunch = (orgId: string) =>
+      Array.from({ length: 40 }, (_, i) => completion(MAR + i * 3_600_000, i < 24 ? 0.97 : 0.5, `a${i % 4}`, orgId));
+    const records = [
+      ...['o1', 'o2', 'o3', 'o4'].flatMap((o, j) => ordinary(FEB, 100, 20 + j, o)),
+      ...crunch('o1'),
+      ...crunch('o2'),
+      ...crunch('o3'),
+      ...ordinary(MAR, 40, 30, 'o4'),
+    ];
+    const outcomes = run(records);
+    const design = outcomes.find((o) => o.rule === 'deadline-design' && o.period.start === '2026-03-01')!;
+    expect(design.scope).toEqual({ kind: 'platform', platformId: 'p1' });
+    expect(design.statistics).toEqual({ units: 4, crunchedUnits: 3, crunchedShare: 0.75 });
+    expect(design.effectMet).toBe(true);
+    expect(design.explain(null).en).toContain('the deadlines are the problem, not the units');
+    const o1 = outcomes.find(
+      (o) => o.rule === 'last-moment' && o.scope.orgId === 'o1' && o.period.start === '2026-03-01',
+    )!;
+    expect(o1.evidence.deadlineDesign).toMatchObject({ platformId: 'p1' });
+    expect(o1.explain(0.001).en).toContain('do not read this as fabrication');
+    // February: every unit ordinary (5 % at the last moment) — the rule is performed and silent
+    const february = outcomes.find((o) => o.rule === 'deadline-design' && o.period.start === '2026-02-01')!;
+    expect(february.statistics.crunchedUnits).toBe(0);
+    expect(february.effectMet).toBe(false);
+    // one crunched unit of four is that unit's matter, not the platform's
+    const one = run([
+      ...['o1', 'o2', 'o3', 'o4'].flatMap((o, j) => ordinary(FEB, 100, 20 + j, o)),
+      ...crunch('o1'),
+      ...['o2', 'o3', 'o4'].flatMap((o, j) => ordinary(MAR, 40, 40 + j, o)),
+    ]);
+    expect(one.find((o) => o.rule === 'deadline-design' && o.period.start === '2026-03-01')!.effectMet).toBe(false);
+    expect(
+      one.find((o) => o.rule === 'last-moment' && o.scope.orgId === 'o1' && o.period.start === '2026-03-01')!.evidence
+        .deadlineDesign,
+    ).toBeUndefined();
+  });
+
   it('a young org is judged against the platform’s other orgs', () => {
     const newcomer = Array.from({ length: 30 }, (_, i) =>
       completion(MAR + i * 3_600_000, i < 15 ? 0.99 : 0.4, 'n1', 'o2'),

@@ -4,29 +4,57 @@
  *
  * Scope: an org and a calendar month (local days); values are the `value` fields of its
  * traces, all actions pooled. Tests (H0 for each: the digits are what honest counting gives):
- * - 'last-digit': last digit of integer values ≥ 10 against equal shares 0–9, Pearson χ² with
- *   df 9, upper tail (Beber & Scacco, Political Analysis 20:211, 2012). Effect: Cohen's
- *   w = √(χ²/n) ≥ 0.2 (small-to-medium; honest skewed count data with median ≥ 20 stays
- *   below 0.15, measured on Poisson and negative-binomial counts).
+ * - 'last-digit': last digit of integer values ≥ 10 against the shares expected from the values'
+ *   own distribution, Pearson χ² with df 9, upper tail (as in Beber & Scacco, Political Analysis
+ *   20:211, 2012, who test against equal shares). Equal shares are wrong for small skewed counts:
+ *   honest lognormal counts with median 15 end in 0 about 13 % and in 9 about 7 % of the time,
+ *   because the cut at 10 and the falling density favour low digits. The null is therefore a
+ *   smooth fit of the values' distribution: the histogram of all the tested actors' values
+ *   (those < 10 included) smoothed by a kernel that erases any pattern repeating every ten
+ *   integers — 1.34·B₁₀ − 0.34·B₂₀, with B_w the moving average over w + 1 integers with half
+ *   weights at both ends, which holds every residue mod 10 equally, so digit preference cannot
+ *   leak into the fit; the weights cancel the kernel's second moment (1.34·8.5 = 0.34·33.5), so
+ *   the fit keeps the density's curvature. Expected digit shares are the fit's mass over v ≥ 10
+ *   by last digit (away from the cut they are exactly 10 % each). Measured on exact lognormal
+ *   pmfs (median 15–40, σ 0.2–0.5): the fit's digit shares are off by a noncentrality of at most
+ *   0.09 per 1,000 values where the values' interquartile range is ≥ 11, but up to 50 where it is
+ *   ~4 (a distribution narrower than ten integers has no free last digit, whatever the null).
+ *   So only actors whose own integer values have an IQR ≥ 11 (option minSpread) are tested — per
+ *   actor, because an org's pooled spread hides one narrow actor (measured on the simulator: a
+ *   false finding, w = 0.42, from one actor with counts around 12). Calibration, 1,000 simulated
+ *   honest units of rounded lognormal counts each (test 'last-digit null holds for small skewed
+ *   honest values', and by hand at n = 1,000): share with p ≤ 0.01 — medians 15–20, σ 0.3–1:
+ *   0.0099 (806 units tested; equal shares: 0.62); medians 15–25, σ 0.5–1: 0.0080 (equal shares:
+ *   0.46); medians 40–60: 0.0110 (equal shares: 0.014); the share tests 0.003–0.011.
+ *   Effect: Cohen's w = √(χ²/n) ≥ 0.2.
  * - 'repeated-last-two': share of those values whose last two digits repeat (11, 22, … 00)
- *   against 10 %, one-sided binomial test. Effect: share ≥ 1.5 × 10 %.
- * - 'round-5' / 'round-10': share of multiples of 5 against 20 % and of 10 against 10 %,
- *   one-sided binomial tests. Effect: share ≥ 1.5 × expected.
- *   The four tests above use the values of actors whose own values ≥ 10 have a median ≥ 20, and
- *   need n ≥ 50 such values: when an actor's values sit just above 10 the last digit is not free
- *   (honest counts near 10 end in 0–4 more often). Per actor, because an org's pooled median
- *   hides one low-valued actor (measured on the simulator: a false last-digit finding, w = 0.42,
- *   from one actor with counts around 12 in an org with median ≥ 20).
+ *   against the same fit's share of such values (10 % away from the cut), one-sided binomial.
+ *   Effect: share ≥ 1.5 × expected.
+ * - 'round-5' / 'round-10': share of multiples of 5 and of 10 against the fit's shares of
+ *   digits {0, 5} and {0} (20 % and 10 % away from the cut), one-sided binomial tests. Effect:
+ *   share ≥ 1.5 × expected. The four tests need n ≥ 50 values ≥ 10.
+ * - 'last-digit-actor', 'repeated-last-two-actor', 'round-5-actor', 'round-10-actor' (actor
+ *   scope): the same four tests on one actor's values (against the fit of its own values), when
+ *   the org has ≥ 2 actors with free last digits: one actor who rounds among honest colleagues
+ *   is diluted in the org's digits. The runner's Benjamini–Hochberg over all the detector's
+ *   p-values takes in every actor-month test; an actor's finding needs q ≤ 0.001
+ *   (actorQThreshold). Calibrated with the org tests (share p ≤ 0.01: 0.0105 over 1,531
+ *   simulated honest actor-months).
  * - 'rate-heaping': rates value/valueDenominator with integer numerator a and denominator
- *   b ≥ 100: the number H whose percentage lies within ±0.05 of a whole percent, against a
- *   Monte Carlo null that redraws a* ~ Binomial(b, a/b) for every rate (Kobak, Shpilkin &
- *   Pshenichnikov, AOAS 10:54, 2016). The chance q_i that a redrawn rate is heaped is computed
- *   exactly (binomial sums over the heaped numerators), so one Monte Carlo draw of H* is a sum of
- *   Bernoulli(q_i) — the same distribution as redrawing every a*, far cheaper. Draws use a
- *   seeded PRNG (mulberry32, seed from platform, org and month), so p is reproducible; they stop
- *   early by Besag & Clifford's sequential rule (Biometrika 78:301, 1991) after 20 draws at or
- *   above H, else run to 10,000 draws, p = (1 + #{H* ≥ H}) / (1 + draws) (floor 1/10,001).
- *   n ≥ 50 rates. Effect: H ≥ 1.5 × E[H*] and H − E[H*] ≥ 5.
+ *   b ≥ 100: the number H whose percentage lies within ±0.05 of a whole percent, against the
+ *   null of Kobak, Shpilkin & Pshenichnikov (AOAS 10:54, 2016) that redraws a* ~ Binomial(b, a/b)
+ *   for every rate. The chance q_i that a redrawn rate is heaped is computed exactly (binomial
+ *   sums over the heaped numerators), so H* = Σ Bernoulli(q_i) is Poisson-binomial and
+ *   p = P(H* ≥ H) is computed exactly (O(n²) recursion over the rates, upper tail summed term by
+ *   term, no floor). A Monte Carlo p-value has a floor of 1/(draws + 1): with many units q is then
+ *   set by the floor and the family size, not the data, and adding honest units makes real
+ *   findings disappear. Boundary: a rate whose minority count min(a, b − a) is below 10 is left
+ *   out. Redrawn from an observed rate near 0 % or 100 %, a* reaches the bound (a whole percent)
+ *   with chance (a/b)^b, a convex function of the rate, so the redraw overstates the expected
+ *   heaped count exactly where turnout-like rates are highest (Kobak et al. likewise leave out
+ *   the rates at the bound); with ≥ 10 on the minority side that chance is below e^−10.
+ *   n ≥ 50 rates. No effect-size rule besides H ≥ E[H*] + 1 (the cited method has none; an earlier
+ *   H ≥ 1.5·E[H*] rule decided most disagreements with the published decisions, so it is gone).
  * - 'benford' (score rule): first significant digit of positive values against Benford,
  *   P(d) = log10(1 + 1/d), only where the law can apply: n ≥ 300 values spanning two orders of
  *   magnitude, max/min ≥ 100 and also between the 10th and 90th percentiles (P90/P10 ≥ 100): a
@@ -51,7 +79,7 @@ import type { Detector, EvaluateContext, Period, Scope, TestOutcome, TraceRecord
 import { num, pct, prob, qSuffix } from './support/format.js';
 import { seedFromText } from './support/hash.js';
 import { LatestRecords } from './support/latest-records.js';
-import { monthOfDay, monthPeriod, periodEnded, startsBefore } from './support/periods.js';
+import { endedElsePending, monthOfDay, monthPeriod, startsBefore } from './support/periods.js';
 import { mulberry32 } from './support/prng.js';
 import { ScopeGroups } from './support/scope-groups.js';
 
@@ -60,8 +88,8 @@ export interface DigitPreferenceOptions {
   maxValuesPerOrgMonth: number;
   /** Minimum integer values ≥ 10 for the last-digit tests (50: ≥ 5 expected per digit). */
   minValues: number;
-  /** The last-digit tests use actors whose values ≥ 10 have this median: well above the cut at 10. */
-  minMedian: number;
+  /** The last-digit tests use actors whose integer values have at least this interquartile range. */
+  minSpread: number;
   /** last-digit effect: Cohen's w at least this. */
   minCohensW: number;
   /** Share tests' effect: observed share at least this multiple of the expected share. */
@@ -70,12 +98,10 @@ export interface DigitPreferenceOptions {
   minRates: number;
   /** Rates with a smaller denominator are left out (at b < 100 every percentage is coarse). */
   minDenominator: number;
+  /** Rates with fewer than this on the minority side, min(a, b − a), are left out (the boundary). */
+  minMinorityCount: number;
   /** A percentage within this of a whole number is heaped (Kobak et al.: ±0.05). */
   heapingTolerance: number;
-  /** Monte Carlo draws at most. */
-  monteCarloDraws: number;
-  /** Besag–Clifford early stop: this many draws at or above the observed count. */
-  monteCarloExceedances: number;
   /** Benford: at least this many positive values … */
   minBenfordValues: number;
   /** … spanning at least this ratio, max/min and P90/P10 (two orders of magnitude). */
@@ -84,6 +110,14 @@ export interface DigitPreferenceOptions {
   maxBenfordMad: number;
   /** q-value level for the p-value rules (0.01, as burst and backfill). */
   qThreshold: number;
+  /**
+   * q-value level for the actor-month tests (0.001): they are many (~20,000 actor-months a year
+   * for 240 units), and under BH a detector's many true org findings lower the bar for every other
+   * test of the family, so at 0.01 an honest actor's rare month passed (measured on bench:quality:
+   * 23 of 84 values on multiples of 10, p = 1.3e-5, q = 0.0026); a tenth of the org level keeps
+   * the actor tests as a safety net for one actor among honest colleagues.
+   */
+  actorQThreshold: number;
   /**
    * Days of history kept before the latest day seen; older records are dropped, which bounds
    * memory over time (400: a year of months plus their baselines, as in the other detectors).
@@ -96,18 +130,18 @@ export interface DigitPreferenceOptions {
 export const DEFAULT_DIGIT_PREFERENCE_OPTIONS: DigitPreferenceOptions = {
   maxValuesPerOrgMonth: 20_000,
   minValues: 50,
-  minMedian: 20,
+  minSpread: 11,
   minCohensW: 0.2,
   minShareRatio: 1.5,
   minRates: 50,
   minDenominator: 100,
+  minMinorityCount: 10,
   heapingTolerance: 0.05,
-  monteCarloDraws: 10_000,
-  monteCarloExceedances: 20,
   minBenfordValues: 300,
   minBenfordSpan: 100,
   maxBenfordMad: 0.015,
   qThreshold: 0.01,
+  actorQThreshold: 0.001,
   retentionDays: 400,
   utcOffsetMinutes: DEFAULT_UTC_OFFSET_MINUTES,
 };
@@ -116,17 +150,69 @@ export const DEFAULT_DIGIT_PREFERENCE_OPTIONS: DigitPreferenceOptions = {
 export const BENFORD_FIRST_DIGIT: readonly number[] = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((d) => Math.log10(1 + 1 / d));
 
 /**
- * Counts of last digits and Pearson's χ² against equal shares.
+ * Counts of last digits and Pearson's χ² against expected shares (equal shares by default).
  *
  * @param values non-negative integers.
- * @returns counts[0..9] and χ² = Σ (O − n/10)² / (n/10) (0 for no values).
+ * @param shares expected share of each last digit 0–9, all positive, summing to 1.
+ * @returns counts[0..9] and χ² = Σ (O_d − n·s_d)² / (n·s_d) (0 for no values).
  */
-export function lastDigitChiSquare(values: readonly number[]): { counts: number[]; chiSquare: number } {
+export function lastDigitChiSquare(
+  values: readonly number[],
+  shares: readonly number[] = new Array<number>(10).fill(0.1),
+): { counts: number[]; chiSquare: number } {
   const counts = new Array<number>(10).fill(0);
   for (const v of values) counts[v % 10]!++;
-  const expected = values.length / 10;
-  const chiSquare = expected === 0 ? 0 : counts.reduce((s, c) => s + (c - expected) ** 2 / expected, 0);
+  const n = values.length;
+  const chiSquare = n === 0 ? 0 : counts.reduce((s, c, d) => s + (c - n * shares[d]!) ** 2 / (n * shares[d]!), 0);
   return { counts, chiSquare };
+}
+
+/**
+ * The smoothing kernel of the last-digit null over offsets −10…10: 1.34·B₁₀ − 0.34·B₂₀, where
+ * B_w is the moving average over w + 1 integers with half weights at both ends. Each B_w gives
+ * every residue mod 10 the same total weight, and 1.34·8.5 − 0.34·33.5 = 0 cancels the second
+ * moment (B₁₀'s variance is 8.5, B₂₀'s 33.5), so the fit is unbiased up to the fourth derivative.
+ */
+export const DIGIT_NULL_KERNEL: readonly number[] = (() => {
+  const box = (width: number, j: number) =>
+    Math.abs(j) > width / 2 ? 0 : (Math.abs(j) === width / 2 ? 0.5 : 1) / width;
+  return Array.from({ length: 21 }, (_, i) => 1.34 * box(10, i - 10) - 0.34 * box(20, i - 10));
+})();
+
+/** Whether the last two digits of a non-negative integer repeat (11, 22, …, 99, and 00). */
+export function lastTwoRepeat(v: number): boolean {
+  return Math.floor(v / 10) % 10 === v % 10;
+}
+
+/**
+ * The expected last-digit shares of values ≥ `cut` under a smooth fit of their distribution:
+ * the histogram of `values` (those below the cut included: they shape the fit at the cut)
+ * convolved with DIGIT_NULL_KERNEL, its mass over v ≥ cut split by last digit.
+ *
+ * @param values non-negative integers.
+ * @returns digitShares[0..9] and repeatedShare (the fit's share of v ≥ cut with repeating last
+ *   two digits), each summing over v ≥ cut to 1; null when the fit puts no positive mass there or
+ *   a digit's share is not positive (too few values near or above the cut).
+ */
+export function smoothLastDigitNull(
+  values: readonly number[],
+  cut = 10,
+): { digitShares: number[]; repeatedShare: number } | null {
+  const digits = new Array<number>(10).fill(0);
+  let repeated = 0;
+  const half = (DIGIT_NULL_KERNEL.length - 1) / 2;
+  for (const u of values) {
+    for (let j = -half; j <= half; j++) {
+      const v = u + j;
+      if (v < cut) continue;
+      const w = DIGIT_NULL_KERNEL[j + half]!;
+      digits[v % 10]! += w;
+      if (lastTwoRepeat(v)) repeated += w;
+    }
+  }
+  const total = digits.reduce((s, x) => s + x, 0);
+  if (!(total > 0) || digits.some((x) => !(x > 0))) return null;
+  return { digitShares: digits.map((x) => x / total), repeatedShare: Math.max(0, repeated / total) };
 }
 
 /**
@@ -227,40 +313,39 @@ export function heapingProbability(a: number, b: number, tolerance = 0.05): numb
 }
 
 /**
- * Monte Carlo upper-tail p-value of a count H against H* = Σ Bernoulli(q_i), with Besag &
- * Clifford's sequential stopping (stop once `exceedances` draws reach H).
+ * Exact upper tail of a Poisson-binomial count: P(Σ Bernoulli(q_i) ≥ observed).
  *
- * @param probabilities q_i in [0, 1].
- * @param observed H.
- * @param maxDraws at most this many draws.
- * @param exceedances the early-stopping count h.
- * @param random uniform source in [0, 1).
- * @returns p = h/L when the h-th exceedance came at draw L, else (1 + g)/(1 + maxDraws) with g
- *   exceedances; and the number of draws made.
+ * @param probabilities q_i in [0, 1] (1s shift the count, 0s drop out).
+ * @param observed the observed count H.
+ * @returns the tail probability, summed over the pmf's terms from H up (so a far tail keeps its
+ *   relative precision down to the double range; below ~1e-300 it is floored there), and the
+ *   mean Σ q_i.
  */
-export function monteCarloUpperTail(
+export function poissonBinomialUpperTail(
   probabilities: readonly number[],
   observed: number,
-  maxDraws: number,
-  exceedances: number,
-  random: () => number,
-): { pValue: number; draws: number } {
+): { pValue: number; mean: number } {
   let certain = 0;
   const uncertain: number[] = [];
   for (const q of probabilities) {
     if (q >= 1) certain++;
     else if (q > 0) uncertain.push(q);
   }
-  let reached = 0;
-  for (let draw = 1; draw <= maxDraws; draw++) {
-    let h = certain;
-    for (const q of uncertain) if (random() < q) h++;
-    if (h >= observed) {
-      reached++;
-      if (reached >= exceedances) return { pValue: reached / draw, draws: draw };
-    }
+  const mean = certain + uncertain.reduce((s, q) => s + q, 0);
+  const need = observed - certain;
+  if (need <= 0) return { pValue: 1, mean };
+  if (need > uncertain.length) return { pValue: 0, mean };
+  // pmf[k] = P(k successes among the first i uncertain items), updated in place from the top
+  const pmf = new Float64Array(uncertain.length + 1);
+  pmf[0] = 1;
+  for (let i = 0; i < uncertain.length; i++) {
+    const q = uncertain[i]!;
+    for (let k = i + 1; k >= 1; k--) pmf[k] = pmf[k]! * (1 - q) + pmf[k - 1]! * q;
+    pmf[0] = pmf[0]! * (1 - q);
   }
-  return { pValue: (1 + reached) / (1 + maxDraws), draws: maxDraws };
+  let tail = 0;
+  for (let k = uncertain.length; k >= need; k--) tail += pmf[k]!;
+  return { pValue: Math.min(1, Math.max(tail, 1e-300)), mean };
 }
 
 interface ValueRecord {
@@ -309,21 +394,32 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
     });
   }
 
-  /** Integer values ≥ 10 (not rates) of the actors whose own such values have median ≥ minMedian. */
-  function freeLastDigitValues(records: readonly ValueRecord[]): number[] {
+  /**
+   * The plain integer values (not rates) of the actors whose own such values have an IQR ≥
+   * minSpread: all of them (`fit`, which shapes the null) and those ≥ 10 (`tested`).
+   */
+  function freeLastDigitValues(records: readonly ValueRecord[]): Map<string, number[]> {
     const byActor = new Map<string, number[]>();
     for (const r of records) {
-      if (r.denominator !== undefined || !Number.isInteger(r.value) || r.value < 10) continue;
+      if (r.denominator !== undefined || !Number.isInteger(r.value) || r.value < 0) continue;
       const list = byActor.get(r.actorId);
       if (list === undefined) byActor.set(r.actorId, [r.value]);
       else list.push(r.value);
     }
-    const values: number[] = [];
+    const free = new Map<string, number[]>();
     for (const actor of [...byActor.keys()].sort()) {
-      const own = byActor.get(actor)!;
-      if (median([...own].sort((a, b) => a - b)) >= opts.minMedian) values.push(...own);
+      const own = [...byActor.get(actor)!].sort((a, b) => a - b);
+      if (quantileSorted(own, 0.75) - quantileSorted(own, 0.25) >= opts.minSpread) free.set(actor, own);
     }
-    return values;
+    return free;
+  }
+
+  /** The four last-digit tests of some values (those ≥ 10 tested, all shaping the null), if n suffices. */
+  function lastDigitOutcomes(fit: readonly number[], c: Common): TestOutcome[] {
+    const tested = fit.filter((v) => v >= 10);
+    const digitNull = tested.length >= opts.minValues ? smoothLastDigitNull(fit) : null;
+    if (digitNull === null) return [];
+    return [lastDigitOutcome(tested, digitNull.digitShares, c), ...shareOutcomes(tested, digitNull, c)];
   }
 
   function evaluate(ctx: EvaluateContext): TestOutcome[] {
@@ -334,17 +430,34 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
         groups.delete(group); // wholly older than the retention window
         continue;
       }
-      if (startsBefore(period, retention.cutoff()) || !periodEnded(period, ctx.asOf, opts.utcOffsetMinutes)) continue;
-      const records = group.values.sorted();
       const scope: Scope = { kind: 'org', platformId: group.platformId, orgId: group.orgId };
-      const plain = records.filter((r) => r.denominator === undefined).map((r) => r.value);
-      const integers = freeLastDigitValues(records);
-      const common = { scope, period, truncated: group.values.truncated, orgId: group.orgId };
-      if (integers.length >= opts.minValues) {
-        outcomes.push(lastDigitOutcome(integers, common));
-        outcomes.push(...shareOutcomes(integers, common));
+      if (
+        startsBefore(period, retention.cutoff()) ||
+        !endedElsePending(ctx, DETECTOR, scope, period, opts.utcOffsetMinutes)
+      ) {
+        continue;
       }
-      const rates = records.filter(
+      const records = group.values.sorted();
+      const plain = records.filter((r) => r.denominator === undefined).map((r) => r.value);
+      const free = freeLastDigitValues(records);
+      const common: Common = {
+        scope,
+        period,
+        truncated: group.values.truncated,
+        orgId: group.orgId,
+        who: { zh: `单位 ${group.orgId}`, en: `org ${group.orgId}` },
+        ruleSuffix: '',
+      };
+      outcomes.push(...lastDigitOutcomes([...free.values()].flat(), common));
+      // one actor rounding among honest colleagues is diluted in the org's digits: test actors too
+      if (free.size >= 2) {
+        for (const [actorId, own] of free) {
+          const actorScope: Scope = { ...scope, kind: 'actor', actorId };
+          const who = { zh: `单位 ${group.orgId} 的账号 ${actorId}`, en: `actor ${actorId} of org ${group.orgId}` };
+          outcomes.push(...lastDigitOutcomes(own, { ...common, scope: actorScope, who, ruleSuffix: '-actor' }));
+        }
+      }
+      const candidates = records.filter(
         (r) =>
           r.denominator !== undefined &&
           Number.isInteger(r.denominator) &&
@@ -354,7 +467,10 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
           r.value >= 0 &&
           r.value <= r.denominator,
       );
-      if (rates.length >= opts.minRates) outcomes.push(rateHeapingOutcome(rates, group, common));
+      const rates = candidates.filter((r) => Math.min(r.value, r.denominator! - r.value) >= opts.minMinorityCount);
+      if (rates.length >= opts.minRates) {
+        outcomes.push(rateHeapingOutcome(rates, candidates.length - rates.length, common));
+      }
       const positive = plain.filter((v) => v > 0);
       if (positive.length >= opts.minBenfordValues) {
         const sorted = [...positive].sort((a, b) => a - b);
@@ -373,63 +489,82 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
     period: Period;
     truncated: boolean;
     orgId: string;
+    /** Who reported the values, for the explanations. */
+    who: { zh: string; en: string };
+    /** '' for the org's tests, '-actor' for an actor's. */
+    ruleSuffix: string;
   }
 
-  function lastDigitOutcome(values: readonly number[], c: Common): TestOutcome {
-    const { counts, chiSquare } = lastDigitChiSquare(values);
+  function lastDigitOutcome(values: readonly number[], shares: readonly number[], c: Common): TestOutcome {
+    const { counts, chiSquare } = lastDigitChiSquare(values, shares);
     const n = values.length;
     const pValue = chiSquareSf(chiSquare, 9);
     const w = Math.sqrt(chiSquare / n);
+    // the digit most over its expected share
     let top = 0;
-    for (let d = 1; d < 10; d++) if (counts[d]! > counts[top]!) top = d;
+    for (let d = 1; d < 10; d++) if (counts[d]! / shares[d]! > counts[top]! / shares[top]!) top = d;
     return {
       detector: DETECTOR,
-      rule: 'last-digit',
+      rule: `last-digit${c.ruleSuffix}`,
       scope: c.scope,
       period: c.period,
       pValue,
-      qThreshold: opts.qThreshold,
+      qThreshold: c.scope.kind === 'actor' ? opts.actorQThreshold : opts.qThreshold,
       effectMet: w >= opts.minCohensW,
       score: w,
-      statistics: { chiSquare, df: 9, n, cohensW: w, topDigit: top, topDigitShare: counts[top]! / n },
-      evidence: { lastDigitCounts: counts, truncated: c.truncated },
+      statistics: {
+        chiSquare,
+        df: 9,
+        n,
+        cohensW: w,
+        topDigit: top,
+        topDigitShare: counts[top]! / n,
+        topDigitExpectedShare: shares[top]!,
+      },
+      evidence: { lastDigitCounts: counts, expectedShares: shares, truncated: c.truncated },
       explain: (q) => {
         const qs = qSuffix(q);
         return {
           'zh-CN':
-            `末位数字检验（卡方检验，对照 0–9 各占 10%）：单位 ${c.orgId} 在 ${c.period.start} 至 ${c.period.end} 上报的 ${n} 个不小于 10 的整数中，` +
-            `末位为 ${top} 的占 ${pct(counts[top]! / n)}；χ² = ${num(chiSquare)}（自由度 9），p = ${prob(pValue)}${qs.zh}，效应量 w = ${num(w)}（阈值 ${opts.minCohensW}）。` +
-            `如实统计的数字末位大致均匀，每个数字约占 10%。`,
+            `末位数字检验（卡方检验，对照由数值自身分布平滑拟合得到的各末位期望占比）：${c.who.zh} 在 ${c.period.start} 至 ${c.period.end} 上报的 ${n} 个不小于 10 的整数中，` +
+            `末位为 ${top} 的占 ${pct(counts[top]! / n)}，期望约 ${pct(shares[top]!)}；χ² = ${num(chiSquare)}（自由度 9），p = ${prob(pValue)}${qs.zh}，效应量 w = ${num(w)}（阈值 ${opts.minCohensW}）。` +
+            `如实统计的数字末位接近这些期望占比（远离 10 时每个数字约占 10%）。`,
           en:
-            `Last-digit test (χ² against equal shares of 0–9): of ${n} integer values ≥ 10 reported by org ${c.orgId} from ` +
-            `${c.period.start} to ${c.period.end}, ${pct(counts[top]! / n)} end in ${top}; χ² = ${num(chiSquare)} (df 9), ` +
-            `p = ${prob(pValue)}${qs.en}, effect size w = ${num(w)} (threshold ${opts.minCohensW}). Honest counts end in each ` +
-            `digit about 10% of the time.`,
+            `Last-digit test (χ² against the digit shares of a smooth fit of the values' own distribution): of ${n} integer ` +
+            `values ≥ 10 reported by ${c.who.en} from ${c.period.start} to ${c.period.end}, ${pct(counts[top]! / n)} end in ` +
+            `${top}, against ${pct(shares[top]!)} expected; χ² = ${num(chiSquare)} (df 9), p = ${prob(pValue)}${qs.en}, effect ` +
+            `size w = ${num(w)} (threshold ${opts.minCohensW}). Honest counts come close to these shares (about 10% per digit ` +
+            `away from 10).`,
         };
       },
     };
   }
 
-  function shareOutcomes(values: readonly number[], c: Common): TestOutcome[] {
+  function shareOutcomes(
+    values: readonly number[],
+    digitNull: { digitShares: readonly number[]; repeatedShare: number },
+    c: Common,
+  ): TestOutcome[] {
     const n = values.length;
+    const [zero, , , , , five] = digitNull.digitShares as [number, number, number, number, number, number];
     const tests = [
       {
         rule: 'repeated-last-two',
-        expected: 0.1,
-        hits: values.filter((v) => Math.floor(v / 10) % 10 === v % 10).length,
+        expected: digitNull.repeatedShare,
+        hits: values.filter(lastTwoRepeat).length,
         zh: '末两位相同（如 11、22、…、00）',
         en: 'last two digits repeated (11, 22, … 00)',
       },
       {
         rule: 'round-5',
-        expected: 0.2,
+        expected: zero + five,
         hits: values.filter((v) => v % 5 === 0).length,
         zh: '为 5 的倍数',
         en: 'multiples of 5',
       },
       {
         rule: 'round-10',
-        expected: 0.1,
+        expected: zero,
         hits: values.filter((v) => v % 10 === 0).length,
         zh: '为 10 的倍数',
         en: 'multiples of 10',
@@ -440,11 +575,11 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
       const pValue = binomialSf(t.hits, n, t.expected);
       return {
         detector: DETECTOR,
-        rule: t.rule,
+        rule: `${t.rule}${c.ruleSuffix}`,
         scope: c.scope,
         period: c.period,
         pValue,
-        qThreshold: opts.qThreshold,
+        qThreshold: c.scope.kind === 'actor' ? opts.actorQThreshold : opts.qThreshold,
         effectMet: share >= opts.minShareRatio * t.expected,
         score: share / t.expected,
         statistics: { n, hits: t.hits, share, expectedShare: t.expected },
@@ -453,19 +588,20 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
           const qs = qSuffix(q);
           return {
             'zh-CN':
-              `整数偏好检验（单侧二项检验）：单位 ${c.orgId} 在 ${c.period.start} 至 ${c.period.end} 上报的 ${n} 个不小于 10 的整数中，` +
-              `${t.hits} 个${t.zh}，占 ${pct(share)}；如实统计时约占 ${pct(t.expected, 0)}。p = ${prob(pValue)}${qs.zh}。`,
+              `整数偏好检验（单侧二项检验）：${c.who.zh} 在 ${c.period.start} 至 ${c.period.end} 上报的 ${n} 个不小于 10 的整数中，` +
+              `${t.hits} 个${t.zh}，占 ${pct(share)}；按数值自身分布的平滑拟合，如实统计时约占 ${pct(t.expected)}。p = ${prob(pValue)}${qs.zh}。`,
             en:
-              `Round-number test (one-sided binomial): of ${n} integer values ≥ 10 reported by org ${c.orgId} from ` +
-              `${c.period.start} to ${c.period.end}, ${t.hits} (${pct(share)}) are ${t.en}; honest counts give about ` +
-              `${pct(t.expected, 0)}. p = ${prob(pValue)}${qs.en}.`,
+              `Round-number test (one-sided binomial): of ${n} integer values ≥ 10 reported by ${c.who.en} from ` +
+              `${c.period.start} to ${c.period.end}, ${t.hits} (${pct(share)}) are ${t.en}; a smooth fit of the ` +
+              `values' own distribution gives about ${pct(t.expected)}. p = ${prob(pValue)}${qs.en}.`,
           };
         },
       };
     });
   }
 
-  function rateHeapingOutcome(rates: readonly ValueRecord[], group: OrgMonth, c: Common): TestOutcome {
+  /** @param boundary rates left out for their minority count (near 0 % or 100 %). */
+  function rateHeapingOutcome(rates: readonly ValueRecord[], boundary: number, c: Common): TestOutcome {
     const cache = new Map<string, number>();
     const probabilities = rates.map((r) => {
       const key = `${r.value}/${r.denominator}`;
@@ -477,17 +613,7 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
       return q;
     });
     const heaped = rates.filter((r) => isWholePercent(r.value, r.denominator!, opts.heapingTolerance)).length;
-    const expected = probabilities.reduce((s, q) => s + q, 0);
-    const random = mulberry32(
-      seedFromText(JSON.stringify([group.platformId, group.orgId, group.part, 'rate-heaping'])),
-    );
-    const { pValue, draws } = monteCarloUpperTail(
-      probabilities,
-      heaped,
-      opts.monteCarloDraws,
-      opts.monteCarloExceedances,
-      random,
-    );
+    const { pValue, mean: expected } = poissonBinomialUpperTail(probabilities, heaped);
     const n = rates.length;
     return {
       detector: DETECTOR,
@@ -496,22 +622,27 @@ export function createDigitPreferenceDetector(options: Partial<DigitPreferenceOp
       period: c.period,
       pValue,
       qThreshold: opts.qThreshold,
-      effectMet: heaped >= opts.minShareRatio * expected && heaped - expected >= 5,
+      effectMet: heaped >= expected + 1,
       score: expected > 0 ? heaped / expected : heaped,
-      statistics: { n, heaped, expectedHeaped: expected, monteCarloDraws: draws },
-      evidence: { tolerancePercentPoints: opts.heapingTolerance, truncated: c.truncated },
+      statistics: { n, heaped, expectedHeaped: expected, leftOutAtBoundary: boundary },
+      evidence: {
+        tolerancePercentPoints: opts.heapingTolerance,
+        minMinorityCount: opts.minMinorityCount,
+        truncated: c.truncated,
+      },
       explain: (q) => {
         const qs = qSuffix(q);
         return {
           'zh-CN':
-            `比率整百分比堆积检验（Kobak 等 2016 的蒙特卡洛检验）：单位 ${c.orgId} 在 ${c.period.start} 至 ${c.period.end} 上报的 ${n} 个比率` +
-            `（分母不小于 ${opts.minDenominator}）中，${heaped} 个恰好落在整百分比（误差不超过 ${opts.heapingTolerance} 个百分点）；` +
-            `按各自分子分母随机重抽，预计约 ${num(expected)} 个。p = ${prob(pValue)}（${draws} 次模拟）${qs.zh}。`,
+            `比率整百分比堆积检验（Kobak 等 2016 的二项重抽零假设，精确泊松二项尾概率）：单位 ${c.orgId} 在 ${c.period.start} 至 ${c.period.end} 上报的 ${n} 个比率` +
+            `（分母不小于 ${opts.minDenominator}，另有 ${boundary} 个接近 0% 或 100% 的比率未计入）中，${heaped} 个恰好落在整百分比（误差不超过 ${opts.heapingTolerance} 个百分点）；` +
+            `按各自分子分母以二项分布重抽，预计约 ${num(expected)} 个。p = ${prob(pValue)}${qs.zh}。`,
           en:
-            `Whole-percent heaping of rates (Monte Carlo test of Kobak et al. 2016): of ${n} rates with denominator ≥ ` +
-            `${opts.minDenominator} reported by org ${c.orgId} from ${c.period.start} to ${c.period.end}, ${heaped} sit on a whole ` +
-            `percent (within ${opts.heapingTolerance} points); redrawing each numerator at random gives about ${num(expected)}. ` +
-            `p = ${prob(pValue)} (${draws} draws)${qs.en}.`,
+            `Whole-percent heaping of rates (binomial-redraw null of Kobak, Shpilkin and Pshenichnikov 2016, exact ` +
+            `Poisson-binomial tail): of ${n} rates with denominator ≥ ${opts.minDenominator} reported by org ${c.orgId} from ` +
+            `${c.period.start} to ${c.period.end} (${boundary} more near 0% or 100% left out), ${heaped} sit on a whole percent ` +
+            `(within ${opts.heapingTolerance} points); redrawing each numerator from its binomial gives about ${num(expected)}. ` +
+            `p = ${prob(pValue)}${qs.en}.`,
         };
       },
     };

@@ -104,6 +104,83 @@ describe('idle-platform detector', () => {
     expect(few.effectMet).toBe(true);
   });
 
+  it('staff-only weighs absolute public use: 96 % staff with 1,200 public users is a platform in use', () => {
+    // 30,000 staff traces and 1,200 public users with one trace each: staff share 30,000/31,200 = 96.2 %
+    const staff = Array.from({ length: 30_000 }, (_, i) =>
+      trace(dayOf('2026-03', 1 + (i % 28)), `s${i % 40}`, 'staff'),
+    );
+    const pub = Array.from({ length: 1200 }, (_, i) => trace(dayOf('2026-03', 1 + (i % 28)), `c${i}`));
+    const outcome = find(run([...staff, ...pub]), 'staff-only', '2026-03')!;
+    expect(outcome.statistics.staffShare).toBeCloseTo(30_000 / 31_200, 12);
+    expect(outcome.statistics.publicActors).toBe(1200);
+    expect(outcome.effectMet).toBe(false);
+    // with 150 public users (each 8 traces: share 1,200/31,200 again) and no reference, it fires
+    const few = Array.from({ length: 1200 }, (_, i) => trace(dayOf('2026-03', 1 + (i % 28)), `c${i % 150}`));
+    expect(find(run([...staff, ...few]), 'staff-only', '2026-03')!.effectMet).toBe(true);
+  });
+
+  it('staff-only against peers and the platform’s own history', () => {
+    const platformMonth = (platformId: string, month: string, staffN: number, publicN: number) => [
+      ...Array.from({ length: staffN }, (_, i) => ({
+        ...trace(dayOf(month, 1 + (i % 28)), `s${i % 5}`, 'staff'),
+        platformId,
+      })),
+      ...Array.from({ length: publicN }, (_, i) => ({
+        ...trace(dayOf(month, 1 + (i % 28)), `c${i % 50}`),
+        platformId,
+      })),
+    ];
+    // p1: 97 % staff (public share 3 %); peers p2, p3: public share 20 % and 40 % → median 30 %,
+    // 3 % ≤ 0.1 × 30 % = 3 %: far below comparable platforms → fires
+    const peers = [...platformMonth('p2', '2026-03', 80, 20), ...platformMonth('p3', '2026-03', 60, 40)];
+    const low = find(run([...platformMonth('p1', '2026-03', 970, 30), ...peers]), 'staff-only', '2026-03')!;
+    expect(low.statistics.peerPublicShare).toBeCloseTo(0.3, 12);
+    expect(low.effectMet).toBe(true);
+    // peers at 20 % and 25 % (median 22.5 %, a tenth 2.25 %): 3 % is not far below → silent
+    const closer = [...platformMonth('p2', '2026-03', 80, 20), ...platformMonth('p3', '2026-03', 75, 25)];
+    expect(find(run([...platformMonth('p1', '2026-03', 970, 30), ...closer]), 'staff-only', '2026-03')!.effectMet).toBe(
+      false,
+    );
+    // own history: January and February at 4 % public, March at 1 % ≤ 0.25 × 4 % → a collapse, fires
+    // even though the peers (public share 1.2 %) are no higher
+    const history = [
+      ...platformMonth('p1', '2026-01', 960, 40),
+      ...platformMonth('p1', '2026-02', 960, 40),
+      ...platformMonth('p1', '2026-03', 990, 10),
+      ...platformMonth('p2', '2026-03', 988, 12),
+    ];
+    const drop = find(
+      run(history).filter((o) => o.scope.platformId === 'p1'),
+      'staff-only',
+      '2026-03',
+    )!;
+    expect(drop.statistics.historyPublicShare).toBeCloseTo(0.04, 12);
+    expect(drop.effectMet).toBe(true);
+    // and the same months at a steady 4 % public are silent (neither far below peers nor a drop)
+    const steady = [
+      ...platformMonth('p1', '2026-01', 960, 40),
+      ...platformMonth('p1', '2026-02', 960, 40),
+      ...platformMonth('p1', '2026-03', 960, 40),
+      ...platformMonth('p2', '2026-03', 960, 40),
+    ];
+    expect(
+      find(
+        run(steady).filter((o) => o.scope.platformId === 'p1'),
+        'staff-only',
+        '2026-03',
+      )!.effectMet,
+    ).toBe(false);
+  });
+
+  it('a platform declared staff-facing is not judged on public use, still on near-zero and evaluations', () => {
+    const records = Array.from({ length: 100 }, (_, i) => trace(dayOf('2026-03', 1 + (i % 28)), `s${i % 3}`, 'staff'));
+    const outcomes = run(records, [], { staffFacingPlatforms: ['p1'] });
+    expect(outcomes.filter((o) => o.period.start === '2026-03-01').map((o) => o.rule)).toEqual(['near-zero']);
+    const judged = run(records);
+    expect(find(judged, 'staff-only', '2026-03')!.effectMet).toBe(true);
+    expect(find(judged, 'few-public-actors', '2026-03')!.effectMet).toBe(true);
+  });
+
   it('evaluation-driven: 90 of 100 traces in the 7 days before an evaluation', () => {
     const inside = Array.from({ length: 90 }, (_, i) => trace(dayOf('2026-03', 13 + (i % 7)), `c${i % 12}`));
     const outside = Array.from({ length: 10 }, (_, i) => trace(dayOf('2026-03', 1 + i), `c${i}`));

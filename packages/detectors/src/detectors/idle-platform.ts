@@ -10,7 +10,15 @@
  * cover. Rules (score rules; thresholds are options, the finding says which rule fired):
  * - 'near-zero': T < 20 in a month between the platform's first and last observed month
  *   (a month with no trace at all counts); 20 traces a month is under one a working day.
- * - 'staff-only': staff share ≥ 95 % (T ≥ 20): the platform is worked by its own staff only.
+ * - 'staff-only': staff share ≥ 95 % (T ≥ 20) — and the public's use is low in absolute terms
+ *   and against a reference: fewer than 200 distinct public actors in the month (option
+ *   minPublicActorsInUse; ~10 a working day: a platform with more is in use, whatever staff add
+ *   on top — measured by an outside inspector: a platform with well over 1,000 public users was
+ *   flagged for a 95.x % staff share), and its public share of traces at most 1/10 of the median
+ *   public share of the other public-facing platforms in the same month, or at most 1/4 of its
+ *   own median over the previous 3 months (≥ 20 traces each) — a platform far below comparable
+ *   ones, or one whose public use collapsed. With neither reference (one platform, no history)
+ *   the share and the absolute rule decide alone.
  * - 'few-public-actors': fewer than 5 distinct public actors in the month (T ≥ 20).
  * - 'evaluation-driven': ≥ 50 % of the month's traces on pre-window days and that share ≥ 2.5×
  *   the share of days the windows cover (T ≥ 20, windows cover some but not all days). A genuine
@@ -18,6 +26,9 @@
  * - 'low-dau-mau': DAU/MAU below a threshold; off by default (null), because on service
  *   platforms citizens genuinely come once a month (DAU/MAU ≈ 1/30) — set it for platforms
  *   meant for daily use.
+ * Staff-facing platforms (option staffFacingPlatforms: a deployment declares its internal
+ * platforms) are not judged on public use: no staff-only, few-public-actors or low-dau-mau;
+ * near-zero and evaluation-driven still apply. They are not peers of public-facing ones either.
  * No p-values: traces are too clustered for a count test to mean what it says here.
  *
  * Memory: per platform and day two trace counts (staff, public; exact: the engine drops
@@ -36,7 +47,15 @@ import type { Detector, EvaluateContext, Scope, TestOutcome, TraceRecord } from 
 import { DistinctCounter } from './support/distinct-count.js';
 import { num, pct } from './support/format.js';
 import { hash53 } from './support/hash.js';
-import { daysInMonth, monthOfDay, monthPeriod, nextMonth, periodEnded, startsBefore } from './support/periods.js';
+import {
+  daysInMonth,
+  endedElsePending,
+  monthOfDay,
+  monthPeriod,
+  nextMonth,
+  previousMonth,
+  startsBefore,
+} from './support/periods.js';
 
 export interface IdlePlatformOptions {
   /** near-zero fires below this many human traces in a month. */
@@ -45,6 +64,16 @@ export interface IdlePlatformOptions {
   maxStaffShare: number;
   /** few-public-actors fires below this many distinct public actors. */
   minPublicActors: number;
+  /** staff-only never fires with at least this many distinct public actors in the month. */
+  minPublicActorsInUse: number;
+  /** staff-only: public share at most this fraction of the peers' median public share … */
+  maxPublicShareVsPeers: number;
+  /** … or at most this fraction of the platform's own median over its previous months. */
+  maxPublicShareVsHistory: number;
+  /** Previous months (with ≥ minMonthlyTraces traces) in the platform's own reference. */
+  historyMonths: number;
+  /** Platforms declared staff-facing (internal): not judged on public use. */
+  staffFacingPlatforms: readonly string[];
   /** evaluation-driven: at least this share of traces on pre-window days … */
   minWindowTraceShare: number;
   /** … and at least this multiple of the share of days the windows cover. */
@@ -70,6 +99,11 @@ export const DEFAULT_IDLE_PLATFORM_OPTIONS: IdlePlatformOptions = {
   minMonthlyTraces: 20,
   maxStaffShare: 0.95,
   minPublicActors: 5,
+  minPublicActorsInUse: 200,
+  maxPublicShareVsPeers: 0.1,
+  maxPublicShareVsHistory: 0.25,
+  historyMonths: 3,
+  staffFacingPlatforms: [],
   minWindowTraceShare: 0.5,
   minWindowConcentration: 2.5,
   preWindowDays: 7,
@@ -256,26 +290,64 @@ export function createIdlePlatformDetector(options: Partial<IdlePlatformOptions>
     };
   }
 
+  const staffFacing = new Set(opts.staffFacingPlatforms);
+
   function evaluate(ctx: EvaluateContext): TestOutcome[] {
     const outcomes: TestOutcome[] = [];
-    for (const platformId of [...platforms.keys()].sort()) {
-      const platform = platforms.get(platformId)!;
-      const cutoff = retention.cutoff();
+    const cutoff = retention.cutoff();
+    for (const platform of platforms.values()) {
       pruneDays(platform.days, cutoff);
       for (const month of platform.monthlyPublicActors.keys()) {
         if (isoToDayNumber(monthPeriod(month).end) < cutoff) platform.monthlyPublicActors.delete(month);
       }
+    }
+    const windowsOf = new Map<string, Set<number>>();
+    const windowsFor = (platformId: string) => {
+      let w = windowsOf.get(platformId);
+      if (w === undefined) {
+        w = preWindowDays(ctx.evaluations, platformId, opts.preWindowDays, opts.utcOffsetMinutes);
+        windowsOf.set(platformId, w);
+      }
+      return w;
+    };
+    /** Public share of a platform-month with ≥ minMonthlyTraces traces wholly inside retention, else null. */
+    const publicShareOf = (platformId: string, month: string): number | null => {
+      if (startsBefore(monthPeriod(month), cutoff)) return null;
+      const { stats } = monthStatistics(platforms.get(platformId)!, month, windowsFor(platformId));
+      return stats.traces >= opts.minMonthlyTraces ? stats.publicTraces / stats.traces : null;
+    };
+    /** Median public share of the other public-facing platforms in the month; null without any. */
+    const peerShare = (platformId: string, month: string): number | null =>
+      median(
+        [...platforms.keys()]
+          .filter((id) => id !== platformId && !staffFacing.has(id))
+          .map((id) => publicShareOf(id, month))
+          .filter((v): v is number => v !== null),
+      );
+    /** Median public share of the platform's previous months (up to historyMonths with data). */
+    const historyShare = (platformId: string, month: string, firstMonth: string): number | null => {
+      const shares: number[] = [];
+      for (let m = previousMonth(month); m >= firstMonth && shares.length < opts.historyMonths; m = previousMonth(m)) {
+        const share = publicShareOf(platformId, m);
+        if (share !== null) shares.push(share);
+      }
+      return median(shares);
+    };
+    for (const platformId of [...platforms.keys()].sort()) {
+      const platform = platforms.get(platformId)!;
       // The platform existed from its first trace — or from the cutoff, when older traces were
       // seen (kept or dropped); either way the same whatever the order of arrival.
       const first = platform.reachesBack || platform.firstDay < cutoff ? cutoff : platform.firstDay;
       if (platform.lastDay < first) continue;
-      const windows = preWindowDays(ctx.evaluations, platformId, opts.preWindowDays, opts.utcOffsetMinutes);
+      const windows = windowsFor(platformId);
       const last = monthOfDay(platform.lastDay);
       for (let month = monthOfDay(first); month <= last; month = nextMonth(month)) {
         const period = monthPeriod(month);
-        if (startsBefore(period, cutoff) || !periodEnded(period, ctx.asOf, opts.utcOffsetMinutes)) continue;
-        const { stats, estimated } = monthStatistics(platform, month, windows);
         const scope: Scope = { kind: 'platform', platformId };
+        if (startsBefore(period, cutoff) || !endedElsePending(ctx, DETECTOR, scope, period, opts.utcOffsetMinutes)) {
+          continue;
+        }
+        const { stats, estimated } = monthStatistics(platform, month, windows);
         const windowList = [...windows]
           .filter((d) => dayNumberToIso(d).startsWith(month))
           .sort((a, b) => a - b)
@@ -305,23 +377,50 @@ export function createIdlePlatformDetector(options: Partial<IdlePlatformOptions>
           }),
         );
         if (stats.traces < opts.minMonthlyTraces) continue;
-        outcomes.push(
-          make('staff-only', stats.staffShare >= opts.maxStaffShare, stats.staffShare, {
-            zh: `平台使用者构成检查（只有工作人员在用）：平台 ${platformId} 在 ${month} 的记录中 ${pct(stats.staffShare)} 来自工作人员，阈值为 ${pct(opts.maxStaffShare, 0)}；面向群众的平台应有相当部分来自群众。`,
-            en: `Who uses the platform (staff only): ${pct(stats.staffShare)} of platform ${platformId}'s traces in ${month} came from staff; the threshold is ${pct(opts.maxStaffShare, 0)}. A platform for the public should see a real part of its use from the public.`,
-          }),
-        );
-        outcomes.push(
-          make(
-            'few-public-actors',
-            stats.publicActors < opts.minPublicActors,
-            opts.minPublicActors / Math.max(stats.publicActors, 1),
+        if (!staffFacing.has(platformId)) {
+          const publicShare = stats.publicTraces / stats.traces;
+          const peers = peerShare(platformId, month);
+          const history = historyShare(platformId, month, monthOfDay(first));
+          const belowPeers = peers !== null && publicShare <= opts.maxPublicShareVsPeers * peers;
+          const belowHistory = history !== null && publicShare <= opts.maxPublicShareVsHistory * history;
+          const reference = (peers === null && history === null) || belowPeers || belowHistory;
+          const staffOnly = make(
+            'staff-only',
+            stats.staffShare >= opts.maxStaffShare && stats.publicActors < opts.minPublicActorsInUse && reference,
+            stats.staffShare,
             {
-              zh: `群众用户数检查：平台 ${platformId} 在 ${month} 只有 ${stats.publicActors} 个不同的群众账号，阈值为 ${opts.minPublicActors} 个。`,
-              en: `Public users check: platform ${platformId} had ${stats.publicActors} distinct public actors in ${month}; the threshold is ${opts.minPublicActors}.`,
+              zh:
+                `平台使用者构成检查（只有工作人员在用）：平台 ${platformId} 在 ${month} 的记录中 ${pct(stats.staffShare)} 来自工作人员（阈值 ${pct(opts.maxStaffShare, 0)}），` +
+                `群众账号 ${stats.publicActors} 个（不少于 ${opts.minPublicActorsInUse} 个即视为在用）；群众记录占比 ${pct(publicShare)}，` +
+                `同类平台中位数 ${peers === null ? '无' : pct(peers)}，本平台此前中位数 ${history === null ? '无' : pct(history)}` +
+                `（低于前者的 ${pct(opts.maxPublicShareVsPeers, 0)} 或后者的 ${pct(opts.maxPublicShareVsHistory, 0)} 才算偏低）。面向群众的平台应有相当部分来自群众。`,
+              en:
+                `Who uses the platform (staff only): ${pct(stats.staffShare)} of platform ${platformId}'s traces in ${month} came ` +
+                `from staff (threshold ${pct(opts.maxStaffShare, 0)}), from ${stats.publicActors} public actors (${opts.minPublicActorsInUse} ` +
+                `or more count as in use); the public's share, ${pct(publicShare)}, against the median of comparable platforms ` +
+                `${peers === null ? '(none)' : pct(peers)} and the platform's own earlier median ${history === null ? '(none)' : pct(history)} ` +
+                `(low means at most ${pct(opts.maxPublicShareVsPeers, 0)} of the first or ${pct(opts.maxPublicShareVsHistory, 0)} of the second). ` +
+                `A platform for the public should see a real part of its use from the public.`,
             },
-          ),
-        );
+          );
+          staffOnly.statistics.peerPublicShare = peers ?? Number.NaN;
+          staffOnly.statistics.historyPublicShare = history ?? Number.NaN;
+          outcomes.push(staffOnly);
+        }
+        // staff-facing platforms are not judged on public use
+        if (!staffFacing.has(platformId)) {
+          outcomes.push(
+            make(
+              'few-public-actors',
+              stats.publicActors < opts.minPublicActors,
+              opts.minPublicActors / Math.max(stats.publicActors, 1),
+              {
+                zh: `群众用户数检查：平台 ${platformId} 在 ${month} 只有 ${stats.publicActors} 个不同的群众账号，阈值为 ${opts.minPublicActors} 个。`,
+                en: `Public users check: platform ${platformId} had ${stats.publicActors} distinct public actors in ${month}; the threshold is ${opts.minPublicActors}.`,
+              },
+            ),
+          );
+        }
         if (stats.windowDays > 0 && stats.windowDayShare < 1) {
           const concentration = stats.windowTraceShare / stats.windowDayShare;
           outcomes.push(
@@ -336,7 +435,7 @@ export function createIdlePlatformDetector(options: Partial<IdlePlatformOptions>
             ),
           );
         }
-        if (opts.maxDauMau !== null && stats.publicActors > 0) {
+        if (opts.maxDauMau !== null && stats.publicActors > 0 && !staffFacing.has(platformId)) {
           outcomes.push(
             make('low-dau-mau', stats.dauMau < opts.maxDauMau, opts.maxDauMau / Math.max(stats.dauMau, 1e-9), {
               zh: `用户黏性检查（日活/月活）：平台 ${platformId} 在 ${month} 的日活/月活为 ${num(stats.dauMau)}，阈值为 ${opts.maxDauMau}。`,
@@ -350,6 +449,13 @@ export function createIdlePlatformDetector(options: Partial<IdlePlatformOptions>
   }
 
   return { name: DETECTOR, observe, evaluate };
+}
+
+function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 function summary(s: PlatformMonthStatistics): { zh: string; en: string } {

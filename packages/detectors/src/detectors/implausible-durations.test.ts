@@ -69,6 +69,31 @@ describe('implausible-durations detector', () => {
     expect(outcome.explain(1e-6).en).toContain('10 (10.0%) took under 10 s');
   });
 
+  it('one fast actor among honest colleagues: the org test is diluted, the actor test fires', () => {
+    // 20 honest actors × 50 forms (all ≥ 15 s) and one actor with 40 forms in 3 s: the org has
+    // 40 of 1,040 under the floor (3.85 % < 5·1 %), the actor 40 of 40: P(X ≥ 40 | 40, 0.01) = 0.01⁴⁰
+    const human = humanDurations(1000, 4).map((d) => Math.max(d, 15_000));
+    const at = (i: number, durationMs: number, actorId: string) =>
+      traceRecord({ actorId, action: 'form.submit', durationMs, occurredAt: MARCH + i * 600_000 });
+    const records = [
+      ...human.map((d, i) => at(i, d, `h${i % 20}`)),
+      ...Array.from({ length: 40 }, (_, i) => at(1000 + i, 3_000, 'fast')),
+    ];
+    const outcomes = run(records);
+    const org = outcomes.find((o) => o.rule === 'under-floor:form.submit')!;
+    expect(org.statistics.share).toBeCloseTo(40 / 1040, 12);
+    expect(org.effectMet).toBe(false);
+    const actor = outcomes.find((o) => o.rule === 'under-floor-actor:form.submit' && o.scope.actorId === 'fast')!;
+    expect(actor.scope).toEqual({ kind: 'actor', platformId: 'p1', orgId: 'o1', actorId: 'fast' });
+    expect(actor.pValue! / 0.01 ** 40).toBeCloseTo(1, 9);
+    expect(actor.effectMet).toBe(true);
+    expect(actor.explain(1e-70).en).toContain('actor fast of org o1');
+    // the honest actors are tested too, and none of them meets the effect rule
+    const honest = outcomes.filter((o) => o.rule === 'under-floor-actor:form.submit' && o.scope.actorId !== 'fast');
+    expect(honest.length).toBe(20);
+    for (const o of honest) expect(o.effectMet).toBe(false);
+  });
+
   it('fires on one actor filling in the same time (CV by hand)', () => {
     // 25 forms: 13 × 29.5 s and 12 × 30.5 s. mean = 749,500/25 = 29,980 ms;
     // SS = 13·480² + 12·520² = 2,995,200 + 3,244,800 = 6,240,000; s² = 6,240,000/24 = 260,000;
@@ -87,7 +112,7 @@ describe('implausible-durations detector', () => {
     const human = humanDurations(80, 9);
     const script = Array.from({ length: 20 }, (_, i) => 60_000 + (i % 3) * 250 - 250);
     const series = [...human.slice(0, 40), ...script, ...human.slice(40)];
-    const outcome = run(series.map((d, i) => timed(i, d, 'mixed'))).find((o) => o.scope.actorId === 'mixed')!;
+    const outcome = run(series.map((d, i) => timed(i, d, 'mixed'))).find((o) => o.rule.startsWith('identical'))!;
     expect(outcome.statistics.monthCv).toBeGreaterThan(0.3);
     // the script window: 7 × 59,750, 7 × 60,000, 6 × 60,250 ms; mean 1,199,750/20 = 59,987.5;
     // SS = 7·237.5² + 7·12.5² + 6·262.5² = 809,375; s = √(809,375/19) = 206.39 → CV = 0.0034406

@@ -7,6 +7,13 @@
  *   are under the floor. H0: the org's share under the floor is at most a small tolerated
  *   share p0 = 1 % (autofill, a resubmitted draft, clock rounding). One-sided binomial test
  *   P(X ≥ k | n, p0). Finding when q ≤ 0.01, k ≥ 5 and k/n ≥ 5·p0. Minimum sample n ≥ 30.
+ * - 'under-floor-actor:<action>' (actor scope): the same test on one actor's durations of the
+ *   action in the month (n ≥ 20, option minActorRecords). One actor filling every form in a few
+ *   seconds inside a unit of honest colleagues stays under the org's 5·p0 share (40 fast forms
+ *   among 1,000 is 4 %) and is found here. Multiple testing: the runner's Benjamini–Hochberg over
+ *   all the detector's p-values takes in every actor-month test (one family per detector and run),
+ *   so testing thousands of actors raises the bar for each as it should. Finding when q ≤ 0.001
+ *   (actorQThreshold) and the same effect rule (k ≥ 5, k/n ≥ 5·p0).
  * - 'identical-durations:<action>' (actor scope, score rule): coefficient of variation
  *   CV = s / x̄ (sample standard deviation over mean) of one actor's durations for one action;
  *   human fill times vary by tens of percent, a script replays one time. Fires when any 20
@@ -30,7 +37,7 @@ import { DEFAULT_UTC_OFFSET_MINUTES, dayNumberToIso, isoToDayNumber, localDayNum
 import type { Detector, EvaluateContext, Period, Scope, TestOutcome, TraceRecord } from '../types.js';
 import { num, pct, prob, qSuffix } from './support/format.js';
 import { LatestRecords } from './support/latest-records.js';
-import { monthOfDay, monthPeriod, periodEnded, startsBefore } from './support/periods.js';
+import { endedElsePending, monthOfDay, monthPeriod, startsBefore } from './support/periods.js';
 import { ScopeGroups } from './support/scope-groups.js';
 
 export interface ImplausibleDurationsOptions {
@@ -50,6 +57,14 @@ export interface ImplausibleDurationsOptions {
   maxCoefficientOfVariation: number;
   /** q-value level for under-floor (0.01, as burst and backfill). */
   qThreshold: number;
+  /**
+   * q-value level for the actor-month tests (0.001): they are many (~20,000 actor-months a year
+   * for 240 units), and under BH a detector's many true org findings lower the bar for every other
+   * test of the family, so at 0.01 an honest actor's rare month passed (measured on bench:quality:
+   * 23 of 84 values on multiples of 10, p = 1.3e-5, q = 0.0026); a tenth of the org level keeps
+   * the actor tests as a safety net for one actor among honest colleagues.
+   */
+  actorQThreshold: number;
   /** Latest records kept per org and month (memory bound). */
   maxRecordsPerOrgMonth: number;
   /**
@@ -70,6 +85,7 @@ export const DEFAULT_IMPLAUSIBLE_DURATIONS_OPTIONS: ImplausibleDurationsOptions 
   minActorRecords: 20,
   maxCoefficientOfVariation: 0.05,
   qThreshold: 0.01,
+  actorQThreshold: 0.001,
   maxRecordsPerOrgMonth: 50_000,
   retentionDays: 400,
   utcOffsetMinutes: DEFAULT_UTC_OFFSET_MINUTES,
@@ -174,7 +190,13 @@ export function createImplausibleDurationsDetector(options: Partial<ImplausibleD
         groups.delete(group); // wholly older than the retention window
         continue;
       }
-      if (startsBefore(period, retention.cutoff()) || !periodEnded(period, ctx.asOf, opts.utcOffsetMinutes)) continue;
+      const orgScope: Scope = { kind: 'org', platformId: group.platformId, orgId: group.orgId };
+      if (
+        startsBefore(period, retention.cutoff()) ||
+        !endedElsePending(ctx, DETECTOR, orgScope, period, opts.utcOffsetMinutes)
+      ) {
+        continue;
+      }
       const records = group.records.sorted();
       const byAction = groupBy(records, (r) => r.action);
       for (const action of [...byAction.keys()].sort()) {
@@ -186,19 +208,23 @@ export function createImplausibleDurationsDetector(options: Partial<ImplausibleD
         const byActor = groupBy(timings, (r) => r.actorId);
         for (const actorId of [...byActor.keys()].sort()) {
           const own = byActor.get(actorId)!;
-          if (own.length >= opts.minActorRecords) outcomes.push(identicalOutcome(group, period, action, actorId, own));
+          if (own.length < opts.minActorRecords) continue;
+          if (floor !== undefined) outcomes.push(underFloorOutcome(group, period, action, floor, own, actorId));
+          outcomes.push(identicalOutcome(group, period, action, actorId, own));
         }
       }
     }
     return outcomes;
   }
 
+  /** The org's test, or one actor's when `actorId` is given. */
   function underFloorOutcome(
     group: OrgMonth,
     period: Period,
     action: string,
     floor: number,
     timings: readonly Timing[],
+    actorId?: string,
   ): TestOutcome {
     const n = timings.length;
     const under = timings.filter((r) => r.durationMs < floor);
@@ -206,14 +232,21 @@ export function createImplausibleDurationsDetector(options: Partial<ImplausibleD
     const share = k / n;
     const pValue = binomialSf(k, n, opts.toleratedShare);
     const actors = [...new Set(under.map((r) => r.actorId))].sort();
-    const scope: Scope = { kind: 'org', platformId: group.platformId, orgId: group.orgId };
+    const scope: Scope =
+      actorId === undefined
+        ? { kind: 'org', platformId: group.platformId, orgId: group.orgId }
+        : { kind: 'actor', platformId: group.platformId, orgId: group.orgId, actorId };
+    const who =
+      actorId === undefined
+        ? { zh: `单位 ${group.orgId}`, en: `org ${group.orgId}` }
+        : { zh: `单位 ${group.orgId} 的账号 ${actorId}`, en: `actor ${actorId} of org ${group.orgId}` };
     return {
       detector: DETECTOR,
-      rule: `under-floor:${action}`,
+      rule: actorId === undefined ? `under-floor:${action}` : `under-floor-actor:${action}`,
       scope,
       period,
       pValue,
-      qThreshold: opts.qThreshold,
+      qThreshold: scope.kind === 'actor' ? opts.actorQThreshold : opts.qThreshold,
       effectMet: k >= opts.minUnderFloor && share >= opts.minShareRatio * opts.toleratedShare,
       score: share / opts.toleratedShare,
       statistics: { n, underFloor: k, share, floorMs: floor, toleratedShare: opts.toleratedShare },
@@ -222,11 +255,11 @@ export function createImplausibleDurationsDetector(options: Partial<ImplausibleD
         const qs = qSuffix(q);
         return {
           'zh-CN':
-            `办理用时过短检验（单侧二项检验）：单位 ${group.orgId} 在 ${period.start} 至 ${period.end} 的 ${n} 次“${action}”中，` +
+            `办理用时过短检验（单侧二项检验）：${who.zh} 在 ${period.start} 至 ${period.end} 的 ${n} 次“${action}”中，` +
             `${k} 次（${pct(share)}）用时不足 ${num(floor / 1000)} 秒，涉及 ${actors.length} 个账号；` +
             `正常填写很少这么快，可容忍比例为 ${pct(opts.toleratedShare, 0)}。p = ${prob(pValue)}${qs.zh}。`,
           en:
-            `Too-fast completion test (one-sided binomial): of ${n} '${action}' actions of org ${group.orgId} from ${period.start} ` +
+            `Too-fast completion test (one-sided binomial): of ${n} '${action}' actions of ${who.en} from ${period.start} ` +
             `to ${period.end}, ${k} (${pct(share)}) took under ${num(floor / 1000)} s, by ${actors.length} actors; genuine filling ` +
             `is rarely that fast and ${pct(opts.toleratedShare, 0)} is tolerated. p = ${prob(pValue)}${qs.en}.`,
         };

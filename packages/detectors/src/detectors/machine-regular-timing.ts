@@ -56,7 +56,7 @@ import type { Detector, EvaluateContext, Scope, TestOutcome, TraceRecord } from 
 import { ActorIndex } from './support/actor-index.js';
 import { num, pct, prob, qSuffix } from './support/format.js';
 import { LatestTimes } from './support/latest-records.js';
-import { periodEnded } from './support/periods.js';
+import { endedElsePending } from './support/periods.js';
 import { compareText } from './support/scope-groups.js';
 
 export interface MachineRegularTimingOptions {
@@ -314,7 +314,13 @@ export function createMachineRegularTimingDetector(options: Partial<MachineRegul
         continue;
       }
       const period = { start: dayNumberToIso(state.monday), end: dayNumberToIso(state.monday + 6) };
-      if (state.monday < cutoff || !periodEnded(period, ctx.asOf, opts.utcOffsetMinutes)) continue;
+      const scope: Scope = { kind: 'actor', platformId: state.platformId, orgId: state.orgId, actorId: state.actorId };
+      if (
+        state.monday < cutoff ||
+        !endedElsePending(ctx, 'machine-regular-timing', scope, period, opts.utcOffsetMinutes)
+      ) {
+        continue;
+      }
       summaries.push(summarize(state));
     }
     // Peers and the platform's clock are taken within the same week.

@@ -27,7 +27,8 @@ import { poissonSf } from '../stats/index.js';
 import { DEFAULT_UTC_OFFSET_MINUTES, isoToDayNumber, localDayNumber } from '../time.js';
 import type { Detector, EvaluateContext, Scope, TestOutcome, TraceRecord } from '../types.js';
 import { num, prob } from './support/format.js';
-import { periodEnded } from './support/periods.js';
+import { latestReports } from './support/latest-reports.js';
+import { endedElsePending } from './support/periods.js';
 
 export interface MetricInflationOptions {
   /** Metric name → the actions whose traces count one unit of it. */
@@ -68,21 +69,6 @@ export const DEFAULT_METRIC_INFLATION_OPTIONS: MetricInflationOptions = {
  */
 export function isInflated(reported: number, counted: number, ratio = 1.2, sigmas = 2, margin = 5): boolean {
   return reported > ratio * counted && reported - counted > sigmas * Math.sqrt(counted) + margin;
-}
-
-/** The latest report per (platform, org, metric, period); ties by id. Sorted for stable output. */
-function latestReports(metrics: readonly ReportedMetric[]): ReportedMetric[] {
-  const latest = new Map<string, ReportedMetric>();
-  for (const m of metrics) {
-    const key = JSON.stringify([m.platformId, m.orgId, m.metric, m.periodStart, m.periodEnd]);
-    const held = latest.get(key);
-    const newer =
-      held === undefined ||
-      Date.parse(m.reportedAt) > Date.parse(held.reportedAt) ||
-      (Date.parse(m.reportedAt) === Date.parse(held.reportedAt) && m.id > held.id);
-    if (newer) latest.set(key, m);
-  }
-  return [...latest.keys()].sort().map((k) => latest.get(k)!);
 }
 
 const DETECTOR = 'metric-inflation' as const;
@@ -138,7 +124,8 @@ export function createMetricInflationDetector(options: Partial<MetricInflationOp
       const actions = opts.metricActions[m.metric];
       if (actions === undefined) continue;
       const period = { start: m.periodStart, end: m.periodEnd };
-      if (!periodEnded(period, ctx.asOf, opts.utcOffsetMinutes)) continue;
+      const scope: Scope = { kind: 'org', platformId: m.platformId, orgId: m.orgId };
+      if (!endedElsePending(ctx, DETECTOR, scope, period, opts.utcOffsetMinutes)) continue;
       const first = isoToDayNumber(m.periodStart);
       const last = isoToDayNumber(m.periodEnd);
       // Covered from the first trace, or from the cutoff when older traces were seen (kept or

@@ -193,7 +193,14 @@ export function createUnderDispersionDetector(options: Partial<UnderDispersionOp
       // every window of whole weeks that overlaps the span, stepping by a week
       for (let first = mondayOf(span.first) - windowDays + 7; first <= span.last; first += 7) {
         const window = { first, last: first + windowDays - 1 };
-        if (window.last > lastComplete) break;
+        if (window.last > lastComplete) {
+          // this and the later windows have not ended: not judged yet
+          for (let f = first; f <= span.last; f += 7) {
+            const period = { start: dayNumberToIso(f), end: dayNumberToIso(f + windowDays - 1) };
+            ctx.onPending?.({ detector: 'under-dispersion', scope: scopeOf(counted), period });
+          }
+          break;
+        }
         const outcome = testWindow(
           counted,
           profile,
@@ -205,6 +212,12 @@ export function createUnderDispersionDetector(options: Partial<UnderDispersionOp
       }
     }
     return outcomes;
+  }
+
+  function scopeOf(counted: Counted): Scope {
+    return counted.actorId === undefined
+      ? { kind: 'org', platformId: counted.platformId, orgId: counted.orgId }
+      : { kind: 'actor', platformId: counted.platformId, orgId: counted.orgId, actorId: counted.actorId };
   }
 
   function testWindow(
@@ -237,10 +250,7 @@ export function createUnderDispersionDetector(options: Partial<UnderDispersionOp
     const model = chosen === flat ? 'flat' : 'profile';
     const pValue = profiled ? Math.min(1, 2 * Math.min(flat.lowerTailP, profiled.lowerTailP)) : flat.lowerTailP;
     const { dispersion, chiSquare, df } = chosen;
-    const scope: Scope =
-      counted.actorId === undefined
-        ? { kind: 'org', platformId: counted.platformId, orgId: counted.orgId }
-        : { kind: 'actor', platformId: counted.platformId, orgId: counted.orgId, actorId: counted.actorId };
+    const scope = scopeOf(counted);
     const who =
       counted.actorId === undefined
         ? { zh: `单位${counted.orgId}`, en: `Unit ${counted.orgId}` }

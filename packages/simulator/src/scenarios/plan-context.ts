@@ -16,6 +16,8 @@ export interface PlanContext {
   /** First and last local day of the run. */
   readonly firstDay: number;
   readonly lastDay: number;
+  /** The world's platforms (a scenario may act on a second one). */
+  readonly platforms: readonly Platform[];
   /** Records a label (the id is assigned). */
   label(label: Omit<Label, 'id'>): void;
 }
@@ -81,4 +83,16 @@ export function splitCount(rng: Rng, total: number, parts: number): number[] {
 /** Staff sorted from the most to the least active. */
 export function byActivity(unit: Unit): StaffActor[] {
   return [...unit.staff].sort((a, b) => b.weight - a.weight);
+}
+
+/**
+ * For an actor-level scenario inside honest colleagues: the least active actor who still does
+ * about `monthly` actions of a kind with base share `actionShare` in a month (21 working days),
+ * so that its own test has a sample while its share of the unit's work stays small; the most
+ * active actor when none does.
+ */
+export function loneActor(unit: Unit, actionShare: number, monthly: number): StaffActor {
+  const ranked = byActivity(unit);
+  const enough = ranked.filter((a) => unit.staffDailyMean * actionShare * a.weight * 21 >= monthly);
+  return enough[enough.length - 1] ?? ranked[0]!;
 }

@@ -1,5 +1,5 @@
 import { DAY_MS, dayNumberToIso, dayNumberToMonth, isoToDayNumber } from '../../time.js';
-import type { Period } from '../../types.js';
+import type { DetectorName, EvaluateContext, Period, Scope } from '../../types.js';
 
 /** 'YYYY-MM' of a local day number (memoised per day: called once per record). */
 export function monthOfDay(day: number): string {
@@ -23,6 +23,13 @@ export function nextMonth(month: string): string {
   const year = Number(month.slice(0, 4));
   const index = Number(month.slice(5, 7));
   return index === 12 ? `${year + 1}-01` : `${year}-${String(index + 1).padStart(2, '0')}`;
+}
+
+/** The month before 'YYYY-MM'. */
+export function previousMonth(month: string): string {
+  const year = Number(month.slice(0, 4));
+  const index = Number(month.slice(5, 7));
+  return index === 1 ? `${year - 1}-12` : `${year}-${String(index - 1).padStart(2, '0')}`;
 }
 
 /** One local day as a period. */
@@ -50,6 +57,22 @@ export function spanPeriod(days: readonly number[]): Period {
 export function periodEnded(period: Period, asOf: number, offsetMinutes: number): boolean {
   const nextMidnight = (isoToDayNumber(period.end) + 1) * DAY_MS - offsetMinutes * 60_000;
   return nextMidnight <= asOf;
+}
+
+/**
+ * periodEnded, telling ctx.onPending about the window when it has not ended (so callers can
+ * report what was left unjudged); the outcome of the detector is the same either way.
+ */
+export function endedElsePending(
+  ctx: EvaluateContext,
+  detector: DetectorName,
+  scope: Scope,
+  period: Period,
+  offsetMinutes: number,
+): boolean {
+  if (periodEnded(period, ctx.asOf, offsetMinutes)) return true;
+  ctx.onPending?.({ detector, scope, period });
+  return false;
 }
 
 /**
