@@ -27,6 +27,8 @@ export const ingestConfigSchema = z.object({
   // /healthz fails when messages are held this long with ClickHouse and Kafka up (a stalled loop).
   INGEST_STALL_TIMEOUT_MS: envTypes.positiveInt(300_000),
   INGEST_MAX_MESSAGE_BYTES: envTypes.positiveInt(16 * 1024),
+  // A compressed batch that decompresses beyond this is dead-lettered whole, never held.
+  INGEST_MAX_DECOMPRESSED_BATCH_BYTES: envTypes.positiveInt(64 * 1024 * 1024),
   // Messages read but not yet stored; at the bound consumption waits (backpressure).
   INGEST_MAX_IN_FLIGHT: envTypes.positiveInt(200_000),
   // Worker threads that decode and encode (0: on the main thread). One fewer than the cores:

@@ -1,16 +1,15 @@
 import {
   type BatchContext,
-  type BatchingProducer,
   type BatchOutcome,
+  CODEC_NAMES,
   type DeadLetter,
-  deadLetterMessage,
+  type DeadLetterPublisher,
   type PackedMessages,
   type PartitionBatch,
   packMessages,
   unpackMessages,
 } from '@tracewatch/bus';
 import type { Logger } from '@tracewatch/service-kit';
-import { backoffDelay, sleep } from '@tracewatch/service-kit';
 import { type Store, type TableName, TableWriter } from '@tracewatch/store';
 import type { BatchDecoder } from './decoder.js';
 import type { IngestMetrics } from './metrics.js';
@@ -19,8 +18,7 @@ import type { Route } from './routes.js';
 export interface IngestDeps {
   store: Store;
   decoder: BatchDecoder;
-  dlqProducer: BatchingProducer;
-  dlqTopic: string;
+  deadLetters: DeadLetterPublisher;
   /** Prefixed topic name → route. */
   routes: Map<string, Route>;
   metrics: IngestMetrics;
@@ -103,7 +101,11 @@ export class IngestHandler {
     const refused: Refusal[] = [];
     if (!route) {
       for (let index = 0; index < packed.count; index++)
-        refused.push({ index, stage: 'route', reason: `no route for topic ${topic}` });
+        refused.push(
+          packed.refusedBatches.has(index)
+            ? batchRefusal(index, packed)
+            : { index, stage: 'route', reason: `no route for topic ${topic}` },
+        );
     } else {
       // Decoding refuses messages, never batches; it throws only if a decode worker died (a
       // defect): the consumer then stops short of this batch (see ConsumerRunner).
@@ -112,7 +114,8 @@ export class IngestHandler {
         maxBytes: this.deps.maxMessageBytes,
       });
       this.deps.metrics.decodeSeconds.observe({ topic }, (this.now() - started) / 1000);
-      refused.push(...decoded.rejections);
+      for (const r of decoded.rejections)
+        refused.push(packed.refusedBatches.has(r.index) ? batchRefusal(r.index, packed) : r);
       if (decoded.rows > 0) {
         const result = await this.writers.get(route.table)!.write({ data: decoded.tsv, rows: decoded.rows }, signal);
         if (result.status === 'abandoned') return 'abandoned';
@@ -126,7 +129,7 @@ export class IngestHandler {
     return 'done';
   }
 
-  /** Dead letters must be acknowledged before the batch may be committed: retry until then. */
+  /** Dead letters must be acknowledged before the batch may be committed (see DeadLetterPublisher). */
   private async publishDeadLetters(
     topic: string,
     partition: number,
@@ -146,17 +149,18 @@ export class IngestHandler {
       stage: r.stage,
       reason: r.reason,
     }));
-    const messages = dead.map((d) => deadLetterMessage(d, this.now()));
-    for (let attempt = 0; !signal.aborted; attempt++) {
-      try {
-        await this.deps.dlqProducer.send(this.deps.dlqTopic, messages);
-        for (const d of dead) this.deps.metrics.deadLettered.inc({ topic: d.topic, stage: d.stage });
-        return true;
-      } catch (err) {
-        this.deps.log.warn({ err: (err as Error).message, attempt }, 'dead-letter publish failed; retrying');
-        await sleep(backoffDelay(attempt), signal);
-      }
-    }
-    return false;
+    const published = await this.deps.deadLetters.publish(dead, this.now(), signal);
+    if (published) for (const d of dead) this.deps.metrics.deadLettered.inc({ topic: d.topic, stage: d.stage });
+    return published;
   }
+}
+
+/** A compressed batch kafkajs could not decode stands as one record: dead-lettered with why. */
+function batchRefusal(index: number, packed: PackedMessages): Refusal {
+  const b = packed.refusedBatches.get(index)!;
+  return {
+    index,
+    stage: 'decompress',
+    reason: `${CODEC_NAMES[b.codec] ?? `codec ${b.codec}`} batch of ${b.recordCount} records refused (value: its compressed bytes): ${b.reason}`,
+  };
 }

@@ -1,5 +1,13 @@
-import { BatchingProducer, ConsumerRunner, createKafka, ensureTopics, isStalled } from '@tracewatch/bus';
-import { TOPIC_PARTITIONS, TOPICS } from '@tracewatch/schema';
+import {
+  BatchingProducer,
+  ConsumerRunner,
+  createKafka,
+  DeadLetterPublisher,
+  ensureTopics,
+  installCodecs,
+  isStalled,
+} from '@tracewatch/bus';
+import { DLQ_MAX_MESSAGE_BYTES, TOPIC_CONFIGS, TOPIC_PARTITIONS, TOPICS } from '@tracewatch/schema';
 import { backoffDelay, type Logger, sleep, startHealthServer } from '@tracewatch/service-kit';
 import { createStore, migrate } from '@tracewatch/store';
 import type { IngestConfig } from './config.js';
@@ -83,7 +91,8 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
   });
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'tracewatch-ingest', log });
   const topic = (name: string) => `${config.TOPIC_PREFIX}${name}`;
-  const producer = new BatchingProducer(kafka, { maxMessages: 1_000, lingerMs: 5 });
+  installCodecs(config.INGEST_MAX_DECOMPRESSED_BATCH_BYTES);
+  const producer = new BatchingProducer(kafka, { maxMessages: 1_000, maxRequestBytes: 1024 * 1024, lingerMs: 5 });
   const decoder = new BatchDecoder(config.INGEST_DECODE_THREADS, (reason) => {
     metrics.decodeWorkerExits.inc();
     log.error({ reason }, 'decode worker died (replaced); the consumer stops short of its batches');
@@ -93,15 +102,24 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
     const applied = await untilDone('ClickHouse migrations', log, stopping.signal, () => migrate(store));
     state.migrated = true;
     log.info({ applied, database: store.database }, 'ClickHouse schema ready');
-    const topics = Object.entries(TOPIC_PARTITIONS).map(([t, numPartitions]) => ({ topic: topic(t), numPartitions }));
+    const topics = Object.entries(TOPIC_PARTITIONS).map(([t, numPartitions]) => ({
+      topic: topic(t),
+      numPartitions,
+      configs: TOPIC_CONFIGS[t as keyof typeof TOPIC_CONFIGS] ?? {},
+    }));
     await untilDone('Kafka topic check', log, stopping.signal, () => ensureTopics(kafka, topics));
     await untilDone('Kafka producer connect', log, stopping.signal, () => producer.connect());
     const routes = new Map<string, Route>(Object.entries(ROUTES).map(([t, r]) => [topic(t), r]));
     handler = new IngestHandler({
       store,
       decoder,
-      dlqProducer: producer,
-      dlqTopic: topic(TOPICS.traceEventsDlq),
+      deadLetters: new DeadLetterPublisher({
+        producer,
+        topic: topic(TOPICS.traceEventsDlq),
+        maxRecordBytes: DLQ_MAX_MESSAGE_BYTES - 64 * 1024, // framing and the batch header
+        log,
+        backoff: (attempt, signal) => sleep(backoffDelay(attempt), signal),
+      }),
       routes,
       metrics,
       log,
