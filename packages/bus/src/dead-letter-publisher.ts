@@ -54,8 +54,6 @@ export interface DeadLetterPublisherOptions {
   backoff: (attempt: number, signal: AbortSignal) => Promise<void>;
   /** Told of every dead letter that had to be reduced, and why. */
   onReduced?: (why: string) => void;
-  /** Told of every retryable failure (so a partition held by it can say why). */
-  onRetry?: (err: Error) => void;
 }
 
 /**
@@ -68,15 +66,25 @@ export class DeadLetterPublisher {
   constructor(private readonly opts: DeadLetterPublisherOptions) {}
 
   /** True once every letter is acknowledged; false if `signal` aborted first. */
-  async publish(letters: DeadLetter[], nowMs: number, signal: AbortSignal): Promise<boolean> {
+  async publish(
+    letters: DeadLetter[],
+    nowMs: number,
+    signal: AbortSignal,
+    /** Told of every retryable failure (so a partition held by it can say why). */
+    onRetry?: (err: Error) => void,
+  ): Promise<boolean> {
+    const retrying = (err: Error, attempt: number) => {
+      this.opts.log.warn({ err: err.message, attempt }, 'dead-letter publish failed; retrying');
+      onRetry?.(err);
+    };
     const messages = letters.map((d) => this.sendable(deadLetterMessage(d, nowMs)));
     for (let attempt = 0; !signal.aborted; attempt++) {
       try {
         await this.opts.producer.send(this.opts.topic, messages);
         return true;
       } catch (err) {
-        if (sendErrorKind(err) === 'permanent') return this.oneByOne(messages, signal);
-        this.retrying(err as Error, attempt);
+        if (sendErrorKind(err) === 'permanent') return this.oneByOne(messages, signal, retrying);
+        retrying(err as Error, attempt);
         await this.opts.backoff(attempt, signal);
       }
     }
@@ -84,7 +92,11 @@ export class DeadLetterPublisher {
   }
 
   /** A permanent failure somewhere in a shared request: each record on its own, reduced if it fails so. */
-  private async oneByOne(messages: Message[], signal: AbortSignal): Promise<boolean> {
+  private async oneByOne(
+    messages: Message[],
+    signal: AbortSignal,
+    retrying: (err: Error, attempt: number) => void,
+  ): Promise<boolean> {
     for (let message of messages) {
       let reduced = false;
       for (let attempt = 0; ; attempt++) {
@@ -99,7 +111,7 @@ export class DeadLetterPublisher {
             message = this.reduce(message, `refused by Kafka: ${(err as Error).message}`);
             reduced = true;
           } else {
-            this.retrying(err as Error, attempt);
+            retrying(err as Error, attempt);
             await this.opts.backoff(attempt, signal);
           }
         }
@@ -122,10 +134,5 @@ export class DeadLetterPublisher {
     this.opts.log.warn({ why }, 'dead letter reduced (digest, size and first KB kept)');
     this.opts.onReduced?.(why);
     return reducedDeadLetter(m, why);
-  }
-
-  private retrying(err: Error, attempt: number): void {
-    this.opts.log.warn({ err: err.message, attempt }, 'dead-letter publish failed; retrying');
-    this.opts.onRetry?.(err);
   }
 }

@@ -86,16 +86,16 @@ export class IngestHandler {
   readonly handle = (batch: PartitionBatch, ctx: BatchContext): Promise<BatchOutcome> => {
     const { topic, partition } = batch;
     this.deps.metrics.consumed.inc({ topic }, batch.messages.length);
-    this.deps.metrics.lag.set({ topic, partition: String(partition) }, batch.lag);
-    return this.process(topic, partition, packMessages(batch.messages), ctx.signal);
+    return this.process(topic, partition, packMessages(batch.messages), ctx);
   };
 
   private async process(
     topic: string,
     partition: number,
     packed: PackedMessages,
-    signal: AbortSignal,
+    ctx: BatchContext,
   ): Promise<BatchOutcome> {
+    const { signal } = ctx;
     const started = this.now();
     const route = this.deps.routes.get(topic);
     const refused: Refusal[] = [];
@@ -123,7 +123,7 @@ export class IngestHandler {
           refused.push({ index: decoded.rowIndex[r.line]!, stage: 'store', reason: r.reason });
       }
     }
-    if (refused.length > 0 && !(await this.publishDeadLetters(topic, partition, packed, refused, signal)))
+    if (refused.length > 0 && !(await this.publishDeadLetters(topic, partition, packed, refused, ctx)))
       return 'abandoned';
     this.deps.metrics.batchSeconds.observe((this.now() - started) / 1000);
     return 'done';
@@ -135,7 +135,7 @@ export class IngestHandler {
     partition: number,
     packed: PackedMessages,
     refused: Refusal[],
-    signal: AbortSignal,
+    ctx: BatchContext,
   ): Promise<boolean> {
     refused.sort((a, b) => a.index - b.index);
     const originals = unpackMessages(
@@ -149,7 +149,10 @@ export class IngestHandler {
       stage: r.stage,
       reason: r.reason,
     }));
-    const published = await this.deps.deadLetters.publish(dead, this.now(), signal);
+    ctx.trouble(`waiting for the dead-letter topic to take ${dead.length} dead letter(s)`);
+    const published = await this.deps.deadLetters.publish(dead, this.now(), ctx.signal, (err) =>
+      ctx.trouble(`dead-letter publish failing: ${err.message}`),
+    );
     if (published) for (const d of dead) this.deps.metrics.deadLettered.inc({ topic: d.topic, stage: d.stage });
     return published;
   }

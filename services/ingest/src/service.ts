@@ -40,7 +40,10 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
   const stopping = new AbortController();
   const state = { migrated: false, started: false };
   let runner: ConsumerRunner | undefined;
-  const metrics = createIngestMetrics(() => runner?.status);
+  const metrics = createIngestMetrics(
+    () => runner?.status,
+    () => runner?.committedLag(),
+  );
   let handler: IngestHandler | undefined;
 
   const server = await startHealthServer({
@@ -64,6 +67,14 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
         reasons.push(
           `stalled: ${status.inFlight} messages held, nothing committed for ${Math.round((Date.now() - status.lastBatchAt) / 1000)} s`,
         );
+      }
+      // One partition stuck while the others commit: the consumer-wide clock above misses it.
+      if (runner && status?.connected && handler?.storeAvailable) {
+        for (const p of runner.heldPartitions(config.INGEST_STALL_TIMEOUT_MS)) {
+          reasons.push(
+            `partition ${p.topic}[${p.partition}] stuck: ${p.messages} messages held uncommitted for ${Math.round(p.heldMs / 1000)} s${p.trouble ? ` (${p.trouble})` : ''}`,
+          );
+        }
       }
       return { ready: reasons.length === 0, reasons };
     },
