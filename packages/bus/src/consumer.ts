@@ -59,6 +59,11 @@ export interface ConsumerRunnerOptions {
    * (backpressure) and resumes once half of them are handled.
    */
   maxInFlightMessages?: number;
+  /**
+   * The same bound in bytes (keys and values held): a few large messages must not fill the
+   * memory while the message count stays far below its bound.
+   */
+  maxInFlightBytes?: number;
   sessionTimeoutMs?: number;
   /**
    * Kafka counts as unreachable after this long without any broker response (fetches answer
@@ -98,6 +103,7 @@ export class ConsumerRunner {
   /** Last commit, or when work began after an idle spell: the stall detector's clock. */
   private lastBatchAt = Date.now();
   private inFlight = 0;
+  private inFlightBytes = 0;
   private paused = false;
   /** Per topic-partition: the chain of pending commits, in hand-over order. */
   private readonly chains = new Map<string, Promise<boolean>>();
@@ -140,6 +146,9 @@ export class ConsumerRunner {
       await consumer.subscribe({ topic, fromBeginning: this.opts.fromBeginning ?? true });
     }
     const maxInFlight = this.opts.maxInFlightMessages ?? 200_000;
+    const maxInFlightBytes = this.opts.maxInFlightBytes ?? 256 * 1024 * 1024;
+    const overBound = (fraction: number) =>
+      this.inFlight > fraction * maxInFlight || this.inFlightBytes > fraction * maxInFlightBytes;
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -150,6 +159,8 @@ export class ConsumerRunner {
         if (this.paused) return;
         const { topic, partition } = batch;
         const count = batch.messages.length;
+        let bytes = 0;
+        for (const m of batch.messages) bytes += (m.value?.length ?? 0) + (m.key?.length ?? 0);
         const last = batch.lastOffset();
         const key = `${topic}\u0000${partition}`;
         let hold = this.holds.get(key);
@@ -173,6 +184,7 @@ export class ConsumerRunner {
         outcome.catch(() => undefined); // a rejection is handled in the chain below, maybe later
         if (this.inFlight === 0) this.lastBatchAt = Date.now(); // idle until now: not a stall
         this.inFlight += count;
+        this.inFlightBytes += bytes;
         // The chain says whether every earlier batch of the partition was done: a commit
         // covers all earlier offsets, so none may follow a batch that was not done.
         // (Closures below take plain values, not `batch`: its messages must not outlive it.)
@@ -198,13 +210,14 @@ export class ConsumerRunner {
             held.batches -= 1;
             held.messages -= count;
             this.inFlight -= count;
-            if (this.paused && this.inFlight <= 0.8 * maxInFlight) this.setPaused(consumer, false);
+            this.inFlightBytes -= bytes;
+            if (this.paused && !overBound(0.8)) this.setPaused(consumer, false);
           }
           return done && earlierDone;
         });
         this.chains.set(key, chained);
         resolveOffset(last); // moves the fetch position only (see the class comment)
-        if (this.inFlight > maxInFlight) this.setPaused(consumer, true);
+        if (overBound(1)) this.setPaused(consumer, true);
       },
     });
   }
@@ -220,7 +233,7 @@ export class ConsumerRunner {
     if (paused) consumer.pause(topics);
     else consumer.resume(topics);
     this.opts.log.info(
-      { inFlight: this.inFlight },
+      { inFlight: this.inFlight, inFlightBytes: this.inFlightBytes },
       paused ? 'consumption paused (backpressure)' : 'consumption resumed',
     );
   }
@@ -297,7 +310,8 @@ export class ConsumerRunner {
       crashed: this.crashed,
       lastBatchAt: this.lastBatchAt,
       inFlight: this.inFlight,
-      /** Paused by backpressure (too many messages in flight). */
+      inFlightBytes: this.inFlightBytes,
+      /** Paused by backpressure (too many messages or bytes in flight). */
       paused: this.paused,
     };
   }

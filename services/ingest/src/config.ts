@@ -31,6 +31,8 @@ export const ingestConfigSchema = z.object({
   INGEST_MAX_DECOMPRESSED_BATCH_BYTES: envTypes.positiveInt(64 * 1024 * 1024),
   // Messages read but not yet stored; at the bound consumption waits (backpressure).
   INGEST_MAX_IN_FLIGHT: envTypes.positiveInt(200_000),
+  // ...and at this many bytes of keys and values held (a few large messages, not only many).
+  INGEST_MAX_IN_FLIGHT_BYTES: envTypes.positiveInt(256 * 1024 * 1024),
   // Worker threads that decode and encode (0: on the main thread). One fewer than the cores:
   // the main thread keeps Kafka and ClickHouse I/O, and ClickHouse itself needs a share.
   INGEST_DECODE_THREADS: z.coerce

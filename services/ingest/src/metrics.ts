@@ -1,7 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** What the consumer says of itself, read when metrics are scraped. */
-export type ConsumerState = () => { inFlight: number; paused: boolean } | undefined;
+export type ConsumerState = () => { inFlight: number; inFlightBytes: number; paused: boolean } | undefined;
 
 /** Lag per partition from the committed offsets (see ConsumerRunner.committedLag). */
 export type CommittedLag = () => Promise<Array<{ topic: string; partition: number; lag: number }>> | undefined;
@@ -74,6 +74,14 @@ export function createIngestMetrics(
       registers: [registry],
       collect() {
         this.set(consumer()?.inFlight ?? 0);
+      },
+    }),
+    inFlightBytes: new Gauge({
+      name: 'tw_ingest_in_flight_bytes',
+      help: 'Bytes of keys and values read from Kafka and not yet stored or dead-lettered',
+      registers: [registry],
+      collect() {
+        this.set(consumer()?.inFlightBytes ?? 0);
       },
     }),
     paused: new Gauge({

@@ -145,6 +145,7 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
       partitionsConsumedConcurrently: config.INGEST_PARTITIONS_CONCURRENTLY,
       maxBytesPerPartition: config.INGEST_MAX_BYTES_PER_PARTITION,
       maxInFlightMessages: config.INGEST_MAX_IN_FLIGHT,
+      maxInFlightBytes: config.INGEST_MAX_IN_FLIGHT_BYTES,
       sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
       unreachableAfterMs: config.KAFKA_UNREACHABLE_AFTER_MS,
       handle: handler.handle,
