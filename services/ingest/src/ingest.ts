@@ -9,14 +9,25 @@ import {
   packMessages,
   unpackMessages,
 } from '@tracewatch/bus';
-import type { Logger } from '@tracewatch/service-kit';
-import { type Store, type TableName, TableWriter } from '@tracewatch/store';
+import { backoffDelay, type Logger, sleep } from '@tracewatch/service-kit';
+import {
+  type EventIdentity,
+  type IdReuse,
+  type RowIdentity,
+  rowIdentity,
+  type Store,
+  splitTsvLines,
+  type TableName,
+  TableWriter,
+} from '@tracewatch/store';
 import type { BatchDecoder } from './decoder.js';
 import type { IngestMetrics } from './metrics.js';
 import type { Route } from './routes.js';
 
 export interface IngestDeps {
   store: Store;
+  /** Refuses trace events whose id was stored before with other content (see EventIdentity). */
+  identity: EventIdentity;
   decoder: BatchDecoder;
   deadLetters: DeadLetterPublisher;
   /** Prefixed topic name → route. */
@@ -116,17 +127,88 @@ export class IngestHandler {
       this.deps.metrics.decodeSeconds.observe({ topic }, (this.now() - started) / 1000);
       for (const r of decoded.rejections)
         refused.push(packed.refusedBatches.has(r.index) ? batchRefusal(r.index, packed) : r);
-      if (decoded.rows > 0) {
-        const result = await this.writers.get(route.table)!.write({ data: decoded.tsv, rows: decoded.rows }, signal);
-        if (result.status === 'abandoned') return 'abandoned';
-        for (const r of result.rejected)
-          refused.push({ index: decoded.rowIndex[r.line]!, stage: 'store', reason: r.reason });
+      let { tsv, rows, rowIndex } = decoded;
+      let recordIdentities = async () => true;
+      if (rows > 0 && route.kind === 'trace-event') {
+        const checked = await this.checkIdentity(topic, partition, packed, decoded, refused, signal);
+        if (!checked) return 'abandoned';
+        ({ tsv, rows, rowIndex } = checked);
+        recordIdentities = checked.record;
       }
+      // Also when every row was refused: the re-uses must be recorded all the same.
+      const [result, recorded] = await Promise.all([
+        this.writers.get(route.table)!.write({ data: tsv, rows }, signal),
+        this.untilDone('record event ids', recordIdentities, signal),
+      ]);
+      if (result.status === 'abandoned' || !recorded) return 'abandoned';
+      for (const r of result.rejected) refused.push({ index: rowIndex[r.line]!, stage: 'store', reason: r.reason });
     }
     if (refused.length > 0 && !(await this.publishDeadLetters(topic, partition, packed, refused, ctx)))
       return 'abandoned';
     this.deps.metrics.batchSeconds.observe((this.now() - started) / 1000);
     return 'done';
+  }
+
+  /**
+   * The first stored version of an id stands: rows whose id was stored with other content are
+   * taken out of the batch and refused ("id re-used with different content"), and recorded in
+   * trace_id_reuse per org. Undefined if stopping.
+   */
+  private async checkIdentity(
+    topic: string,
+    partition: number,
+    packed: PackedMessages,
+    decoded: { tsv: Uint8Array; rows: number; rowIndex: Int32Array },
+    refused: Refusal[],
+    signal: AbortSignal,
+  ) {
+    const { identity } = this.deps;
+    const lines = splitTsvLines(decoded.tsv);
+    const ids = lines.map(rowIdentity);
+    const verdicts = await this.untilDone('look up event ids', () => identity.classify(ids), signal);
+    if (!verdicts) return undefined;
+    const fresh: RowIdentity[] = [];
+    const reused: IdReuse[] = [];
+    const kept: Uint8Array[] = [];
+    const keptIndex: number[] = [];
+    for (let k = 0; k < lines.length; k++) {
+      const row = ids[k]!;
+      const index = decoded.rowIndex[k]!;
+      if (verdicts[k] === 'reused') {
+        const first = identity.firstFingerprint(row.eventId) ?? '';
+        refused.push({
+          index,
+          stage: 'identity',
+          reason: `id re-used with different content: ${row.eventId} was first stored with content ${first}, this message has ${row.fingerprint}`,
+        });
+        reused.push({ ...row, firstFingerprint: first, topic, partition, offset: String(packed.offsets[index]) });
+        continue;
+      }
+      if (verdicts[k] === 'new') fresh.push(row);
+      kept.push(lines[k]!);
+      keptIndex.push(index);
+    }
+    const now = this.now();
+    const all = kept.length === lines.length;
+    return {
+      tsv: all ? decoded.tsv : new Uint8Array(Buffer.concat(kept)),
+      rows: kept.length,
+      rowIndex: all ? decoded.rowIndex : Int32Array.from(keptIndex),
+      record: () => Promise.all([identity.record(fresh, now), identity.recordReuse(reused, now)]).then(() => true),
+    };
+  }
+
+  /** Retries a store step with backoff until it succeeds; undefined once `signal` aborts. */
+  private async untilDone<T>(what: string, step: () => Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+    for (let attempt = 0; !signal.aborted; attempt++) {
+      try {
+        return await step();
+      } catch (err) {
+        this.deps.log.warn({ err: (err as Error).message, attempt }, `${what} failed; retrying`);
+        await sleep(backoffDelay(attempt, 200, 10_000), signal);
+      }
+    }
+    return undefined;
   }
 
   /** Dead letters must be acknowledged before the batch may be committed (see DeadLetterPublisher). */

@@ -9,7 +9,7 @@ import {
 } from '@tracewatch/bus';
 import { DLQ_MAX_MESSAGE_BYTES, TOPIC_CONFIGS, TOPIC_PARTITIONS, TOPICS } from '@tracewatch/schema';
 import { backoffDelay, type Logger, sleep, startHealthServer } from '@tracewatch/service-kit';
-import { createStore, migrate } from '@tracewatch/store';
+import { createStore, EventIdentity, migrate } from '@tracewatch/store';
 import type { IngestConfig } from './config.js';
 import { BatchDecoder } from './decoder.js';
 import { IngestHandler } from './ingest.js';
@@ -123,6 +123,7 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
     const routes = new Map<string, Route>(Object.entries(ROUTES).map(([t, r]) => [topic(t), r]));
     handler = new IngestHandler({
       store,
+      identity: new EventIdentity(store),
       decoder,
       deadLetters: new DeadLetterPublisher({
         producer,
