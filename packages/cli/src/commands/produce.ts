@@ -1,7 +1,7 @@
 import { createKafka, missingTopics, withAdmin } from '@tracewatch/bus';
 import { type Decoded, decodeEvaluation, decodeReportedMetric, decodeTraceEvent, TOPICS } from '@tracewatch/schema';
 import { Partitioners } from 'kafkajs';
-import { intFlag, parseArgs, rejectUnknownFlags, stringFlag, UsageError } from '../args.js';
+import { brokersFlag, intFlag, parseArgs, rejectUnknownFlags, stringFlag, UsageError } from '../args.js';
 import { progressReporter, readJsonlLines } from '../jsonl.js';
 
 export const PRODUCE_USAGE = `tracewatch produce <file.jsonl> [--topic trace-events|evaluations|reported-metrics]
@@ -42,7 +42,7 @@ export async function produceCommand(argv: string[]): Promise<number> {
   if (!decode) throw new UsageError(`--topic must be one of ${Object.keys(DECODERS).join(', ')}`);
   const raw = args.flags.get('raw') === true;
   const batchSize = intFlag(args, 'batch', 5_000, 1);
-  const brokers = (stringFlag(args, 'brokers') ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+  const brokers = brokersFlag(args);
   const topic = `${stringFlag(args, 'topic-prefix') ?? process.env.TOPIC_PREFIX ?? ''}${topicName}`;
 
   const kafka = createKafka({ brokers, clientId: 'tracewatch-cli', retries: 5, silent: true });
