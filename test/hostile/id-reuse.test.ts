@@ -20,6 +20,8 @@ import {
 } from '../support/harness.js';
 
 const kafka = testKafka();
+/** The check is off by default (see INGEST_REFUSE_REUSED_IDS). */
+const REFUSE = { INGEST_REFUSE_REUSED_IDS: 'true' };
 
 async function counts(store: Store) {
   const one = async (sql: string) => Number((await selectRows<{ n: string }>(store, sql))[0]?.n);
@@ -40,7 +42,7 @@ describe('hostile producers: an id re-used with different content', () => {
   let ingest: IngestProcess;
   let store: Store;
   beforeAll(async () => {
-    ingest = await startIngest(scope);
+    ingest = await startIngest(scope, REFUSE);
     store = testStore(scope.database);
   });
   afterAll(async () => {
@@ -97,7 +99,7 @@ describe('hostile producers: an id re-used with different content', () => {
 
   it('refuses a rewrite that arrives after ingest restarted (the memory is gone: the store decides)', async () => {
     await ingest.stop();
-    ingest = await startIngest(scope);
+    ingest = await startIngest(scope, REFUSE);
     const e = makeEvent(5, { idPrefix: 'reuse' });
     const rewrite = { ...e, data: { ...e.data, value: 9_999 } };
     await produceRaw(kafka, input, [{ key: e.data.orgId, value: JSON.stringify(rewrite) }]);

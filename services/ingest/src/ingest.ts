@@ -26,8 +26,8 @@ import type { Route } from './routes.js';
 
 export interface IngestDeps {
   store: Store;
-  /** Refuses trace events whose id was stored before with other content (see EventIdentity). */
-  identity: EventIdentity;
+  /** Refuses trace events whose id was stored before with other content (see EventIdentity); off when undefined. */
+  identity: EventIdentity | undefined;
   decoder: BatchDecoder;
   deadLetters: DeadLetterPublisher;
   /** Prefixed topic name → route. */
@@ -129,7 +129,7 @@ export class IngestHandler {
         refused.push(packed.refusedBatches.has(r.index) ? batchRefusal(r.index, packed) : r);
       let { tsv, rows, rowIndex } = decoded;
       let recordIdentities = async () => true;
-      if (rows > 0 && route.kind === 'trace-event') {
+      if (rows > 0 && route.kind === 'trace-event' && this.deps.identity) {
         const checked = await this.checkIdentity(topic, partition, packed, decoded, refused, signal);
         if (!checked) return 'abandoned';
         ({ tsv, rows, rowIndex } = checked);
@@ -162,7 +162,7 @@ export class IngestHandler {
     refused: Refusal[],
     signal: AbortSignal,
   ) {
-    const { identity } = this.deps;
+    const identity = this.deps.identity!;
     const lines = splitTsvLines(decoded.tsv);
     const ids = lines.map(rowIdentity);
     const verdicts = await this.untilDone('look up event ids', () => identity.classify(ids), signal);

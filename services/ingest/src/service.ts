@@ -100,6 +100,14 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
     username: config.CLICKHOUSE_USER,
     password: config.CLICKHOUSE_PASSWORD,
   });
+  const identityStore = config.INGEST_REFUSE_REUSED_IDS
+    ? createStore({
+        url: config.CLICKHOUSE_URL,
+        database: config.CLICKHOUSE_DATABASE,
+        username: config.CLICKHOUSE_USER,
+        password: config.CLICKHOUSE_PASSWORD,
+      })
+    : undefined;
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'tracewatch-ingest', log });
   const topic = (name: string) => `${config.TOPIC_PREFIX}${name}`;
   installCodecs(config.INGEST_MAX_DECOMPRESSED_BATCH_BYTES);
@@ -123,7 +131,8 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
     const routes = new Map<string, Route>(Object.entries(ROUTES).map(([t, r]) => [topic(t), r]));
     handler = new IngestHandler({
       store,
-      identity: new EventIdentity(store),
+      // Its own client: lookups must not queue behind long inserts for the same connections.
+      identity: identityStore ? new EventIdentity(identityStore) : undefined,
       decoder,
       deadLetters: new DeadLetterPublisher({
         producer,
@@ -170,6 +179,7 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
       await producer.disconnect().catch(() => undefined);
       await decoder.close();
       await store.close();
+      await identityStore?.close();
       await new Promise((r) => server.close(r));
     },
   };
