@@ -20,6 +20,14 @@ export const TOPIC_PARTITIONS = {
 };
 
 /**
+ * Topic configs set on creation: the DLQ takes every record an input topic takes (10 MiB, the
+ * broker's message.max.bytes) plus its DLQ headers. The same as TOPIC_CONFIGS in packages/schema.
+ */
+export const TOPIC_CONFIGS = {
+  'trace-events.dlq': { 'max.message.bytes': String(16 * 1024 * 1024) },
+};
+
+/**
  * Creates every topic of TOPIC_PARTITIONS (with `prefix` in front of the name) that does not exist.
  * @param {{ brokers: string[], prefix?: string, replicationFactor?: number }} options
  * @returns {Promise<{ created: string[], existing: string[], mismatched: string[] }>}
@@ -39,6 +47,10 @@ export async function createTopics({ brokers, prefix = '', replicationFactor = 1
       topic: `${prefix}${name}`,
       numPartitions,
       replicationFactor,
+      configEntries: Object.entries(TOPIC_CONFIGS[name] ?? {}).map(([configName, value]) => ({
+        name: configName,
+        value,
+      })),
     }));
     const present = new Set(await admin.listTopics());
     const missing = wanted.filter((t) => !present.has(t.topic));

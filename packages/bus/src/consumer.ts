@@ -1,5 +1,5 @@
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
-import type { BusLogger } from './kafka.js';
+import { type BusLogger, withAdmin } from './kafka.js';
 
 export interface PartitionBatch {
   topic: string;
@@ -12,6 +12,31 @@ export interface PartitionBatch {
 export interface BatchContext {
   /** Aborted when the consumer is stopping: abandon the batch (it is not committed). */
   signal: AbortSignal;
+  /** Says why the batch is not finished yet (shown while its partition is held too long). */
+  trouble: (reason: string) => void;
+}
+
+/** A partition whose oldest uncommitted batch has been held longer than asked about. */
+export interface HeldPartition {
+  topic: string;
+  partition: number;
+  /** Since its oldest uncommitted batch was handed over. */
+  heldMs: number;
+  /** Messages handed over and not committed. */
+  messages: number;
+  /** The handler's last word on why (see BatchContext.trouble). */
+  trouble: string | undefined;
+}
+
+/** Per partition: what was handed over and not yet committed. */
+interface PartitionHold {
+  topic: string;
+  partition: number;
+  batches: number;
+  messages: number;
+  /** When the oldest uncommitted batch was handed over (or the last commit, if later). */
+  since: number;
+  trouble: string | undefined;
 }
 
 /**
@@ -34,6 +59,11 @@ export interface ConsumerRunnerOptions {
    * (backpressure) and resumes once half of them are handled.
    */
   maxInFlightMessages?: number;
+  /**
+   * The same bound in bytes (keys and values held): a few large messages must not fill the
+   * memory while the message count stays far below its bound.
+   */
+  maxInFlightBytes?: number;
   sessionTimeoutMs?: number;
   /**
    * Kafka counts as unreachable after this long without any broker response (fetches answer
@@ -73,9 +103,11 @@ export class ConsumerRunner {
   /** Last commit, or when work began after an idle spell: the stall detector's clock. */
   private lastBatchAt = Date.now();
   private inFlight = 0;
+  private inFlightBytes = 0;
   private paused = false;
   /** Per topic-partition: the chain of pending commits, in hand-over order. */
   private readonly chains = new Map<string, Promise<boolean>>();
+  private readonly holds = new Map<string, PartitionHold>();
 
   constructor(private readonly opts: ConsumerRunnerOptions) {}
 
@@ -114,6 +146,9 @@ export class ConsumerRunner {
       await consumer.subscribe({ topic, fromBeginning: this.opts.fromBeginning ?? true });
     }
     const maxInFlight = this.opts.maxInFlightMessages ?? 200_000;
+    const maxInFlightBytes = this.opts.maxInFlightBytes ?? 256 * 1024 * 1024;
+    const overBound = (fraction: number) =>
+      this.inFlight > fraction * maxInFlight || this.inFlightBytes > fraction * maxInFlightBytes;
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -124,15 +159,32 @@ export class ConsumerRunner {
         if (this.paused) return;
         const { topic, partition } = batch;
         const count = batch.messages.length;
+        let bytes = 0;
+        for (const m of batch.messages) bytes += (m.value?.length ?? 0) + (m.key?.length ?? 0);
         const last = batch.lastOffset();
         const key = `${topic}\u0000${partition}`;
+        let hold = this.holds.get(key);
+        if (!hold) {
+          hold = { topic, partition, batches: 0, messages: 0, since: Date.now(), trouble: undefined };
+          this.holds.set(key, hold);
+        }
+        if (hold.batches === 0) hold.since = Date.now();
+        hold.batches += 1;
+        hold.messages += count;
+        const held = hold;
         const outcome = this.opts.handle(
           { topic, partition, messages: batch.messages, lag: Number(batch.offsetLagLow()) },
-          { signal: this.abort.signal },
+          {
+            signal: this.abort.signal,
+            trouble: (reason) => {
+              held.trouble = reason;
+            },
+          },
         );
         outcome.catch(() => undefined); // a rejection is handled in the chain below, maybe later
         if (this.inFlight === 0) this.lastBatchAt = Date.now(); // idle until now: not a stall
         this.inFlight += count;
+        this.inFlightBytes += bytes;
         // The chain says whether every earlier batch of the partition was done: a commit
         // covers all earlier offsets, so none may follow a batch that was not done.
         // (Closures below take plain values, not `batch`: its messages must not outlive it.)
@@ -148,19 +200,24 @@ export class ConsumerRunner {
             if (done && earlierDone) {
               await consumer.commitOffsets([{ topic, partition, offset: String(BigInt(last) + 1n) }]);
               this.lastBatchAt = Date.now();
+              held.since = this.lastBatchAt; // progress: the next batch's wait counts from here
+              held.trouble = undefined;
             }
           } catch (err) {
             // Not committed: read again after a restart or rebalance, unless a later commit covers it.
             log.warn({ err: (err as Error).message, topic, partition }, 'offset commit failed');
           } finally {
+            held.batches -= 1;
+            held.messages -= count;
             this.inFlight -= count;
-            if (this.paused && this.inFlight <= 0.8 * maxInFlight) this.setPaused(consumer, false);
+            this.inFlightBytes -= bytes;
+            if (this.paused && !overBound(0.8)) this.setPaused(consumer, false);
           }
           return done && earlierDone;
         });
         this.chains.set(key, chained);
         resolveOffset(last); // moves the fetch position only (see the class comment)
-        if (this.inFlight > maxInFlight) this.setPaused(consumer, true);
+        if (overBound(1)) this.setPaused(consumer, true);
       },
     });
   }
@@ -176,7 +233,7 @@ export class ConsumerRunner {
     if (paused) consumer.pause(topics);
     else consumer.resume(topics);
     this.opts.log.info(
-      { inFlight: this.inFlight },
+      { inFlight: this.inFlight, inFlightBytes: this.inFlightBytes },
       paused ? 'consumption paused (backpressure)' : 'consumption resumed',
     );
   }
@@ -201,6 +258,48 @@ export class ConsumerRunner {
     await this.consumer?.disconnect();
   }
 
+  /**
+   * Partitions holding uncommitted messages for longer than `olderThanMs`: one stuck partition
+   * shows here while the others commit (the consumer-wide clock in `status` would not see it).
+   */
+  heldPartitions(olderThanMs: number, now = Date.now()): HeldPartition[] {
+    const out: HeldPartition[] = [];
+    for (const h of this.holds.values()) {
+      if (h.batches > 0 && now - h.since > olderThanMs)
+        out.push({
+          topic: h.topic,
+          partition: h.partition,
+          heldMs: now - h.since,
+          messages: h.messages,
+          trouble: h.trouble,
+        });
+    }
+    return out;
+  }
+
+  /**
+   * Consumer lag per partition from the group's committed offsets (high watermark minus
+   * committed; the whole partition while nothing is committed), so a partition that reads on
+   * but never commits shows its real lag.
+   */
+  async committedLag(): Promise<Array<{ topic: string; partition: number; lag: number }>> {
+    const { kafka, groupId, topics } = this.opts;
+    return withAdmin(kafka, async (admin) => {
+      const committed = await admin.fetchOffsets({ groupId, topics });
+      const out: Array<{ topic: string; partition: number; lag: number }> = [];
+      for (const topic of topics) {
+        const ends = await admin.fetchTopicOffsets(topic);
+        const mine = committed.find((c) => c.topic === topic)?.partitions ?? [];
+        for (const e of ends) {
+          const c = mine.find((p) => p.partition === e.partition)?.offset ?? '-1';
+          const from = c === '-1' ? BigInt(e.low) : BigInt(c);
+          out.push({ topic, partition: e.partition, lag: Number(BigInt(e.high) - from) });
+        }
+      }
+      return out;
+    });
+  }
+
   get status() {
     const quietMs = Date.now() - this.lastContactAt;
     return {
@@ -211,7 +310,8 @@ export class ConsumerRunner {
       crashed: this.crashed,
       lastBatchAt: this.lastBatchAt,
       inFlight: this.inFlight,
-      /** Paused by backpressure (too many messages in flight). */
+      inFlightBytes: this.inFlightBytes,
+      /** Paused by backpressure (too many messages or bytes in flight). */
       paused: this.paused,
     };
   }

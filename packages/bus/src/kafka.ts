@@ -69,8 +69,11 @@ export async function missingTopics(admin: Admin, topics: readonly string[]): Pr
   return topics.filter((t) => !existing.has(t));
 }
 
-/** Creates the topics that are missing (never changes existing ones). Returns those created. */
-export function ensureTopics(kafka: Kafka, topics: Array<{ topic: string; numPartitions: number }>): Promise<string[]> {
+/** Creates the topics that are missing, with their configs (never changes existing ones). Returns those created. */
+export function ensureTopics(
+  kafka: Kafka,
+  topics: Array<{ topic: string; numPartitions: number; configs?: Record<string, string> }>,
+): Promise<string[]> {
   return withAdmin(kafka, async (admin) => {
     const missing = new Set(
       await missingTopics(
@@ -82,7 +85,12 @@ export function ensureTopics(kafka: Kafka, topics: Array<{ topic: string; numPar
     if (create.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: create.map((t) => ({ topic: t.topic, numPartitions: t.numPartitions, replicationFactor: 1 })),
+        topics: create.map((t) => ({
+          topic: t.topic,
+          numPartitions: t.numPartitions,
+          replicationFactor: 1,
+          configEntries: Object.entries(t.configs ?? {}).map(([name, value]) => ({ name, value })),
+        })),
       });
     }
     return create.map((t) => t.topic);

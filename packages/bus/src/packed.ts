@@ -1,4 +1,5 @@
 import type { IHeaders, KafkaMessage } from 'kafkajs';
+import type { RefusedBatch } from './codecs.js';
 
 /**
  * A batch of Kafka messages copied out of kafkajs's objects into a few flat arrays.
@@ -22,7 +23,15 @@ export interface PackedMessages {
   offsets: Float64Array;
   /** Only the messages that have headers (most have none). */
   headers: Map<number, IHeaders>;
+  /**
+   * Records that stand for a compressed batch kafkajs could not decode (see RefusedBatch):
+   * packed as null values, their compressed bytes kept here for the dead letter.
+   */
+  refusedBatches: Map<number, RefusedBatch & { value: Buffer | null }>;
 }
+
+/** A kafkajs message as the patched kafkajs may deliver it. */
+type FetchedMessage = KafkaMessage & { refusedBatch?: RefusedBatch };
 
 /** One message back out of a packed batch: what a dead letter needs. */
 export interface UnpackedMessage {
@@ -32,12 +41,15 @@ export interface UnpackedMessage {
   offset: string;
 }
 
-export function packMessages(messages: readonly KafkaMessage[]): PackedMessages {
+export function packMessages(messages: readonly FetchedMessage[]): PackedMessages {
   const count = messages.length;
   let valueBytes = 0;
   let keyBytes = 0;
-  for (const m of messages) {
-    valueBytes += m.value?.length ?? 0;
+  const refusedBatches = new Map<number, RefusedBatch & { value: Buffer | null }>();
+  for (let i = 0; i < count; i++) {
+    const m = messages[i]!;
+    if (m.refusedBatch) refusedBatches.set(i, { ...m.refusedBatch, value: m.value });
+    else valueBytes += m.value?.length ?? 0;
     keyBytes += m.key?.length ?? 0;
   }
   const values = new Uint8Array(valueBytes);
@@ -50,7 +62,7 @@ export function packMessages(messages: readonly KafkaMessage[]): PackedMessages 
   let k = 0;
   for (let i = 0; i < count; i++) {
     const m = messages[i]!;
-    if (m.value === null) valueLengths[i] = -1;
+    if (m.value === null || refusedBatches.has(i)) valueLengths[i] = -1;
     else {
       values.set(m.value, v);
       v += m.value.length;
@@ -65,7 +77,7 @@ export function packMessages(messages: readonly KafkaMessage[]): PackedMessages 
     offsets[i] = Number(m.offset);
     if (m.headers && Object.keys(m.headers).length > 0) headers.set(i, m.headers);
   }
-  return { count, values, valueLengths, keys, keyLengths, offsets, headers };
+  return { count, values, valueLengths, keys, keyLengths, offsets, headers, refusedBatches };
 }
 
 /** Messages `indexes` back out of a packed batch, as copies (for the rare dead letter). */
@@ -84,7 +96,7 @@ export function unpackMessages(p: PackedMessages, indexes: readonly number[]): U
     const k = keyStart[i]!;
     return {
       // Copies: a dead letter must not keep the whole batch alive.
-      value: vl < 0 ? null : Buffer.from(p.values.subarray(v, v + vl)),
+      value: vl < 0 ? (p.refusedBatches.get(i)?.value ?? null) : Buffer.from(p.values.subarray(v, v + vl)),
       key: kl < 0 ? null : Buffer.from(p.keys.subarray(k, k + kl)),
       headers: p.headers.get(i),
       offset: String(p.offsets[i]),

@@ -52,3 +52,23 @@ export function rejectUnknownFlags(args: ParsedArgs, known: readonly string[]): 
       throw new UsageError(`unknown option --${k} (known: ${known.map((x) => `--${x}`).join(', ') || 'none'})`);
   }
 }
+
+const BROKER = /^[^\s:,]+:(\d{1,5})$/;
+
+/**
+ * --brokers (else KAFKA_BROKERS, else the local stack) as host:port entries, checked at once:
+ * a malformed list is a usage error now, not kafkajs's message after its retries.
+ */
+export function brokersFlag(args: ParsedArgs): string[] {
+  const fromFlag = stringFlag(args, 'brokers');
+  const raw = fromFlag ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
+  const brokers = raw.split(',').map((b) => b.trim());
+  for (const b of brokers) {
+    const port = Number(BROKER.exec(b)?.[1] ?? Number.NaN);
+    if (!(port >= 1 && port <= 65535))
+      throw new UsageError(
+        `${fromFlag !== undefined ? '--brokers' : 'KAFKA_BROKERS'} must be host:port[,host:port...], got ${JSON.stringify(raw)}`,
+      );
+  }
+  return brokers;
+}

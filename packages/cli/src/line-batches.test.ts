@@ -51,4 +51,21 @@ describe('readLineBatches', () => {
     expect(await numbered(empty)).toEqual([]);
     await expect(numbered(join(dir, 'missing.txt'))).rejects.toThrow(UsageError);
   });
+
+  it('refuses a line longer than the cap, naming its number (a file without line breaks must not grow the process)', async () => {
+    const file = join(dir, 'long.txt');
+    await writeFile(file, `ok\nfine\n${'x'.repeat(5000)}\nafter\n`);
+    const read = async () => {
+      for await (const _ of readLineBatches(file, 4096));
+    };
+    await expect(read()).rejects.toThrow(UsageError);
+    await expect(read()).rejects.toThrow(/line 3 is longer than 4096 characters/);
+  });
+
+  it('stops on /dev/zero (no line break, ever) with the default cap', async () => {
+    const read = async () => {
+      for await (const _ of readLineBatches('/dev/zero'));
+    };
+    await expect(read()).rejects.toThrow(/\/dev\/zero: line 1 is longer than \d+ characters/);
+  });
 });

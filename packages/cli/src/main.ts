@@ -26,12 +26,21 @@ function usage(): string {
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (!name) {
+    // Nothing asked: the usage, as for any other usage mistake (exit 2).
+    process.stderr.write(usage());
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage());
-    return name ? 0 : 1;
+    return 0;
   }
   const command = COMMANDS[name];
   if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)}\n${usage()}`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${command.usage}\n`);
+    return 0;
+  }
   return command.run(rest);
 }
 

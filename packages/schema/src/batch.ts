@@ -14,6 +14,7 @@ import {
   parseAndValidate,
   type Rejection,
   sizeRejection,
+  utf8Rejection,
 } from './decode-core.js';
 import { type Evaluation, evaluationSchema } from './evaluation.js';
 import { isEvaluationFast, isReportedMetricFast, isTraceEventFast } from './prevalidate.js';
@@ -151,8 +152,8 @@ function decodeRange<T>(
   maxBytes: number,
   now: number,
 ): Decoded<T> {
-  const tooBig = sizeRejection(size, maxBytes);
-  if (tooBig) return tooBig;
+  const refused = sizeRejection(size, maxBytes) ?? utf8Rejection(buf.subarray(start, start + size));
+  if (refused) return refused;
   const d = parseAndValidate(codec.schema, codec.fast, buf.toString('utf8', start, start + size));
   if (!d.ok) return d;
   return codec.clock(d.value, now) ?? d;

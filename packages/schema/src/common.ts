@@ -8,6 +8,19 @@ export const MAX_INSTANT_MS = Date.UTC(2100, 0, 1);
 /** Largest accepted message on any input topic, in bytes. */
 export const MAX_MESSAGE_BYTES = 16 * 1024;
 
+/** The smallest normal double: a number nearer to 0 (a subnormal) is stored as 0 by ClickHouse 18.16's parser. */
+export const MIN_NORMAL_DOUBLE = 2.2250738585072014e-308;
+
+/** 0, or a normal double (every number a store can hold as it is; subnormals it cannot). */
+export const isStorableFloat = (x: number) => x === 0 || Math.abs(x) >= MIN_NORMAL_DOUBLE;
+
+/** A finite number the store holds as sent: subnormals (0 < |x| < 2.2250738585072014e-308) are refused. */
+export const storableFloat = () =>
+  z
+    .number()
+    .finite()
+    .refine(isStorableFloat, 'subnormal numbers (0 < |x| < 2.2250738585072014e-308) cannot be stored as sent');
+
 /** Identifiers chosen by platforms: short, printable, no spaces or quotes. */
 export const boundedId = z
   .string()

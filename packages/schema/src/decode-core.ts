@@ -2,6 +2,7 @@
  * The decoding steps shared by the per-message decoders (decode.ts) and encodeBatch
  * (batch.ts). Not part of the package's API: index.ts exports the types only.
  */
+import { isUtf8 } from 'node:buffer';
 import type { z } from 'zod';
 import { MAX_CLOCK_SKEW_MS } from './common.js';
 import { isoInstantMs } from './iso-time.js';
@@ -42,11 +43,45 @@ export function parseAndValidate<T>(schema: z.ZodType<T>, fast: FastCheck<T> | u
   } catch (err) {
     return { ok: false, stage: 'json', reason: `not JSON: ${(err as Error).message}` };
   }
+  // A \ud800-\udfff escape may leave a lone surrogate, which would be stored as U+FFFD: two
+  // different messages could then store the same bytes. Rare text: only then is the value walked.
+  if (SURROGATE_ESCAPE.test(text) && holdsLoneSurrogate(json)) return LONE_SURROGATE;
   // Strict objects without transforms: the parsed value is what zod would have returned.
   if (fast?.(json)) return { ok: true, value: json };
   const parsed = schema.safeParse(json);
   if (!parsed.success) return { ok: false, stage: 'schema', reason: describeIssues(parsed.error) };
   return { ok: true, value: parsed.data };
+}
+
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+const LONE_SURROGATE_CHAR = /\p{Cs}/u; // in u-mode a paired surrogate is one code point: no match
+const LONE_SURROGATE: Rejection = {
+  ok: false,
+  stage: 'json',
+  reason: 'not valid Unicode: a string holds a lone surrogate (an unpaired \\ud800-\\udfff escape)',
+};
+export const INVALID_UTF8: Rejection = {
+  ok: false,
+  stage: 'json',
+  reason: 'not valid UTF-8 (a malformed, overlong or surrogate byte sequence): refused rather than altered',
+};
+
+function holdsLoneSurrogate(v: unknown): boolean {
+  if (typeof v === 'string') return LONE_SURROGATE_CHAR.test(v);
+  if (typeof v !== 'object' || v === null) return false;
+  if (Array.isArray(v)) return v.some(holdsLoneSurrogate);
+  for (const [k, x] of Object.entries(v)) if (LONE_SURROGATE_CHAR.test(k) || holdsLoneSurrogate(x)) return true;
+  return false;
+}
+
+/** Strict UTF-8 (decoding would put U+FFFD in place of a bad sequence: altered, not refused). */
+export function utf8Rejection(bytes: Uint8Array): Rejection | undefined {
+  return isUtf8(bytes) ? undefined : INVALID_UTF8;
+}
+
+/** The same for text that is already a string: a lone surrogate would be encoded as U+FFFD. */
+export function textRejection(text: string): Rejection | undefined {
+  return LONE_SURROGATE_CHAR.test(text) ? LONE_SURROGATE : undefined;
 }
 
 export const NULL_MESSAGE: Rejection = { ok: false, stage: 'json', reason: 'empty message (null value)' };

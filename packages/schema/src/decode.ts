@@ -8,6 +8,8 @@ import {
   NULL_MESSAGE,
   parseAndValidate,
   sizeRejection,
+  textRejection,
+  utf8Rejection,
 } from './decode-core.js';
 import { type Evaluation, evaluationSchema } from './evaluation.js';
 import { isEvaluationFast, isReportedMetricFast, isTraceEventFast } from './prevalidate.js';
@@ -26,8 +28,9 @@ function decodeWith<T>(
   const size = typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.byteLength;
   const tooBig = sizeRejection(size, opts.maxBytes ?? MAX_MESSAGE_BYTES);
   if (tooBig) return tooBig;
-  const text = typeof bytes === 'string' ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, size).toString('utf8');
-  return parseAndValidate(schema, fast, text);
+  if (typeof bytes === 'string') return textRejection(bytes) ?? parseAndValidate(schema, fast, bytes);
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, size);
+  return utf8Rejection(view) ?? parseAndValidate(schema, fast, view.toString('utf8'));
 }
 
 /** Decodes and validates one trace event message. Never throws. */

@@ -12,7 +12,7 @@
  * the tests.
  */
 import { util } from 'zod/v4/core';
-import { calendarDay, instant, MAX_CLOCK_SKEW_MS, MAX_INSTANT_MS, MIN_INSTANT_MS } from './common.js';
+import { calendarDay, instant, isStorableFloat, MAX_CLOCK_SKEW_MS, MAX_INSTANT_MS, MIN_INSTANT_MS } from './common.js';
 import { EVALUATION_KINDS, type Evaluation } from './evaluation.js';
 import { isoInstantMs } from './iso-time.js';
 import type { ReportedMetric } from './reported-metric.js';
@@ -120,7 +120,9 @@ const KINDS: readonly unknown[] = EVALUATION_KINDS;
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 // Comparisons with NaN are false, so these also refuse NaN; ±Infinity fail the bounds.
-const isNumberIn = (v: unknown, min: number, max: number): v is number => typeof v === 'number' && v >= min && v <= max;
+// isStorableFloat: the schemas refuse subnormals (ints are never subnormal, so it holds for them too).
+const isNumberIn = (v: unknown, min: number, max: number): v is number =>
+  typeof v === 'number' && v >= min && v <= max && isStorableFloat(v);
 
 /*
  * Unknown keys are found the way zod's strict objects find them: `for...in` (own and

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boundedId, calendarDay, instant } from './common.js';
+import { boundedId, calendarDay, instant, storableFloat } from './common.js';
 
 /** What a unit claimed for a period: e.g. "cases handled in 2026-03" = 412. */
 export const reportedMetricSchema = z
@@ -14,7 +14,7 @@ export const reportedMetricSchema = z
       .regex(/^[a-z][a-z0-9_.]*$/, 'metric names are lower-case words'),
     periodStart: calendarDay,
     periodEnd: calendarDay.describe('inclusive'),
-    value: z.number().finite().min(0).max(1e15),
+    value: storableFloat().min(0).max(1e15),
     reportedAt: instant,
   })
   .strict()

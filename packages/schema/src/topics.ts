@@ -23,3 +23,17 @@ export const TOPIC_PARTITIONS: Record<(typeof TOPICS)[TopicKey], number> = {
   alerts: 3,
   'alert-commands': 3,
 };
+
+/**
+ * The largest record the dead-letter topic takes. An input topic takes what the broker's
+ * message.max.bytes allows (10 MiB on the local stack and Kafka's docker images set alike);
+ * a dead letter is such a record plus the DLQ headers (at most a few KB), so the DLQ topic
+ * allows more. Anything larger still (a compressed batch's record that decompressed beyond
+ * it) is sent as a reduced dead letter (see DeadLetterPublisher).
+ */
+export const DLQ_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+/** Topic configs set when the project creates a topic (create-topics.mjs keeps a copy, held equal by a test). */
+export const TOPIC_CONFIGS: Partial<Record<(typeof TOPICS)[TopicKey], Record<string, string>>> = {
+  'trace-events.dlq': { 'max.message.bytes': String(DLQ_MAX_MESSAGE_BYTES) },
+};

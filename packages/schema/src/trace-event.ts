@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boundedId, hashHex, instant, MAX_CLOCK_SKEW_MS } from './common.js';
+import { boundedId, hashHex, instant, MAX_CLOCK_SKEW_MS, storableFloat } from './common.js';
 
 /** Who acted: platform staff (of the unit), the public, or an automated system account. */
 export const ACTOR_ROLES = ['staff', 'public', 'system'] as const;
@@ -21,10 +21,8 @@ export const traceDataSchema = z
     taskId: boundedId.optional(),
     assignedAt: instant.optional(),
     deadline: instant.optional(),
-    value: z.number().finite().min(-1e15).max(1e15).optional().describe('a value the actor reported'),
-    valueDenominator: z
-      .number()
-      .finite()
+    value: storableFloat().min(-1e15).max(1e15).optional().describe('a value the actor reported'),
+    valueDenominator: storableFloat()
       .positive(
         'valueDenominator must be > 0: a rate over 0 has no value — send such a record without value and ' +
           'valueDenominator, or with a value and no valueDenominator',

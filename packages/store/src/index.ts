@@ -1,4 +1,5 @@
 export * from './client.js';
+export * from './identity.js';
 export * from './insert.js';
 export * from './migrate.js';
 export * from './queries.js';

@@ -1,26 +1,35 @@
 import {
   type BatchContext,
-  type BatchingProducer,
   type BatchOutcome,
+  CODEC_NAMES,
   type DeadLetter,
-  deadLetterMessage,
+  type DeadLetterPublisher,
   type PackedMessages,
   type PartitionBatch,
   packMessages,
   unpackMessages,
 } from '@tracewatch/bus';
-import type { Logger } from '@tracewatch/service-kit';
-import { backoffDelay, sleep } from '@tracewatch/service-kit';
-import { type Store, type TableName, TableWriter } from '@tracewatch/store';
+import { backoffDelay, type Logger, sleep } from '@tracewatch/service-kit';
+import {
+  type EventIdentity,
+  type IdReuse,
+  type RowIdentity,
+  rowIdentity,
+  type Store,
+  splitTsvLines,
+  type TableName,
+  TableWriter,
+} from '@tracewatch/store';
 import type { BatchDecoder } from './decoder.js';
 import type { IngestMetrics } from './metrics.js';
 import type { Route } from './routes.js';
 
 export interface IngestDeps {
   store: Store;
+  /** Refuses trace events whose id was stored before with other content (see EventIdentity); off when undefined. */
+  identity: EventIdentity | undefined;
   decoder: BatchDecoder;
-  dlqProducer: BatchingProducer;
-  dlqTopic: string;
+  deadLetters: DeadLetterPublisher;
   /** Prefixed topic name → route. */
   routes: Map<string, Route>;
   metrics: IngestMetrics;
@@ -88,22 +97,26 @@ export class IngestHandler {
   readonly handle = (batch: PartitionBatch, ctx: BatchContext): Promise<BatchOutcome> => {
     const { topic, partition } = batch;
     this.deps.metrics.consumed.inc({ topic }, batch.messages.length);
-    this.deps.metrics.lag.set({ topic, partition: String(partition) }, batch.lag);
-    return this.process(topic, partition, packMessages(batch.messages), ctx.signal);
+    return this.process(topic, partition, packMessages(batch.messages), ctx);
   };
 
   private async process(
     topic: string,
     partition: number,
     packed: PackedMessages,
-    signal: AbortSignal,
+    ctx: BatchContext,
   ): Promise<BatchOutcome> {
+    const { signal } = ctx;
     const started = this.now();
     const route = this.deps.routes.get(topic);
     const refused: Refusal[] = [];
     if (!route) {
       for (let index = 0; index < packed.count; index++)
-        refused.push({ index, stage: 'route', reason: `no route for topic ${topic}` });
+        refused.push(
+          packed.refusedBatches.has(index)
+            ? batchRefusal(index, packed)
+            : { index, stage: 'route', reason: `no route for topic ${topic}` },
+        );
     } else {
       // Decoding refuses messages, never batches; it throws only if a decode worker died (a
       // defect): the consumer then stops short of this batch (see ConsumerRunner).
@@ -112,27 +125,99 @@ export class IngestHandler {
         maxBytes: this.deps.maxMessageBytes,
       });
       this.deps.metrics.decodeSeconds.observe({ topic }, (this.now() - started) / 1000);
-      refused.push(...decoded.rejections);
-      if (decoded.rows > 0) {
-        const result = await this.writers.get(route.table)!.write({ data: decoded.tsv, rows: decoded.rows }, signal);
-        if (result.status === 'abandoned') return 'abandoned';
-        for (const r of result.rejected)
-          refused.push({ index: decoded.rowIndex[r.line]!, stage: 'store', reason: r.reason });
+      for (const r of decoded.rejections)
+        refused.push(packed.refusedBatches.has(r.index) ? batchRefusal(r.index, packed) : r);
+      let { tsv, rows, rowIndex } = decoded;
+      let recordIdentities = async () => true;
+      if (rows > 0 && route.kind === 'trace-event' && this.deps.identity) {
+        const checked = await this.checkIdentity(topic, partition, packed, decoded, refused, signal);
+        if (!checked) return 'abandoned';
+        ({ tsv, rows, rowIndex } = checked);
+        recordIdentities = checked.record;
       }
+      // Also when every row was refused: the re-uses must be recorded all the same.
+      const [result, recorded] = await Promise.all([
+        this.writers.get(route.table)!.write({ data: tsv, rows }, signal),
+        this.untilDone('record event ids', recordIdentities, signal),
+      ]);
+      if (result.status === 'abandoned' || !recorded) return 'abandoned';
+      for (const r of result.rejected) refused.push({ index: rowIndex[r.line]!, stage: 'store', reason: r.reason });
     }
-    if (refused.length > 0 && !(await this.publishDeadLetters(topic, partition, packed, refused, signal)))
+    if (refused.length > 0 && !(await this.publishDeadLetters(topic, partition, packed, refused, ctx)))
       return 'abandoned';
     this.deps.metrics.batchSeconds.observe((this.now() - started) / 1000);
     return 'done';
   }
 
-  /** Dead letters must be acknowledged before the batch may be committed: retry until then. */
+  /**
+   * The first stored version of an id stands: rows whose id was stored with other content are
+   * taken out of the batch and refused ("id re-used with different content"), and recorded in
+   * trace_id_reuse per org. Undefined if stopping.
+   */
+  private async checkIdentity(
+    topic: string,
+    partition: number,
+    packed: PackedMessages,
+    decoded: { tsv: Uint8Array; rows: number; rowIndex: Int32Array },
+    refused: Refusal[],
+    signal: AbortSignal,
+  ) {
+    const identity = this.deps.identity!;
+    const lines = splitTsvLines(decoded.tsv);
+    const ids = lines.map(rowIdentity);
+    const verdicts = await this.untilDone('look up event ids', () => identity.classify(ids), signal);
+    if (!verdicts) return undefined;
+    const fresh: RowIdentity[] = [];
+    const reused: IdReuse[] = [];
+    const kept: Uint8Array[] = [];
+    const keptIndex: number[] = [];
+    for (let k = 0; k < lines.length; k++) {
+      const row = ids[k]!;
+      const index = decoded.rowIndex[k]!;
+      if (verdicts[k] === 'reused') {
+        const first = identity.firstFingerprint(row.eventId) ?? '';
+        refused.push({
+          index,
+          stage: 'identity',
+          reason: `id re-used with different content: ${row.eventId} was first stored with content ${first}, this message has ${row.fingerprint}`,
+        });
+        reused.push({ ...row, firstFingerprint: first, topic, partition, offset: String(packed.offsets[index]) });
+        continue;
+      }
+      if (verdicts[k] === 'new') fresh.push(row);
+      kept.push(lines[k]!);
+      keptIndex.push(index);
+    }
+    const now = this.now();
+    const all = kept.length === lines.length;
+    return {
+      tsv: all ? decoded.tsv : new Uint8Array(Buffer.concat(kept)),
+      rows: kept.length,
+      rowIndex: all ? decoded.rowIndex : Int32Array.from(keptIndex),
+      record: () => Promise.all([identity.record(fresh, now), identity.recordReuse(reused, now)]).then(() => true),
+    };
+  }
+
+  /** Retries a store step with backoff until it succeeds; undefined once `signal` aborts. */
+  private async untilDone<T>(what: string, step: () => Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+    for (let attempt = 0; !signal.aborted; attempt++) {
+      try {
+        return await step();
+      } catch (err) {
+        this.deps.log.warn({ err: (err as Error).message, attempt }, `${what} failed; retrying`);
+        await sleep(backoffDelay(attempt, 200, 10_000), signal);
+      }
+    }
+    return undefined;
+  }
+
+  /** Dead letters must be acknowledged before the batch may be committed (see DeadLetterPublisher). */
   private async publishDeadLetters(
     topic: string,
     partition: number,
     packed: PackedMessages,
     refused: Refusal[],
-    signal: AbortSignal,
+    ctx: BatchContext,
   ): Promise<boolean> {
     refused.sort((a, b) => a.index - b.index);
     const originals = unpackMessages(
@@ -146,17 +231,21 @@ export class IngestHandler {
       stage: r.stage,
       reason: r.reason,
     }));
-    const messages = dead.map((d) => deadLetterMessage(d, this.now()));
-    for (let attempt = 0; !signal.aborted; attempt++) {
-      try {
-        await this.deps.dlqProducer.send(this.deps.dlqTopic, messages);
-        for (const d of dead) this.deps.metrics.deadLettered.inc({ topic: d.topic, stage: d.stage });
-        return true;
-      } catch (err) {
-        this.deps.log.warn({ err: (err as Error).message, attempt }, 'dead-letter publish failed; retrying');
-        await sleep(backoffDelay(attempt), signal);
-      }
-    }
-    return false;
+    ctx.trouble(`waiting for the dead-letter topic to take ${dead.length} dead letter(s)`);
+    const published = await this.deps.deadLetters.publish(dead, this.now(), ctx.signal, (err) =>
+      ctx.trouble(`dead-letter publish failing: ${err.message}`),
+    );
+    if (published) for (const d of dead) this.deps.metrics.deadLettered.inc({ topic: d.topic, stage: d.stage });
+    return published;
   }
+}
+
+/** A compressed batch kafkajs could not decode stands as one record: dead-lettered with why. */
+function batchRefusal(index: number, packed: PackedMessages): Refusal {
+  const b = packed.refusedBatches.get(index)!;
+  return {
+    index,
+    stage: 'decompress',
+    reason: `${CODEC_NAMES[b.codec] ?? `codec ${b.codec}`} batch of ${b.recordCount} records refused (value: its compressed bytes): ${b.reason}`,
+  };
 }

@@ -1,9 +1,15 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** What the consumer says of itself, read when metrics are scraped. */
-export type ConsumerState = () => { inFlight: number; paused: boolean } | undefined;
+export type ConsumerState = () => { inFlight: number; inFlightBytes: number; paused: boolean } | undefined;
 
-export function createIngestMetrics(consumer: ConsumerState = () => undefined) {
+/** Lag per partition from the committed offsets (see ConsumerRunner.committedLag). */
+export type CommittedLag = () => Promise<Array<{ topic: string; partition: number; lag: number }>> | undefined;
+
+export function createIngestMetrics(
+  consumer: ConsumerState = () => undefined,
+  committedLag: CommittedLag = () => undefined,
+) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'tw_ingest_process_' });
   return {
@@ -53,9 +59,14 @@ export function createIngestMetrics(consumer: ConsumerState = () => undefined) {
     }),
     lag: new Gauge({
       name: 'tw_ingest_consumer_lag',
-      help: 'Messages behind the partition end',
+      help: 'Messages behind the partition end, from the committed offset (high watermark - committed)',
       labelNames: ['topic', 'partition'],
       registers: [registry],
+      async collect() {
+        // A failed lookup leaves the last figures (a scrape must not fail while Kafka is away).
+        const lag = await committedLag()?.catch(() => undefined);
+        for (const l of lag ?? []) this.set({ topic: l.topic, partition: String(l.partition) }, l.lag);
+      },
     }),
     inFlight: new Gauge({
       name: 'tw_ingest_in_flight_messages',
@@ -63,6 +74,14 @@ export function createIngestMetrics(consumer: ConsumerState = () => undefined) {
       registers: [registry],
       collect() {
         this.set(consumer()?.inFlight ?? 0);
+      },
+    }),
+    inFlightBytes: new Gauge({
+      name: 'tw_ingest_in_flight_bytes',
+      help: 'Bytes of keys and values read from Kafka and not yet stored or dead-lettered',
+      registers: [registry],
+      collect() {
+        this.set(consumer()?.inFlightBytes ?? 0);
       },
     }),
     paused: new Gauge({

@@ -1,7 +1,15 @@
-import { BatchingProducer, ConsumerRunner, createKafka, ensureTopics, isStalled } from '@tracewatch/bus';
-import { TOPIC_PARTITIONS, TOPICS } from '@tracewatch/schema';
+import {
+  BatchingProducer,
+  ConsumerRunner,
+  createKafka,
+  DeadLetterPublisher,
+  ensureTopics,
+  installCodecs,
+  isStalled,
+} from '@tracewatch/bus';
+import { DLQ_MAX_MESSAGE_BYTES, TOPIC_CONFIGS, TOPIC_PARTITIONS, TOPICS } from '@tracewatch/schema';
 import { backoffDelay, type Logger, sleep, startHealthServer } from '@tracewatch/service-kit';
-import { createStore, migrate } from '@tracewatch/store';
+import { createStore, EventIdentity, migrate } from '@tracewatch/store';
 import type { IngestConfig } from './config.js';
 import { BatchDecoder } from './decoder.js';
 import { IngestHandler } from './ingest.js';
@@ -32,7 +40,10 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
   const stopping = new AbortController();
   const state = { migrated: false, started: false };
   let runner: ConsumerRunner | undefined;
-  const metrics = createIngestMetrics(() => runner?.status);
+  const metrics = createIngestMetrics(
+    () => runner?.status,
+    () => runner?.committedLag(),
+  );
   let handler: IngestHandler | undefined;
 
   const server = await startHealthServer({
@@ -56,6 +67,14 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
         reasons.push(
           `stalled: ${status.inFlight} messages held, nothing committed for ${Math.round((Date.now() - status.lastBatchAt) / 1000)} s`,
         );
+      }
+      // One partition stuck while the others commit: the consumer-wide clock above misses it.
+      if (runner && status?.connected && handler?.storeAvailable) {
+        for (const p of runner.heldPartitions(config.INGEST_STALL_TIMEOUT_MS)) {
+          reasons.push(
+            `partition ${p.topic}[${p.partition}] stuck: ${p.messages} messages held uncommitted for ${Math.round(p.heldMs / 1000)} s${p.trouble ? ` (${p.trouble})` : ''}`,
+          );
+        }
       }
       return { ready: reasons.length === 0, reasons };
     },
@@ -81,9 +100,18 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
     username: config.CLICKHOUSE_USER,
     password: config.CLICKHOUSE_PASSWORD,
   });
+  const identityStore = config.INGEST_REFUSE_REUSED_IDS
+    ? createStore({
+        url: config.CLICKHOUSE_URL,
+        database: config.CLICKHOUSE_DATABASE,
+        username: config.CLICKHOUSE_USER,
+        password: config.CLICKHOUSE_PASSWORD,
+      })
+    : undefined;
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'tracewatch-ingest', log });
   const topic = (name: string) => `${config.TOPIC_PREFIX}${name}`;
-  const producer = new BatchingProducer(kafka, { maxMessages: 1_000, lingerMs: 5 });
+  installCodecs(config.INGEST_MAX_DECOMPRESSED_BATCH_BYTES);
+  const producer = new BatchingProducer(kafka, { maxMessages: 1_000, maxRequestBytes: 1024 * 1024, lingerMs: 5 });
   const decoder = new BatchDecoder(config.INGEST_DECODE_THREADS, (reason) => {
     metrics.decodeWorkerExits.inc();
     log.error({ reason }, 'decode worker died (replaced); the consumer stops short of its batches');
@@ -93,15 +121,26 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
     const applied = await untilDone('ClickHouse migrations', log, stopping.signal, () => migrate(store));
     state.migrated = true;
     log.info({ applied, database: store.database }, 'ClickHouse schema ready');
-    const topics = Object.entries(TOPIC_PARTITIONS).map(([t, numPartitions]) => ({ topic: topic(t), numPartitions }));
+    const topics = Object.entries(TOPIC_PARTITIONS).map(([t, numPartitions]) => ({
+      topic: topic(t),
+      numPartitions,
+      configs: TOPIC_CONFIGS[t as keyof typeof TOPIC_CONFIGS] ?? {},
+    }));
     await untilDone('Kafka topic check', log, stopping.signal, () => ensureTopics(kafka, topics));
     await untilDone('Kafka producer connect', log, stopping.signal, () => producer.connect());
     const routes = new Map<string, Route>(Object.entries(ROUTES).map(([t, r]) => [topic(t), r]));
     handler = new IngestHandler({
       store,
+      // Its own client: lookups must not queue behind long inserts for the same connections.
+      identity: identityStore ? new EventIdentity(identityStore) : undefined,
       decoder,
-      dlqProducer: producer,
-      dlqTopic: topic(TOPICS.traceEventsDlq),
+      deadLetters: new DeadLetterPublisher({
+        producer,
+        topic: topic(TOPICS.traceEventsDlq),
+        maxRecordBytes: DLQ_MAX_MESSAGE_BYTES - 64 * 1024, // framing and the batch header
+        log,
+        backoff: (attempt, signal) => sleep(backoffDelay(attempt), signal),
+      }),
       routes,
       metrics,
       log,
@@ -116,6 +155,7 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
       partitionsConsumedConcurrently: config.INGEST_PARTITIONS_CONCURRENTLY,
       maxBytesPerPartition: config.INGEST_MAX_BYTES_PER_PARTITION,
       maxInFlightMessages: config.INGEST_MAX_IN_FLIGHT,
+      maxInFlightBytes: config.INGEST_MAX_IN_FLIGHT_BYTES,
       sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
       unreachableAfterMs: config.KAFKA_UNREACHABLE_AFTER_MS,
       handle: handler.handle,
@@ -139,6 +179,7 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
       await producer.disconnect().catch(() => undefined);
       await decoder.close();
       await store.close();
+      await identityStore?.close();
       await new Promise((r) => server.close(r));
     },
   };

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createKafka, missingTopics } from '@tracewatch/bus';
 import { TOPICS } from '@tracewatch/schema';
 import type { Kafka, KafkaMessage } from 'kafkajs';
-import { intFlag, parseArgs, rejectUnknownFlags, stringFlag, UsageError } from '../args.js';
+import { brokersFlag, intFlag, parseArgs, rejectUnknownFlags, stringFlag, UsageError } from '../args.js';
 import { deadLetterEntry, deadLetterReport, inWrittenOrder } from '../dead-letters.js';
 
 export const DLQ_USAGE = `tracewatch dlq [--brokers host:port,...] [--topic-prefix P] [--limit N] [--format table|json]
@@ -66,7 +66,7 @@ export async function dlqCommand(argv: string[]): Promise<number> {
   if (format !== 'table' && format !== 'json') throw new UsageError('--format must be table or json');
   const limit = intFlag(args, 'limit', 50, 1);
   const timeoutMs = intFlag(args, 'timeout-ms', 60_000, 1_000);
-  const brokers = (stringFlag(args, 'brokers') ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+  const brokers = brokersFlag(args);
   const topic = `${stringFlag(args, 'topic-prefix') ?? process.env.TOPIC_PREFIX ?? ''}${TOPICS.traceEventsDlq}`;
 
   const kafka = createKafka({ brokers, clientId: 'tracewatch-cli', retries: 3, silent: true });

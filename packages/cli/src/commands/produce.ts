@@ -1,7 +1,7 @@
 import { createKafka, missingTopics, withAdmin } from '@tracewatch/bus';
 import { type Decoded, decodeEvaluation, decodeReportedMetric, decodeTraceEvent, TOPICS } from '@tracewatch/schema';
 import { Partitioners, type Producer } from 'kafkajs';
-import { intFlag, parseArgs, rejectUnknownFlags, stringFlag, UsageError } from '../args.js';
+import { brokersFlag, intFlag, parseArgs, rejectUnknownFlags, stringFlag, UsageError } from '../args.js';
 import { progressReporter, readJsonlLines } from '../jsonl.js';
 
 export const PRODUCE_USAGE = `tracewatch produce <file.jsonl> [--topic trace-events|evaluations|reported-metrics]
@@ -35,7 +35,7 @@ function rawKey(text: string): string | null {
 /** Where to produce: --brokers / KAFKA_BROKERS and --topic-prefix / TOPIC_PREFIX. */
 export function kafkaTarget(args: ReturnType<typeof parseArgs>): { brokers: string[]; topicPrefix: string } {
   return {
-    brokers: (stringFlag(args, 'brokers') ?? process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+    brokers: brokersFlag(args),
     topicPrefix: stringFlag(args, 'topic-prefix') ?? process.env.TOPIC_PREFIX ?? '',
   };
 }

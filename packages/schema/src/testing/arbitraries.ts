@@ -4,7 +4,7 @@
  * single-field mutations of them. Test support only: nothing outside the tests imports it.
  */
 import fc from 'fast-check';
-import { MAX_CLOCK_SKEW_MS, MAX_INSTANT_MS, MIN_INSTANT_MS } from '../common.js';
+import { isStorableFloat, MAX_CLOCK_SKEW_MS, MAX_INSTANT_MS, MIN_INSTANT_MS, MIN_NORMAL_DOUBLE } from '../common.js';
 import { EVALUATION_KINDS, type Evaluation } from '../evaluation.js';
 import type { ReportedMetric } from '../reported-metric.js';
 import { ACTOR_ROLES, type TraceEvent } from '../trace-event.js';
@@ -90,6 +90,9 @@ export const instantArb = instantAt(inRangeMs);
 
 const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 
+/** Doubles in [min, max] the schemas accept: no NaN, no subnormals (see isStorableFloat). */
+const storableDouble = (min: number, max: number) => fc.double({ min, max, noNaN: true }).filter(isStorableFloat);
+
 /** Drops keys whose value is undefined (JSON has no undefined). */
 function compact<T extends object>(o: T): T {
   for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
@@ -112,8 +115,8 @@ export const validTraceEventArb: fc.Arbitrary<TraceEvent> = fc
     taskId: opt(idArb()),
     assignedAt: opt(instantArb),
     deadline: opt(instantArb),
-    value: opt(fc.oneof(fc.integer({ min: -1000, max: 1000 }), fc.double({ min: -1e15, max: 1e15, noNaN: true }))),
-    valueDenominator: opt(fc.oneof(fc.constant(1e15), fc.double({ min: Number.MIN_VALUE, max: 1e15, noNaN: true }))),
+    value: opt(fc.oneof(fc.integer({ min: -1000, max: 1000 }), storableDouble(-1e15, 1e15))),
+    valueDenominator: opt(fc.oneof(fc.constant(1e15), storableDouble(MIN_NORMAL_DOUBLE, 1e15))),
     durationMs: opt(fc.integer({ min: 0, max: 7 * DAY })),
     contentHash: opt(hexArb(64)),
     simhash: opt(hexArb(16)),
@@ -183,7 +186,7 @@ export const validReportedMetricArb: fc.Arbitrary<ReportedMetric> = fc
     metric: metricArb,
     periodStart: dayArb,
     periodEnd: dayArb,
-    value: fc.oneof(fc.integer({ min: 0, max: 100_000 }), fc.double({ min: 0, max: 1e15, noNaN: true })),
+    value: fc.oneof(fc.integer({ min: 0, max: 100_000 }), storableDouble(0, 1e15)),
     reportedAt: instantArb,
   })
   .map((m) => (m.periodEnd >= m.periodStart ? m : { ...m, periodStart: m.periodEnd, periodEnd: m.periodStart }));
