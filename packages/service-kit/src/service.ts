@@ -21,6 +21,8 @@ export interface ServiceOptions {
   boot: (step: <T>(what: string, work: () => Promise<T>) => Promise<T>, signal: AbortSignal) => Promise<void>;
   /** Stops the work (after boot settled): finish or abandon the batch in hand, close clients. */
   stop: () => Promise<void>;
+  /** Called first on stop, before waiting for boot: abandon work a booting step may be holding. */
+  abandon?: () => Promise<void>;
 }
 
 export interface RunningService {
@@ -63,6 +65,7 @@ export async function startService(opts: ServiceOptions): Promise<RunningService
     booted,
     async stop() {
       stopping.abort();
+      await opts.abandon?.();
       await booted;
       await opts.stop();
       await new Promise((resolve) => server.close(resolve));

@@ -1,25 +1,12 @@
 import { availableParallelism } from 'node:os';
-import { envTypes } from '@tracewatch/service-kit';
+import { clickhouseEnv, envTypes, httpEnv, kafkaEnv } from '@tracewatch/service-kit';
 import { z } from 'zod';
 
 export const ingestConfigSchema = z.object({
-  KAFKA_BROKERS: envTypes.brokers,
+  ...kafkaEnv,
+  ...clickhouseEnv,
+  ...httpEnv(8081),
   KAFKA_GROUP_ID: z.string().min(1).default('tracewatch-ingest'),
-  // A crashed member's partitions move to the others after this long without heartbeats.
-  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
-  // Not ready once no broker has answered for this long (a live one answers every few seconds).
-  KAFKA_UNREACHABLE_AFTER_MS: z.coerce.number().int().min(6_000).max(600_000).default(15_000),
-  TOPIC_PREFIX: z
-    .string()
-    .regex(/^[a-zA-Z0-9._-]*$/, 'only letters, digits, . _ -')
-    .default(''),
-  CLICKHOUSE_URL: envTypes.url('http://127.0.0.1:8123'),
-  CLICKHOUSE_DATABASE: envTypes.identifier('tracewatch'),
-  CLICKHOUSE_USER: z.string().default('default'),
-  CLICKHOUSE_PASSWORD: z.string().default(''),
-  HTTP_PORT: envTypes.port(8081),
-  HTTP_HOST: z.string().default('127.0.0.1'),
-  LOG_LEVEL: envTypes.logLevel,
   INGEST_BATCH_MAX_ROWS: envTypes.positiveInt(50_000),
   INGEST_BATCH_MAX_WAIT_MS: envTypes.positiveInt(250),
   INGEST_PARTITIONS_CONCURRENTLY: envTypes.positiveInt(6),

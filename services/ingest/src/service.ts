@@ -8,7 +8,7 @@ import {
   isStalled,
 } from '@tracewatch/bus';
 import { DLQ_MAX_MESSAGE_BYTES, TOPIC_CONFIGS, TOPIC_PARTITIONS, TOPICS } from '@tracewatch/schema';
-import { backoffDelay, type Logger, sleep, startHealthServer } from '@tracewatch/service-kit';
+import { backoffDelay, type Logger, type RunningService, sleep, startService } from '@tracewatch/service-kit';
 import { createStore, EventIdentity, migrate } from '@tracewatch/store';
 import type { IngestConfig } from './config.js';
 import { BatchDecoder } from './decoder.js';
@@ -16,28 +16,8 @@ import { IngestHandler } from './ingest.js';
 import { createIngestMetrics } from './metrics.js';
 import { ROUTES, type Route } from './routes.js';
 
-export interface RunningIngest {
-  stop(): Promise<void>;
-}
-
-class Stopping extends Error {}
-
-/** Retries `step` with backoff until it succeeds; throws Stopping once `signal` aborts. */
-async function untilDone<T>(what: string, log: Logger, signal: AbortSignal, step: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; !signal.aborted; attempt++) {
-    try {
-      return await step();
-    } catch (err) {
-      log.warn({ err: (err as Error).message, attempt }, `${what} failed; retrying`);
-      await sleep(backoffDelay(attempt, 500, 10_000), signal);
-    }
-  }
-  throw new Stopping(what);
-}
-
 /** Wires config → ClickHouse, Kafka, HTTP. Holds no domain logic (that is IngestHandler's). */
-export async function startIngestService(config: IngestConfig, log: Logger): Promise<RunningIngest> {
-  const stopping = new AbortController();
+export async function startIngestService(config: IngestConfig, log: Logger): Promise<RunningService> {
   const state = { migrated: false, started: false };
   let runner: ConsumerRunner | undefined;
   const metrics = createIngestMetrics(
@@ -46,53 +26,47 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
   );
   let handler: IngestHandler | undefined;
 
-  const server = await startHealthServer({
-    port: config.HTTP_PORT,
-    host: config.HTTP_HOST,
-    registry: metrics.registry,
-    live: () => {
-      const reasons: string[] = [];
-      const status = runner?.status;
-      if (status?.crashed) reasons.push(`consumer crashed: ${status.crashed}`);
-      if (
-        status &&
-        isStalled({
-          inFlight: status.inFlight,
-          lastProgressAt: status.lastBatchAt,
-          dependenciesAvailable: status.connected && (handler?.storeAvailable ?? false),
-          now: Date.now(),
-          timeoutMs: config.INGEST_STALL_TIMEOUT_MS,
-        })
-      ) {
+  const notAlive = () => {
+    const reasons: string[] = [];
+    const status = runner?.status;
+    if (status?.crashed) reasons.push(`consumer crashed: ${status.crashed}`);
+    if (
+      status &&
+      isStalled({
+        inFlight: status.inFlight,
+        lastProgressAt: status.lastBatchAt,
+        dependenciesAvailable: status.connected && (handler?.storeAvailable ?? false),
+        now: Date.now(),
+        timeoutMs: config.INGEST_STALL_TIMEOUT_MS,
+      })
+    ) {
+      reasons.push(
+        `stalled: ${status.inFlight} messages held, nothing committed for ${Math.round((Date.now() - status.lastBatchAt) / 1000)} s`,
+      );
+    }
+    // One partition stuck while the others commit: the consumer-wide clock above misses it.
+    if (runner && status?.connected && handler?.storeAvailable) {
+      for (const p of runner.heldPartitions(config.INGEST_STALL_TIMEOUT_MS)) {
         reasons.push(
-          `stalled: ${status.inFlight} messages held, nothing committed for ${Math.round((Date.now() - status.lastBatchAt) / 1000)} s`,
+          `partition ${p.topic}[${p.partition}] stuck: ${p.messages} messages held uncommitted for ${Math.round(p.heldMs / 1000)} s${p.trouble ? ` (${p.trouble})` : ''}`,
         );
       }
-      // One partition stuck while the others commit: the consumer-wide clock above misses it.
-      if (runner && status?.connected && handler?.storeAvailable) {
-        for (const p of runner.heldPartitions(config.INGEST_STALL_TIMEOUT_MS)) {
-          reasons.push(
-            `partition ${p.topic}[${p.partition}] stuck: ${p.messages} messages held uncommitted for ${Math.round(p.heldMs / 1000)} s${p.trouble ? ` (${p.trouble})` : ''}`,
-          );
-        }
-      }
-      return { ready: reasons.length === 0, reasons };
-    },
-    ready: () => {
-      const reasons: string[] = [];
-      if (!state.migrated) reasons.push('ClickHouse not reached yet (migrations pending)');
-      const kafka = runner?.status;
-      if (!kafka) reasons.push('Kafka consumer not started yet');
-      else if (!kafka.connected)
-        reasons.push(
-          `Kafka unreachable or consumer not joined (no broker answer for ${Math.round(kafka.quietMs / 1000)} s)`,
-        );
-      if (handler && !handler.storeAvailable) reasons.push('ClickHouse unavailable: consumption held, retrying');
-      if (runner?.status.crashed) reasons.push(`consumer crashed: ${runner.status.crashed}`);
-      return { ready: reasons.length === 0, reasons };
-    },
-  });
-  log.info({ port: config.HTTP_PORT }, 'health endpoints listening');
+    }
+    return reasons;
+  };
+  const notReady = () => {
+    const reasons: string[] = [];
+    if (!state.migrated) reasons.push('ClickHouse not reached yet (migrations pending)');
+    const kafka = runner?.status;
+    if (!kafka) reasons.push('Kafka consumer not started yet');
+    else if (!kafka.connected)
+      reasons.push(
+        `Kafka unreachable or consumer not joined (no broker answer for ${Math.round(kafka.quietMs / 1000)} s)`,
+      );
+    if (handler && !handler.storeAvailable) reasons.push('ClickHouse unavailable: consumption held, retrying');
+    if (runner?.status.crashed) reasons.push(`consumer crashed: ${runner.status.crashed}`);
+    return reasons;
+  };
 
   const store = createStore({
     url: config.CLICKHOUSE_URL,
@@ -117,8 +91,8 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
     log.error({ reason }, 'decode worker died (replaced); the consumer stops short of its batches');
   });
 
-  const boot = async () => {
-    const applied = await untilDone('ClickHouse migrations', log, stopping.signal, () => migrate(store));
+  const boot = async (step: <T>(what: string, work: () => Promise<T>) => Promise<T>) => {
+    const applied = await step('ClickHouse migrations', () => migrate(store));
     state.migrated = true;
     log.info({ applied, database: store.database }, 'ClickHouse schema ready');
     const topics = Object.entries(TOPIC_PARTITIONS).map(([t, numPartitions]) => ({
@@ -126,8 +100,8 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
       numPartitions,
       configs: TOPIC_CONFIGS[t as keyof typeof TOPIC_CONFIGS] ?? {},
     }));
-    await untilDone('Kafka topic check', log, stopping.signal, () => ensureTopics(kafka, topics));
-    await untilDone('Kafka producer connect', log, stopping.signal, () => producer.connect());
+    await step('Kafka topic check', () => ensureTopics(kafka, topics));
+    await step('Kafka producer connect', () => producer.connect());
     const routes = new Map<string, Route>(Object.entries(ROUTES).map(([t, r]) => [topic(t), r]));
     handler = new IngestHandler({
       store,
@@ -161,26 +135,28 @@ export async function startIngestService(config: IngestConfig, log: Logger): Pro
       handle: handler.handle,
       log,
     });
-    await untilDone('Kafka consumer start', log, stopping.signal, () => runner!.start());
+    await step('Kafka consumer start', () => runner!.start());
     state.started = true;
     log.info({ topics: [...routes.keys()], group: config.KAFKA_GROUP_ID }, 'consuming');
   };
-  const booting = boot().catch((err: unknown) => {
-    if (err instanceof Stopping) return;
-    log.fatal({ err }, 'ingest failed to start');
-    process.exitCode = 1;
-  });
-
-  return {
-    async stop() {
-      stopping.abort();
+  return startService({
+    name: 'ingest',
+    log,
+    port: config.HTTP_PORT,
+    host: config.HTTP_HOST,
+    registry: metrics.registry,
+    notAlive,
+    notReady,
+    boot,
+    // Abandons (never commits) what is not stored, also while a boot step still waits.
+    abandon: async () => {
       await runner?.stop();
-      await booting;
+    },
+    stop: async () => {
       await producer.disconnect().catch(() => undefined);
       await decoder.close();
       await store.close();
       await identityStore?.close();
-      await new Promise((r) => server.close(r));
     },
-  };
+  });
 }
