@@ -2,6 +2,7 @@
 import { UsageError } from './args.js';
 import { ANALYZE_USAGE, analyzeCommand } from './commands/analyze.js';
 import { DLQ_USAGE, dlqCommand } from './commands/dlq.js';
+import { KEYS_USAGE, keysCommand } from './commands/keys.js';
 import { PRODUCE_USAGE, produceCommand } from './commands/produce.js';
 import { SCORE_USAGE, scoreCommand } from './commands/score.js';
 import { SIMULATE_USAGE, simulateCommand } from './commands/simulate.js';
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage
   analyze: { run: (argv) => analyzeCommand(argv), usage: ANALYZE_USAGE },
   score: { run: (argv) => scoreCommand(argv), usage: SCORE_USAGE },
   dlq: { run: dlqCommand, usage: DLQ_USAGE },
+  keys: { run: keysCommand, usage: KEYS_USAGE },
 };
 
 function usage(): string {
