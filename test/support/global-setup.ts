@@ -7,7 +7,7 @@ export default async function setup(project: TestProject) {
   // The tests start the services as real processes, from their build (incremental: fast when current).
   execFileSync(
     process.execPath,
-    [`${REPO_ROOT}node_modules/typescript/bin/tsc`, '-b', `${REPO_ROOT}services/ingest`, `${REPO_ROOT}packages/cli`],
+    [`${REPO_ROOT}node_modules/typescript/bin/tsc`, '-b', `${REPO_ROOT}services/ingest`, `${REPO_ROOT}services/api`, `${REPO_ROOT}packages/cli`],
     {
       stdio: 'inherit',
     },

@@ -11,7 +11,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { installAccess } from './access.js';
 import type { ApiConfig } from './config.js';
-import { installErrorHandler } from './errors.js';
+import { HttpError, installErrorHandler } from './errors.js';
 import type { ApiMetrics } from './metrics.js';
 import { apiRoutes } from './routes/index.js';
 
@@ -87,10 +87,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     timeWindow: '1 minute',
     keyGenerator: (req) => (req.principal ? `key:${req.principal.keyId}` : `ip:${req.ip}`),
     allowList: (req) => !req.url.startsWith('/v1/'),
-    errorResponseBuilder: (_req, ctx) => ({
-      statusCode: 429,
-      error: `rate limit of ${ctx.max} requests per ${ctx.after} reached for this key; retry later`,
-    }),
+    errorResponseBuilder: (_req, ctx) =>
+      new HttpError(429, `rate limit of ${ctx.max} requests per ${ctx.after} reached for this key; retry later`),
   });
 
   app.addHook('onResponse', async (req, reply) => {
