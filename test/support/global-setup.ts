@@ -7,11 +7,19 @@ export default async function setup(project: TestProject) {
   // The tests start the services as real processes, from their build (incremental: fast when current).
   execFileSync(
     process.execPath,
-    [`${REPO_ROOT}node_modules/typescript/bin/tsc`, '-b', `${REPO_ROOT}services/ingest`, `${REPO_ROOT}packages/cli`],
+    [
+      `${REPO_ROOT}node_modules/typescript/bin/tsc`,
+      '-b',
+      `${REPO_ROOT}services/ingest`,
+      `${REPO_ROOT}services/api`,
+      `${REPO_ROOT}packages/cli`,
+    ],
     {
       stdio: 'inherit',
     },
   );
+  // The console the api serves (skipped when its build is current).
+  execFileSync(process.execPath, [`${REPO_ROOT}packages/console/build.mjs`], { stdio: 'inherit' });
   const servers = await acquireServers();
   process.env.KAFKA_BROKERS = servers.kafkaBrokers.join(',');
   process.env.CLICKHOUSE_URL = servers.clickhouseUrl;

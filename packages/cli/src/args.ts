@@ -6,12 +6,26 @@ export class UsageError extends Error {
 export interface ParsedArgs {
   positional: string[];
   flags: Map<string, string | true>;
+  /** Every value of a repeatable flag, in order (`--platform a --platform b`). */
+  lists: Map<string, string[]>;
 }
 
-/** `--name value`, `--name=value` and bare `--switch`; everything else is positional. */
-export function parseArgs(argv: string[], switches: readonly string[] = []): ParsedArgs {
+/**
+ * `--name value`, `--name=value` and bare `--switch`; everything else is positional. A flag
+ * named in `repeatable` may be given many times; its values are collected in `lists`.
+ */
+export function parseArgs(
+  argv: string[],
+  switches: readonly string[] = [],
+  repeatable: readonly string[] = [],
+): ParsedArgs {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
+  const lists = new Map<string, string[]>();
+  const set = (name: string, value: string) => {
+    flags.set(name, value);
+    if (repeatable.includes(name)) lists.set(name, [...(lists.get(name) ?? []), value]);
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (!a.startsWith('--')) {
@@ -19,16 +33,16 @@ export function parseArgs(argv: string[], switches: readonly string[] = []): Par
       continue;
     }
     const eq = a.indexOf('=');
-    if (eq > 0) flags.set(a.slice(2, eq), a.slice(eq + 1));
+    if (eq > 0) set(a.slice(2, eq), a.slice(eq + 1));
     else if (switches.includes(a.slice(2))) flags.set(a.slice(2), true);
     else {
       const v = argv[i + 1];
       if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
-      flags.set(a.slice(2), v);
+      set(a.slice(2), v);
       i++;
     }
   }
-  return { positional, flags };
+  return { positional, flags, lists };
 }
 
 export function stringFlag(args: ParsedArgs, name: string, def?: string): string | undefined {

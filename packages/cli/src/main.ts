@@ -3,6 +3,7 @@ import { UsageError } from './args.js';
 import { ALERTS_USAGE, alertsCommand } from './commands/alerts.js';
 import { ANALYZE_USAGE, analyzeCommand } from './commands/analyze.js';
 import { DLQ_USAGE, dlqCommand } from './commands/dlq.js';
+import { KEYS_USAGE, keysCommand } from './commands/keys.js';
 import { PRODUCE_USAGE, produceCommand } from './commands/produce.js';
 import { SCORE_USAGE, scoreCommand } from './commands/score.js';
 import { SILENCE_USAGE, silenceCommand } from './commands/silence.js';
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, { run: (argv: string[]) => Promise<number>; usage
   dlq: { run: dlqCommand, usage: DLQ_USAGE },
   alerts: { run: (argv) => alertsCommand(argv), usage: ALERTS_USAGE },
   silence: { run: (argv) => silenceCommand(argv), usage: SILENCE_USAGE },
+  keys: { run: keysCommand, usage: KEYS_USAGE },
 };
 
 function usage(): string {

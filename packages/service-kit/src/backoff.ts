@@ -18,3 +18,29 @@ export const sleep = (ms: number, signal?: AbortSignal) =>
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+
+/** Thrown by retryUntilDone when the signal aborted before the step succeeded. */
+export class StoppedBeforeDone extends Error {
+  override name = 'StoppedBeforeDone';
+}
+
+/**
+ * Retries `step` with backoff until it succeeds, logging each failure; throws
+ * StoppedBeforeDone once `signal` aborts (a service stopping while its dependency is down).
+ */
+export async function retryUntilDone<T>(
+  what: string,
+  log: { warn: (obj: object, msg: string) => void },
+  signal: AbortSignal,
+  step: () => Promise<T>,
+): Promise<T> {
+  for (let attempt = 0; !signal.aborted; attempt++) {
+    try {
+      return await step();
+    } catch (err) {
+      log.warn({ err: (err as Error).message, attempt }, `${what} failed; retrying`);
+      await sleep(backoffDelay(attempt, 500, 10_000), signal);
+    }
+  }
+  throw new StoppedBeforeDone(what);
+}

@@ -1,0 +1,128 @@
+import './style.css';
+import { ApiError, getJson } from './api.js';
+import { resizeCharts } from './charts.js';
+import { clear, h } from './dom.js';
+import type { TextKey } from './i18n.js';
+import { renderInspect } from './inspect.js';
+import { renderPlatforms } from './platforms.js';
+import { forgetKey, type Me, setLang, state, storedKey, storeKey, t } from './state.js';
+import type { Catalog } from './types.js';
+
+const PAGES = { inspect: renderInspect, platforms: renderPlatforms } as const;
+type PageName = keyof typeof PAGES;
+
+const app = document.getElementById('app')!;
+let catalog: Catalog | undefined;
+let keyError: string | undefined;
+
+const currentPage = (): PageName => (location.hash === '#/platforms' ? 'platforms' : 'inspect');
+
+function header(): HTMLElement {
+  const langSwitch = h(
+    'button',
+    { type: 'button', id: 'lang-switch', lang: state.lang === 'en' ? 'zh-CN' : 'en' },
+    t('lang.switch'),
+  );
+  langSwitch.addEventListener('click', () => {
+    setLang(state.lang === 'en' ? 'zh-CN' : 'en');
+    render();
+  });
+  const nav = h('nav', {});
+  if (state.me) {
+    for (const name of Object.keys(PAGES) as PageName[]) {
+      nav.append(
+        h(
+          'a',
+          { href: `#/${name}`, id: `nav-${name}`, class: currentPage() === name ? 'active' : undefined },
+          t(`nav.${name}` as TextKey),
+        ),
+      );
+    }
+  }
+  const who = h('div', { class: 'who' });
+  if (state.me) {
+    const forget = h('button', { type: 'button', id: 'key-forget' }, t('key.forget'));
+    forget.addEventListener('click', () => {
+      forgetKey();
+      // A fresh start: nothing of the last key's answers stays in memory.
+      location.hash = '';
+      location.reload();
+    });
+    who.append(
+      h(
+        'span',
+        { id: 'key-status' },
+        t('key.signedIn', { name: state.me.name, role: t(`role.${state.me.role}` as TextKey) }),
+      ),
+      forget,
+    );
+  }
+  who.append(langSwitch);
+  return h(
+    'header',
+    {},
+    h('div', { class: 'brand' }, h('h1', {}, t('app.title')), h('p', {}, t('app.subtitle'))),
+    nav,
+    who,
+  );
+}
+
+function keyForm(): HTMLElement {
+  const input = h('input', {
+    id: 'key-input',
+    type: 'password',
+    autocomplete: 'off',
+    placeholder: t('key.placeholder'),
+    required: '',
+  });
+  const form = h(
+    'form',
+    { id: 'key-form', class: 'key-form' },
+    h('h2', {}, t('key.title')),
+    h('p', {}, t('key.help')),
+    input,
+    h('button', { type: 'submit', id: 'key-submit' }, t('key.submit')),
+    keyError ? h('p', { class: 'error', role: 'alert' }, keyError) : null,
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void signIn(input.value.trim());
+  });
+  return form;
+}
+
+async function signIn(key: string): Promise<void> {
+  try {
+    state.me = await getJson<Me>('/v1/me', key);
+    storeKey(key);
+    keyError = undefined;
+    catalog = await getJson<Catalog>('/v1/platforms');
+  } catch (err) {
+    state.me = undefined;
+    forgetKey();
+    keyError =
+      err instanceof ApiError && err.status === 401
+        ? t('key.invalid')
+        : err instanceof ApiError
+          ? err.localized()
+          : String(err);
+  }
+  render();
+}
+
+function render(): void {
+  document.title = t('app.title');
+  clear(app);
+  app.append(header());
+  const main = h('main', { id: `page-${state.me ? currentPage() : 'key'}` });
+  app.append(main);
+  if (!state.me || !catalog) main.append(keyForm());
+  else PAGES[currentPage()](main, catalog, render);
+}
+
+setLang(state.lang);
+window.addEventListener('hashchange', render);
+window.addEventListener('resize', resizeCharts);
+const key = storedKey();
+if (key) void signIn(key);
+else render();
