@@ -393,7 +393,9 @@ describe('hostile input', () => {
 
 describe('audit log', () => {
   it('records every inspector query: who, route, parameters, when, rows returned; only admins read it', async () => {
-    const since = new Date(Date.now() - 1000).toISOString();
+    // The log keeps whole seconds: start on a fresh second, so that earlier tests' queries fall before it.
+    await new Promise((r) => setTimeout(r, 1_005 - (Date.now() % 1_000)));
+    const since = new Date(Math.floor(Date.now() / 1_000) * 1_000).toISOString();
     const asked = [
       `/v1/inspect/series?platformId=pA&${RANGE}`,
       `/v1/platforms/pA/reality?${RANGE}`,
