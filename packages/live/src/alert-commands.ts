@@ -67,12 +67,18 @@ export class FindingTracker {
 
   /**
    * Fingerprints the alert store already holds as active (open or acknowledged), e.g. after a
-   * restart: they are withdrawn if the next evaluation no longer finds them.
+   * restart, or alerts a previous leader's last commands created after this one took over:
+   * they are withdrawn if the next evaluation no longer finds them.
+   * @returns how many were not known yet.
    */
-  adopt(active: Iterable<{ fingerprint: string; periodEnd: string }>): void {
+  adopt(active: Iterable<{ fingerprint: string; periodEnd: string }>): number {
+    let added = 0;
     for (const a of active) {
-      if (!this.sent.has(a.fingerprint)) this.sent.set(a.fingerprint, { digest: '', day: -1, periodEnd: a.periodEnd });
+      if (this.sent.has(a.fingerprint)) continue;
+      this.sent.set(a.fingerprint, { digest: '', day: -1, periodEnd: a.periodEnd });
+      added++;
     }
+    return added;
   }
 
   /** Fingerprints sent (or adopted) and not withdrawn since. */

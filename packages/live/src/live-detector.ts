@@ -110,6 +110,11 @@ export class LiveDetector {
     this.tracker.adopt(active);
   }
 
+  /** Active alerts from the store that this detector did not send (see FindingTracker.adopt). */
+  adopt(active: Iterable<{ fingerprint: string; periodEnd: string }>): number {
+    return this.tracker.adopt(active);
+  }
+
   /** Whether an evaluation is due now (see evaluationDue). */
   isDue(now: number): boolean {
     const asOf = this.watermark.value;

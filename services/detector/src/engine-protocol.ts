@@ -8,6 +8,7 @@ export type EngineRequest =
   | { op: 'messages'; partition: number; lag: number; receivedAt: number; values: (Uint8Array | null)[] }
   | { op: 'behind'; partition: number; behind: boolean }
   | { op: 'reset-sent'; active: Array<{ fingerprint: string; periodEnd: string }> }
+  | { op: 'adopt'; active: Array<{ fingerprint: string; periodEnd: string }> }
   | { op: 'is-due'; now: number }
   | {
       op: 'evaluate';
@@ -33,5 +34,6 @@ export interface EngineStats {
 export interface EngineReply {
   stats: EngineStats;
   due?: boolean;
+  adopted?: number;
   evaluated?: Evaluated | null;
 }

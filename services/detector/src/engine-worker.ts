@@ -43,6 +43,9 @@ serveJobs<EngineRequest, EngineReply>((req) => {
     case 'reset-sent':
       d.resetSent(req.active);
       break;
+    case 'adopt':
+      reply.adopted = d.adopt(req.active);
+      break;
     case 'is-due':
       reply.due = d.isDue(req.now);
       break;

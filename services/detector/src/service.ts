@@ -34,6 +34,8 @@ export interface DetectorDependencies {
 }
 
 const TICK_MS = 250;
+/** How often the leader looks for active alerts it did not send (after a hand-over). */
+const ADOPT_EVERY_MS = 5_000;
 const REBUILD_CHUNKS_IN_FLIGHT = 8;
 
 /** Open or acknowledged alerts in the alert store, as the tracker adopts them. */
@@ -142,6 +144,7 @@ export async function startDetectorService(
     : undefined;
   let forceEvaluation = false;
   let becameLeader = false;
+  let lastAdoptAt = 0;
   let ticking: Promise<void> = Promise.resolve();
 
   const send = async (commands: AlertCommand[]) => {
@@ -165,6 +168,13 @@ export async function startDetectorService(
       becameLeader = false;
       await engine({ op: 'reset-sent', active: await activeAlerts(store) });
       forceEvaluation = true;
+    }
+    // Alerts a previous leader's last commands created after this one took over are adopted
+    // too, and judged at once (else, at the end of the data, nothing would withdraw them).
+    if (status.leader && Date.now() - lastAdoptAt >= ADOPT_EVERY_MS) {
+      lastAdoptAt = Date.now();
+      const { adopted } = await engine({ op: 'adopt', active: await activeAlerts(store) });
+      if ((adopted ?? 0) > 0) forceEvaluation = true;
     }
     const now = Date.now();
     if (!forceEvaluation && !(await engine({ op: 'is-due', now })).due) return;
