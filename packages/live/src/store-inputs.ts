@@ -9,7 +9,7 @@
  * not have: assignedAt, deadline and evaluation times are stored to the second.
  */
 import type { TraceRecord } from '@tracewatch/detectors';
-import type { Evaluation, ReportedMetric } from '@tracewatch/schema';
+import type { Evaluation, EvaluationRow, ReportedMetric, ReportedMetricRow } from '@tracewatch/schema';
 import { type Store, selectRows } from '@tracewatch/store';
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
@@ -72,23 +72,12 @@ export function traceLineToRecord(line: string): TraceRecord {
 }
 
 /**
- * Streams every stored trace event as a record, in batches (memory stays bounded by one
- * response chunk). Replayed rows are not collapsed here (no FINAL, which costs a merge on read):
+ * Streams every stored trace event as a TabSeparated line (parse it with traceLineToRecord;
+ * lines are cheap to hand to another thread), in chunks, so memory stays bounded by one
+ * response chunk. Replayed rows are not collapsed here (no FINAL, which costs a merge on read):
  * the engine drops replays by id, as it does for a file.
  *
  * @returns the number of rows read.
- */
-export async function readStoredRecords(
-  store: Store,
-  onBatch: (records: TraceRecord[]) => void,
-  signal?: AbortSignal,
-): Promise<number> {
-  return readStoredLines(store, (lines) => onBatch(lines.map(traceLineToRecord)), signal);
-}
-
-/**
- * The same rows as TabSeparated lines (parse them with traceLineToRecord): cheap to hand to
- * another thread.
  */
 export async function readStoredLines(
   store: Store,
@@ -110,20 +99,11 @@ export async function readStoredLines(
   return rows;
 }
 
-interface EvaluationRow {
-  evaluation_id: string;
-  name: string;
-  kind: Evaluation['kind'];
-  platform_id: string;
-  org_id: string;
-  start_at: number;
-  end_at: number;
-  announced_at: number | null;
-}
+type StoredEvaluation = Omit<EvaluationRow, 'ingested_at' | 'kind'> & { kind: Evaluation['kind'] };
 
 /** The evaluation calendar as stored (latest version of each id). */
 export async function readEvaluations(store: Store): Promise<Evaluation[]> {
-  const rows = await selectRows<EvaluationRow>(
+  const rows = await selectRows<StoredEvaluation>(
     store,
     `SELECT evaluation_id, name, kind, platform_id, org_id, toUInt32(start_at) AS start_at, toUInt32(end_at) AS end_at,
        if(isNull(announced_at), NULL, toUInt32(announced_at)) AS announced_at
@@ -144,20 +124,11 @@ export async function readEvaluations(store: Store): Promise<Evaluation[]> {
   });
 }
 
-interface MetricRow {
-  metric_id: string;
-  platform_id: string;
-  org_id: string;
-  metric: string;
-  period_start: string;
-  period_end: string;
-  value: number;
-  reported_at: number;
-}
+type StoredMetric = Omit<ReportedMetricRow, 'ingested_at'>;
 
 /** Every reported metric as stored (latest version of each). */
 export async function readReportedMetrics(store: Store): Promise<ReportedMetric[]> {
-  const rows = await selectRows<MetricRow>(
+  const rows = await selectRows<StoredMetric>(
     store,
     `SELECT metric_id, platform_id, org_id, metric, toString(period_start) AS period_start, toString(period_end) AS period_end,
        value, toUInt32(reported_at) AS reported_at
