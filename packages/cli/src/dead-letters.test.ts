@@ -1,7 +1,7 @@
 import { deadLetterMessage } from '@tracewatch/bus';
 import type { KafkaMessage } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { deadLetterEntry, deadLetterReport, inWrittenOrder, preview } from './dead-letters.js';
+import { deadLetterEntry, deadLetterReport, firstPerSource, inWrittenOrder, preview } from './dead-letters.js';
 
 /** A message as the DLQ holds it: what ingest publishes, read back from Kafka. */
 function deadLetter(value: Buffer | null, stage: string, reason: string, offset: string, nowMs: number): KafkaMessage {
@@ -80,5 +80,21 @@ describe('deadLetterReport', () => {
 
   it('says so when there is nothing', () => {
     expect(deadLetterReport([], 50, 'trace-events.dlq')).toBe('trace-events.dlq: no dead letters\n');
+  });
+});
+
+describe('firstPerSource', () => {
+  it('passes each source record once, however often it was dead-lettered', () => {
+    const once = firstPerSource();
+    const copies = ['7', '8', '7', '7', '9', '8'].map((offset, i) =>
+      deadLetterEntry(deadLetter(Buffer.from(`m${offset}`), 'json', 'not JSON', offset, T + i)),
+    );
+    expect(copies.filter(once).map((e) => e.sourceOffset)).toEqual(['7', '8', '9']);
+  });
+
+  it('passes entries that do not say where they came from', () => {
+    const once = firstPerSource();
+    const anonymous = { ...deadLetterEntry(deadLetter(null, 'json', 'empty', '1', T)), sourceOffset: null };
+    expect([anonymous, anonymous].filter(once)).toHaveLength(2);
   });
 });

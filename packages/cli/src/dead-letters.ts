@@ -51,6 +51,22 @@ export function deadLetterEntry(message: KafkaMessage): DeadLetterEntry {
 }
 
 /**
+ * Dead-lettering is at least once: a batch re-read after a rebalance is dead-lettered again.
+ * The source coordinates name the refused message, so a filter that passes each source record
+ * once (the first copy) shows every refused message once. Entries without coordinates all pass.
+ */
+export function firstPerSource(): (entry: DeadLetterEntry) => boolean {
+  const seen = new Set<string>();
+  return (e) => {
+    if (e.sourceTopic === null || e.sourcePartition === null || e.sourceOffset === null) return true;
+    const source = `${e.sourcePartition}@${e.sourceOffset}@${e.sourceTopic}`;
+    if (seen.has(source)) return false;
+    seen.add(source);
+    return true;
+  };
+}
+
+/**
  * Partitions are read in no particular order: sort by the time of dead-lettering, then by
  * where the message came from, so two runs print the same.
  */

@@ -3,13 +3,14 @@ import { createKafka, missingTopics } from '@tracewatch/bus';
 import { TOPICS } from '@tracewatch/schema';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { brokersFlag, intFlag, parseArgs, rejectUnknownFlags, stringFlag, UsageError } from '../args.js';
-import { deadLetterEntry, deadLetterReport, inWrittenOrder } from '../dead-letters.js';
+import { deadLetterEntry, deadLetterReport, firstPerSource, inWrittenOrder } from '../dead-letters.js';
 
 export const DLQ_USAGE = `tracewatch dlq [--brokers host:port,...] [--topic-prefix P] [--limit N] [--format table|json]
     [--timeout-ms N]
   Reads the dead-letter topic (trace-events.dlq) from its beginning to its end as of now and
   shows why each message was refused: where it came from (topic, partition, offset), the check
-  that refused it (stage), the reason and the message itself. table: the latest N (default
+  that refused it (stage), the reason and the message itself, each refused message once (a
+  copy dead-lettered again after a rebalance is shown once). table: the latest N (default
   50) with counts by stage and reason; json: every dead letter, one JSON object per line.
   Reads without committing anything (a throw-away consumer group, deleted afterwards).`;
 
@@ -70,7 +71,9 @@ export async function dlqCommand(argv: string[]): Promise<number> {
   const topic = `${stringFlag(args, 'topic-prefix') ?? process.env.TOPIC_PREFIX ?? ''}${TOPICS.traceEventsDlq}`;
 
   const kafka = createKafka({ brokers, clientId: 'tracewatch-cli', retries: 3, silent: true });
-  const entries = inWrittenOrder((await readToEnd(kafka, topic, timeoutMs)).map(deadLetterEntry));
+  const entries = inWrittenOrder(
+    (await readToEnd(kafka, topic, timeoutMs)).map(deadLetterEntry).filter(firstPerSource()),
+  );
   if (format === 'json') for (const e of entries) process.stdout.write(`${JSON.stringify(e)}\n`);
   else process.stdout.write(deadLetterReport(entries, limit, topic));
   return 0;
