@@ -341,7 +341,9 @@ describe('lifecycle', () => {
     const stale = await post('admin', `/v1/alerts/${FP.a4}/resolve`, { expectedVersion: 1 });
     expect(stale.status).toBe(409);
     expect(stale.json()).toMatchObject({ code: 'conflict', currentVersion: 2 });
-    expect(stale.json().error).toMatch(/changed since version 1: it is at version 2, acknowledged, changed by test-ops/);
+    expect(stale.json().error).toMatch(
+      /changed since version 1: it is at version 2, acknowledged, changed by test-ops/,
+    );
     expect((await getAlert(s.store, FP.a4))?.state).toBe('acknowledged');
     const unknown = await post('ops', `/v1/alerts/${fingerprintN(0xdead)}/acknowledge`);
     expect(unknown.status).toBe(404);
