@@ -300,7 +300,7 @@ describe('lifecycle', () => {
     expect(ack.json().change).toMatchObject({ from: 'open', to: 'acknowledged', version: 2 });
     expect(ack.json().alert).toMatchObject({ state: 'acknowledged', version: 2, updatedBy: 'test-ops' });
 
-    const again = await post('ops', `/v1/alerts/${FP.a3}/acknowledge`);
+    const again = await call(fx.keys.ops, 'POST', `/v1/alerts/${FP.a3}/acknowledge`); // no body at all
     expect(again.status).toBe(409);
     expect(again.json()).toMatchObject({ code: 'invalid-transition', currentVersion: 2 });
     expect(again.json().error).toContain('cannot become acknowledged');
@@ -308,6 +308,9 @@ describe('lifecycle', () => {
     const noReason = await post('admin', `/v1/alerts/${FP.a3}/dismiss`, {});
     expect(noReason.status).toBe(400);
     expect(noReason.json().error).toContain('body.note');
+    const noBody = await call(fx.keys.admin, 'POST', `/v1/alerts/${FP.a3}/dismiss`);
+    expect(noBody.status).toBe(400);
+    expect(noBody.json().error).toContain('body.note');
     const blank = await post('admin', `/v1/alerts/${FP.a3}/dismiss`, { note: '   ' });
     expect(blank.status).toBe(400);
     expect(blank.json().error).toContain('give the reason');

@@ -96,7 +96,8 @@ const page: {
   /** Fingerprints changed live since the list was loaded (highlighted). */
   fresh: Set<string>;
   selected: { alert: Alert; history: HistoryEntry[] } | undefined;
-  actionMessage: { kind: 'error' | 'done'; text: string } | undefined;
+  /** Translated when drawn, so that it follows the language switch. */
+  actionMessage: { kind: 'error' | 'done'; text: () => string } | undefined;
   ticket: number;
 } = {
   filter: { state: '', severity: '', detector: '', platformId: '', orgId: '', from: '', to: '' },
@@ -158,7 +159,7 @@ async function select(fingerprint: string): Promise<void> {
       );
     } catch (err) {
       page.selected = undefined;
-      page.actionMessage = { kind: 'error', text: err instanceof ApiError ? err.localized() : String(err) };
+      page.actionMessage = { kind: 'error', text: () => (err instanceof ApiError ? err.localized() : String(err)) };
     }
     renderDetail();
     renderList();
@@ -265,9 +266,13 @@ function renderList(): void {
       h('td', {}, `${f.period.start} – ${f.period.end}`),
       h('td', {}, shanghaiTime(a.updatedAt)),
     );
-    row.addEventListener('click', () => void select(a.fingerprint));
+    const open = () => {
+      page.actionMessage = undefined;
+      void select(a.fingerprint);
+    };
+    row.addEventListener('click', open);
     row.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter') void select(a.fingerprint);
+      if (e.key === 'Enter') open();
     });
     return row;
   });
@@ -320,6 +325,7 @@ const number = (x: number | null) =>
 async function act(verb: string, note: string): Promise<void> {
   const sel = page.selected;
   if (!sel) return;
+  page.actionMessage = undefined;
   await whileBusy(async () => {
     try {
       const answer = await postJson<{ alert: Alert }>(`/v1/alerts/${sel.alert.fingerprint}/${verb}`, {
@@ -328,7 +334,7 @@ async function act(verb: string, note: string): Promise<void> {
       });
       page.actionMessage = {
         kind: 'done',
-        text: t('alerts.action.done', { state: stateName(answer.alert.state), version: answer.alert.version }),
+        text: () => t('alerts.action.done', { state: stateName(answer.alert.state), version: answer.alert.version }),
       };
       applyChange({
         fingerprint: answer.alert.fingerprint,
@@ -342,7 +348,7 @@ async function act(verb: string, note: string): Promise<void> {
       return;
     } catch (err) {
       const e = err instanceof ApiError ? err : new ApiError(0, String(err));
-      const text =
+      const text = () =>
         e.status === 409 && e.body.code === 'conflict'
           ? t('alerts.conflict', { version: String(e.body.currentVersion ?? '?') })
           : e.status === 409
@@ -421,7 +427,7 @@ function renderDetail(): void {
           class: page.actionMessage.kind === 'error' ? 'error' : 'done',
           role: page.actionMessage.kind === 'error' ? 'alert' : 'status',
         },
-        page.actionMessage.text,
+        page.actionMessage.text(),
       ),
     );
 
@@ -529,7 +535,8 @@ function filterForm(catalog: Catalog): HTMLFormElement {
       to: to.value,
     };
     page.offset = 0;
-    // A new filter is a new stream; its ready event loads the list.
+    // A new stream for the filter; its ready event loads the list.
+    leaveAlerts();
     ensureStream();
   });
   return form;

@@ -338,6 +338,10 @@ export function alertRoutes(store: Store, deps: AlertRoutesDeps): FastifyPluginA
         `/v1/alerts/:fingerprint/${move.verb}`,
         {
           config: { permission: 'alerts.write' },
+          // A move needing no reason may be POSTed without a body (Fastify then has null).
+          preValidation: async (req) => {
+            if (req.body === null || req.body === undefined) (req as { body: unknown }).body = {};
+          },
           schema: {
             tags: ['alerts'],
             summary: move.summary,
@@ -474,7 +478,6 @@ export function alertRoutes(store: Store, deps: AlertRoutesDeps): FastifyPluginA
           tags: ['alerts'],
           summary: 'Ends a silence now (one already expired is returned as it is)',
           params: z.strictObject({ id: boundedId }),
-          body: z.strictObject({}).optional(),
           response: { 200: z.object({ silence: silenceSchema }), ...ERROR_RESPONSES },
         },
       },
