@@ -93,8 +93,8 @@ const page: {
   error: ApiError | undefined;
   live: { status: 'connecting' | 'live' | 'retrying' | 'stopped'; detail?: string | number };
   stream: { query: string; handle: AlertStream } | undefined;
-  /** Fingerprints changed live since the list was loaded (highlighted). */
-  fresh: Set<string>;
+  /** Alerts created or changed live since the list was loaded (highlighted). */
+  fresh: Map<string, 'created' | 'changed'>;
   selected: { alert: Alert; history: HistoryEntry[] } | undefined;
   /** Translated when drawn, so that it follows the language switch. */
   actionMessage: { kind: 'error' | 'done'; text: () => string } | undefined;
@@ -107,7 +107,7 @@ const page: {
   error: undefined,
   live: { status: 'connecting' },
   stream: undefined,
-  fresh: new Set(),
+  fresh: new Map(),
   selected: undefined,
   actionMessage: undefined,
   ticket: 0,
@@ -182,7 +182,7 @@ function applyChange(change: Change): void {
     page.total++;
     if (page.alerts.length > PAGE_SIZE) page.alerts.pop();
   }
-  if (stillMatches) page.fresh.add(change.fingerprint);
+  if (stillMatches) page.fresh.set(change.fingerprint, change.kind === 'created' && at < 0 ? 'created' : 'changed');
   renderList();
   if (page.selected?.alert.fingerprint === change.fingerprint && page.selected.alert.version < change.version)
     void select(change.fingerprint);
@@ -259,7 +259,13 @@ function renderList(): void {
         {},
         badge('state', a.state, stateName(a.state)),
         a.silencedBy.length > 0 ? badge('state', 'silenced', t('alerts.silenced')) : null,
-        page.fresh.has(a.fingerprint) ? badge('state', 'new', t('alerts.newBadge')) : null,
+        page.fresh.has(a.fingerprint)
+          ? badge(
+              'state',
+              'new',
+              t(page.fresh.get(a.fingerprint) === 'created' ? 'alerts.newBadge' : 'alerts.changedBadge'),
+            )
+          : null,
       ),
       h('td', {}, detectorName(f.detector)),
       h('td', {}, [f.scope.platformId, f.scope.orgId, f.scope.actorId].filter(Boolean).join(' / ')),
@@ -404,7 +410,7 @@ function renderDetail(): void {
   const canAct = state.me?.role === 'ops' || state.me?.role === 'admin';
   if (!canAct) actions.append(h('p', { class: 'note' }, t('alerts.readOnly')));
   else if (MOVES[alert.state].length > 0) {
-    const note = h('textarea', { id: 'alert-note', rows: '2', maxlength: '2000', placeholder: t('alerts.note') });
+    const note = h('textarea', { id: 'alert-note', rows: '2', maxlength: '2000' });
     actions.append(h('label', {}, t('alerts.note'), note));
     const buttons = h('div', { class: 'toolbar' });
     for (const verb of MOVES[alert.state]) {
