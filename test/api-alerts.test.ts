@@ -475,6 +475,13 @@ describe('the live stream', () => {
       `api-alerts: one change to ${clients.length} streams: first ${latencies[0]} ms, last ${latencies.at(-1)} ms after the request`,
     );
     for (const c of clients) c.close();
+    // Every stream opened is in the audit log, like any other answered request.
+    const audit = await get(
+      'admin',
+      `/v1/audit?from=2026-01-01T00:00:00Z&to=${new Date(Date.now() + 86_400_000).toISOString()}&keyId=${fx.keyIds.inspector}&limit=1000`,
+    );
+    const streams = audit.json().entries.filter((e: any) => e.route === '/v1/alerts/stream' && e.status === 200);
+    expect(streams.length).toBeGreaterThanOrEqual(clients.length);
   });
 
   it('ends every stream with a shutdown event when the server stops', async () => {

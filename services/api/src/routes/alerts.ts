@@ -253,7 +253,13 @@ export function alertRoutes(store: Store, deps: AlertRoutesDeps): FastifyPluginA
         if (open.size >= deps.config.API_STREAM_MAX_CLIENTS)
           throw new HttpError(503, `this server holds its maximum of ${open.size} live streams; retry later`);
         const filter = scopedFilter(req.query, scope);
-        await auditRequest(store, req, 200);
+        // onSend (which audits every other answer) does not run for a response written by hand.
+        try {
+          await auditRequest(store, req, 200);
+        } catch (err) {
+          req.log.error({ err }, 'audit log write failed; stream refused');
+          throw new HttpError(503, 'the audit log is unavailable, so the stream is refused; try again');
+        }
 
         reply.hijack();
         const raw = reply.raw;
