@@ -61,7 +61,7 @@ describe('a scope (platformIds)', () => {
   });
 });
 
-describe('alertMatches (the stream\'s filter, in memory)', () => {
+describe("alertMatches (the stream's filter, in memory)", () => {
   it('matches each field as alertFilterSql does', () => {
     expect(alertMatches(alert, {})).toBe(true);
     expect(alertMatches(alert, { state: 'acknowledged', detector: 'burst-before-evaluation' })).toBe(true);
