@@ -42,6 +42,8 @@ async function uiText(): Promise<string> {
 const settled = () => page.waitForFunction(() => (document.body.dataset.busy ?? '0') === '0');
 
 async function query(prefix: string, platformId: string, from: string, to: string) {
+  // Alerts is the first page: go to this one when not there.
+  if (!(await page.$(`#${prefix}-form`))) await page.click(`#nav-${prefix}`);
   await page.waitForSelector(`#${prefix}-form`);
   await settled();
   await page.selectOption(`#${prefix}-platform`, platformId);

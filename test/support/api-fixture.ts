@@ -16,7 +16,7 @@ import {
 } from '@tracewatch/schema';
 import { createLogger } from '@tracewatch/service-kit';
 import { migrate, type Store } from '@tracewatch/store';
-import { clickhouseUrl, freePort, testStore, uniqueScope } from './harness.js';
+import { brokers, clickhouseUrl, freePort, testStore, uniqueScope } from './harness.js';
 
 interface TraceSpec {
   id: string;
@@ -234,8 +234,12 @@ export interface ApiFixture {
   stop(): Promise<void>;
 }
 
-export async function startApiFixture(label: string, env: Record<string, string> = {}): Promise<ApiFixture> {
-  const scope = uniqueScope(label);
+/** With `scope`, the api runs on that database and topic prefix (e.g. an alert keeper's). */
+export async function startApiFixture(
+  label: string,
+  env: Record<string, string> = {},
+  scope: ReturnType<typeof uniqueScope> = uniqueScope(label),
+): Promise<ApiFixture> {
   const store = testStore(scope.database);
   await seedFixture(store);
   const specs: Record<KeyName, { role: Role; platformIds: string[] }> = {
@@ -256,6 +260,8 @@ export async function startApiFixture(label: string, env: Record<string, string>
   const config: ApiConfig = apiConfigSchema.parse({
     CLICKHOUSE_URL: clickhouseUrl(),
     CLICKHOUSE_DATABASE: scope.database,
+    KAFKA_BROKERS: brokers().join(','),
+    TOPIC_PREFIX: scope.topicPrefix,
     HTTP_PORT: String(await freePort()),
     LOG_LEVEL: 'silent',
     ...env,

@@ -18,6 +18,11 @@ export const PERMISSIONS = {
   'evaluations.read': ['ops', 'inspector', 'owner', 'admin'],
   'evaluations.write': ['inspector', 'admin'],
   'audit.read': ['admin'],
+  // Owners read alerts of their own platforms only (the scope); ops and admin act on them.
+  'alerts.read': ['ops', 'inspector', 'owner', 'admin'],
+  'alerts.write': ['ops', 'admin'],
+  'silences.read': ['ops', 'inspector', 'admin'],
+  'silences.write': ['ops', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

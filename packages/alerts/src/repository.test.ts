@@ -1,6 +1,6 @@
 import { ALERT_SCHEMA_VERSION, type Alert } from '@tracewatch/schema';
 import { describe, expect, it } from 'vitest';
-import { alertFilterSql, alertFromRow, alertRow } from './repository.js';
+import { alertFilterSql, alertFromRow, alertMatches, alertRow } from './repository.js';
 import { finding } from './testing/fixtures.js';
 
 const alert: Alert = {
@@ -51,5 +51,39 @@ describe('alertFilterSql', () => {
 
   it('no filter: everything', () => {
     expect(alertFilterSql({})).toBe('1');
+  });
+});
+
+describe('a scope (platformIds)', () => {
+  it('restricts to the listed platforms; an empty list sees nothing', () => {
+    expect(alertFilterSql({ platformIds: ["pA'", 'pB'] })).toBe("1 AND platform_id IN ('pA\\'', 'pB')");
+    expect(alertFilterSql({ platformIds: [] })).toBe('1 AND 0');
+  });
+});
+
+describe("alertMatches (the stream's filter, in memory)", () => {
+  it('matches each field as alertFilterSql does', () => {
+    expect(alertMatches(alert, {})).toBe(true);
+    expect(alertMatches(alert, { state: 'acknowledged', detector: 'burst-before-evaluation' })).toBe(true);
+    expect(alertMatches(alert, { severity: 'critical' })).toBe(false);
+    expect(alertMatches(alert, { platformId: 'plat-a', orgId: 'org-1' })).toBe(true);
+    expect(alertMatches(alert, { orgId: 'org-2' })).toBe(false);
+    expect(alertMatches(alert, { platformIds: ['plat-b'] })).toBe(false);
+    expect(alertMatches(alert, { platformIds: [] })).toBe(false);
+    expect(alertMatches(alert, { platformIds: ['plat-b', 'plat-a'] })).toBe(true);
+  });
+
+  it('periods overlap inclusively: ends on or after from, starts on or before to', () => {
+    // The fixture's period is 2026-03-01 .. 2026-03-14.
+    expect(alertMatches(alert, { from: '2026-03-14', to: '2026-03-14' })).toBe(true);
+    expect(alertMatches(alert, { from: '2026-03-15' })).toBe(false);
+    expect(alertMatches(alert, { to: '2026-02-28' })).toBe(false);
+    expect(alertMatches(alert, { to: '2026-03-01' })).toBe(true);
+  });
+
+  it('a change matches a state filter when it enters or leaves the state', () => {
+    expect(alertMatches(alert, { state: 'open' })).toBe(false);
+    expect(alertMatches(alert, { state: 'open' }, 'open')).toBe(true);
+    expect(alertMatches(alert, { state: 'open' }, 'resolved')).toBe(false);
   });
 });

@@ -220,6 +220,8 @@ export interface AlertFilter {
   severity?: (typeof SEVERITIES)[number] | undefined;
   platformId?: string | undefined;
   orgId?: string | undefined;
+  /** Only alerts of these platforms (a caller's scope; empty: none). Absent: every platform. */
+  platformIds?: readonly string[] | undefined;
   /** Alerts whose period ends on or after this day (YYYY-MM-DD)... */
   from?: string | undefined;
   /** ...and starts on or before this one. */
@@ -238,6 +240,8 @@ export function alertFilterSql(filter: Omit<AlertFilter, 'limit' | 'offset'>): s
   if (filter.severity) where.push(`severity = ${sqlString(filter.severity)}`);
   if (filter.platformId) where.push(`platform_id = ${sqlString(filter.platformId)}`);
   if (filter.orgId) where.push(`org_id = ${sqlString(filter.orgId)}`);
+  if (filter.platformIds)
+    where.push(filter.platformIds.length > 0 ? `platform_id IN ${sqlStringList(filter.platformIds)}` : '0');
   for (const [day, cond] of [
     [filter.from, 'period_end >='],
     [filter.to, 'period_start <='],
@@ -258,6 +262,38 @@ export async function listAlerts(store: Store, filter: AlertFilter): Promise<Ale
     FINAL_SETTINGS,
   );
   return rows.map(alertFromRow);
+}
+
+/** How many current alerts match (for paging). */
+export async function countAlerts(store: Store, filter: Omit<AlertFilter, 'limit' | 'offset'>): Promise<number> {
+  const rows = await selectRows<{ n: number | string }>(
+    store,
+    `SELECT count() AS n FROM ${table(store, ALERT_TABLES.alerts)} FINAL WHERE ${alertFilterSql(filter)}`,
+    FINAL_SETTINGS,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * The same filter as `alertFilterSql`, on an alert in memory (the live stream uses it). For a
+ * change, pass the state it came from as `previousState`: it matches a state filter when either
+ * end does, so a reader watching "open" alerts also sees one leave.
+ */
+export function alertMatches(
+  alert: Alert,
+  filter: Omit<AlertFilter, 'limit' | 'offset'>,
+  previousState?: AlertState | null,
+): boolean {
+  const { finding } = alert;
+  if (filter.state && alert.state !== filter.state && previousState !== filter.state) return false;
+  if (filter.detector && finding.detector !== filter.detector) return false;
+  if (filter.severity && finding.severity !== filter.severity) return false;
+  if (filter.platformId && finding.scope.platformId !== filter.platformId) return false;
+  if (filter.orgId && (finding.scope.orgId ?? '') !== filter.orgId) return false;
+  if (filter.platformIds && !filter.platformIds.includes(finding.scope.platformId)) return false;
+  if (filter.from !== undefined && finding.period.end < filter.from) return false;
+  if (filter.to !== undefined && finding.period.start > filter.to) return false;
+  return true;
 }
 
 export async function getAlert(store: Store, fingerprint: string): Promise<Alert | undefined> {

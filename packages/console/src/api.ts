@@ -5,6 +5,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly detail: string,
+    /** The answer's JSON body, for refusals that carry more than a message (409's code, version). */
+    readonly body: Record<string, unknown> = {},
   ) {
     super(detail);
   }
@@ -16,13 +18,25 @@ export class ApiError extends Error {
   }
 }
 
-async function request(path: string, key = storedKey()): Promise<Response> {
-  const r = await fetch(path, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+async function request(path: string, key = storedKey(), init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (key) headers.set('authorization', `Bearer ${key}`);
+  const r = await fetch(path, { ...init, headers });
   if (!r.ok) {
     const body = (await r.json().catch(() => ({}))) as { error?: string };
-    throw new ApiError(r.status, body.error ?? r.statusText);
+    throw new ApiError(r.status, body.error ?? r.statusText, body);
   }
   return r;
+}
+
+/** POSTs JSON with the key; refusals become ApiError (with the answer's body). */
+export async function postJson<T>(path: string, body: unknown): Promise<T> {
+  const r = await request(path, storedKey(), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return r.json() as Promise<T>;
 }
 
 export async function getJson<T>(path: string, key?: string): Promise<T> {

@@ -1,4 +1,5 @@
 import './style.css';
+import { leaveAlerts, renderAlerts } from './alerts.js';
 import { ApiError, getJson } from './api.js';
 import { resizeCharts } from './charts.js';
 import { clear, h } from './dom.js';
@@ -8,14 +9,18 @@ import { renderPlatforms } from './platforms.js';
 import { forgetKey, type Me, setLang, state, storedKey, storeKey, t } from './state.js';
 import type { Catalog } from './types.js';
 
-const PAGES = { inspect: renderInspect, platforms: renderPlatforms } as const;
+const PAGES = { alerts: renderAlerts, inspect: renderInspect, platforms: renderPlatforms } as const;
 type PageName = keyof typeof PAGES;
 
 const app = document.getElementById('app')!;
 let catalog: Catalog | undefined;
 let keyError: string | undefined;
 
-const currentPage = (): PageName => (location.hash === '#/platforms' ? 'platforms' : 'inspect');
+/** The page named by the hash; Alerts (the live page every role may read) when none is. */
+const currentPage = (): PageName => {
+  const name = location.hash.replace(/^#\//, '');
+  return name in PAGES ? (name as PageName) : 'alerts';
+};
 
 function header(): HTMLElement {
   const langSwitch = h(
@@ -116,6 +121,7 @@ function render(): void {
   app.append(header());
   const main = h('main', { id: `page-${state.me ? currentPage() : 'key'}` });
   app.append(main);
+  if (currentPage() !== 'alerts' || !state.me) leaveAlerts();
   if (!state.me || !catalog) main.append(keyForm());
   else PAGES[currentPage()](main, catalog, render);
 }

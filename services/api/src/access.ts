@@ -63,26 +63,35 @@ export function installAccess(app: FastifyInstance, store: Store): void {
   app.addHook('onSend', async (req: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     if (!req.principal || !isApiRoute(req)) return payload;
     try {
-      await writeAudit(store, {
-        atMs: Date.now(),
-        requestId: String(req.id),
-        keyId: req.principal.keyId,
-        keyName: req.principal.name,
-        role: req.principal.role,
-        method: req.method,
-        route: req.routeOptions.url ?? req.url.split('?')[0] ?? '',
-        parameters: JSON.stringify({ params: req.params ?? {}, query: req.query ?? {}, body: req.body ?? null }).slice(
-          0,
-          16_384,
-        ),
-        status: reply.statusCode,
-        rowsReturned: reply.statusCode < 400 ? (req.rowsReturned ?? 0) : 0,
-      });
+      await auditRequest(store, req, reply.statusCode);
       return payload;
     } catch (err) {
       req.log.error({ err }, 'audit log write failed; answer withheld');
       reply.code(503).header('content-type', 'application/json; charset=utf-8');
       return JSON.stringify({ error: 'the audit log is unavailable, so the answer is withheld; try again' });
     }
+  });
+}
+
+/**
+ * Writes the audit entry of an answered request. The onSend hook does it for every ordinary
+ * answer; a route that writes its own response (the live stream) calls it before its first byte.
+ */
+export async function auditRequest(store: Store, req: FastifyRequest, status: number): Promise<void> {
+  if (!req.principal) return;
+  await writeAudit(store, {
+    atMs: Date.now(),
+    requestId: String(req.id),
+    keyId: req.principal.keyId,
+    keyName: req.principal.name,
+    role: req.principal.role,
+    method: req.method,
+    route: req.routeOptions.url ?? req.url.split('?')[0] ?? '',
+    parameters: JSON.stringify({ params: req.params ?? {}, query: req.query ?? {}, body: req.body ?? null }).slice(
+      0,
+      16_384,
+    ),
+    status,
+    rowsReturned: status < 400 ? (req.rowsReturned ?? 0) : 0,
   });
 }

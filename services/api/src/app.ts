@@ -13,6 +13,7 @@ import { installAccess } from './access.js';
 import type { ApiConfig } from './config.js';
 import { HttpError, installErrorHandler } from './errors.js';
 import type { ApiMetrics } from './metrics.js';
+import type { AlertsWiring } from './routes/alerts.js';
 import { apiRoutes } from './routes/index.js';
 
 /** The built console (packages/console/dist), the same path from src/ and dist/. */
@@ -43,6 +44,8 @@ export interface ApiDeps {
   log: Logger;
   metrics: ApiMetrics;
   health: Pick<HealthServerOptions, 'live' | 'ready'>;
+  /** Kafka's side of the alerts routes: sending commands, the live stream's feed. */
+  alerts: AlertsWiring;
 }
 
 /** The Fastify application (not listening): routes, validation, access, docs, console, health. */
@@ -69,7 +72,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         title: 'tracewatch API',
         version: '1',
         description:
-          'Inspection of trace activity, platform reality, the evaluation calendar and the audit log. Every /v1 route needs Authorization: Bearer <key> (tracewatch keys create).',
+          'Inspection of trace activity, platform reality, alerts (lifecycle, silences, a live stream), the evaluation calendar and the audit log. Every /v1 route needs Authorization: Bearer <key> (tracewatch keys create).',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
@@ -104,7 +107,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     });
   }
 
-  for (const routes of apiRoutes(store)) await app.register(routes);
+  for (const routes of apiRoutes(store, { ...deps.alerts, config })) await app.register(routes);
 
   const consoleDir = config.CONSOLE_DIR ?? DEFAULT_CONSOLE_DIR;
   if (existsSync(`${consoleDir}/index.html`)) {

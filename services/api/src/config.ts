@@ -1,4 +1,4 @@
-import { envTypes } from '@tracewatch/service-kit';
+import { envTypes, kafkaEnv } from '@tracewatch/service-kit';
 import { z } from 'zod';
 
 export const apiConfigSchema = z.object({
@@ -20,6 +20,16 @@ export const apiConfigSchema = z.object({
     .default(16 * 1024),
   // Where the built console lives (packages/console/dist by default).
   CONSOLE_DIR: z.string().optional(),
+  // Alerts: commands go to alert-commands, the live stream reads the alerts topic.
+  ...kafkaEnv,
+  // How long a lifecycle request waits for the alert keeper's answer before 504.
+  API_ALERT_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(120_000).default(15_000),
+  // Comment lines on idle streams, so proxies and browsers keep them open.
+  API_STREAM_HEARTBEAT_MS: z.coerce.number().int().min(1_000).max(120_000).default(15_000),
+  // Changes kept in memory for streams that resume with Last-Event-ID.
+  API_STREAM_REPLAY: z.coerce.number().int().min(0).max(100_000).default(1_000),
+  // Live streams one api process holds at most (each is a socket and a listener); more get 503.
+  API_STREAM_MAX_CLIENTS: z.coerce.number().int().min(1).max(100_000).default(1_000),
 });
 
 export type ApiConfig = z.infer<typeof apiConfigSchema>;

@@ -2,27 +2,18 @@ import { randomBytes } from 'node:crypto';
 import {
   alertHistory,
   alertTopics,
-  applyCommand,
-  awaitCommandResult,
   CommandTimeoutError,
   createCommandProducer,
   getAlert,
   listAlerts,
-  newCommandId,
   parseAlertChangedEvent,
+  requestTransition,
   STATE_LABELS,
   sendAlertCommands,
+  type TransitionOutcome,
 } from '@tracewatch/alerts';
 import { missingTopics, withAdmin } from '@tracewatch/bus';
-import {
-  ALERT_SCHEMA_VERSION,
-  ALERT_STATES,
-  type AlertCommand,
-  type AlertState,
-  alertCommandSchema,
-  fingerprintSchema,
-  SEVERITIES,
-} from '@tracewatch/schema';
+import { ALERT_STATES, type AlertCommand, type AlertState, fingerprintSchema, SEVERITIES } from '@tracewatch/schema';
 import type { Kafka } from 'kafkajs';
 import { alertSummary, alertsTable, changeLine, parseLang } from '../alerts-format.js';
 import { intFlag, type ParsedArgs, parseArgs, rejectUnknownFlags, stringFlag, UsageError } from '../args.js';
@@ -197,38 +188,20 @@ async function transitionCommand(verb: string, args: ParsedArgs, env: OperatorEn
   const topics = alertTopics(env.topicPrefix);
 
   return withStore(env, async (store) => {
-    const current = await getAlert(store, fingerprint);
-    if (!current) throw new UsageError(`no alert ${fingerprint} in database ${env.database}`);
-    const parsed = alertCommandSchema.safeParse({
-      kind: 'transition',
-      schemaVersion: ALERT_SCHEMA_VERSION,
-      commandId: newCommandId('cli'),
-      fingerprint,
-      to,
-      expectedVersion: current.version,
-      by,
-      note,
-      at: new Date().toISOString(),
-    });
-    if (!parsed.success)
-      throw new UsageError(`--by or --note: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
-    const command: AlertCommand = parsed.data;
-    // The lifecycle's own check first: a move it refuses is the user's mistake, said at once.
-    const local = applyCommand(current, command, [], new Date());
-    if ('error' in local) throw new UsageError(local.error.message);
-
     const kafka = operatorKafka(env);
-    await requireTopics(kafka, [topics.commands]);
-    const producer = createCommandProducer(kafka);
-    await producer.connect();
+    const send = async (command: AlertCommand) => {
+      await requireTopics(kafka, [topics.commands]);
+      const producer = createCommandProducer(kafka);
+      await producer.connect();
+      try {
+        await sendAlertCommands(producer, env.topicPrefix, [command]);
+      } finally {
+        await producer.disconnect();
+      }
+    };
+    let result: TransitionOutcome;
     try {
-      await sendAlertCommands(producer, env.topicPrefix, [command]);
-    } finally {
-      await producer.disconnect();
-    }
-    let result: Awaited<ReturnType<typeof awaitCommandResult>>;
-    try {
-      result = await awaitCommandResult(store, command.commandId, { timeoutMs });
+      result = await requestTransition(store, send, { fingerprint, to, by, note, timeoutMs, origin: 'cli' });
     } catch (err) {
       if (err instanceof CommandTimeoutError)
         throw new UnavailableError(
@@ -237,10 +210,17 @@ async function transitionCommand(verb: string, args: ParsedArgs, env: OperatorEn
       throw err;
     }
     if (result.outcome === 'accepted') {
+      const from = result.before.state;
       io.out(
-        `${fingerprint}: ${STATE_LABELS[current.state].en} → ${STATE_LABELS[to].en} / ${STATE_LABELS[current.state]['zh-CN']} → ${STATE_LABELS[to]['zh-CN']} (version ${result.version})\n`,
+        `${fingerprint}: ${STATE_LABELS[from].en} → ${STATE_LABELS[to].en} / ${STATE_LABELS[from]['zh-CN']} → ${STATE_LABELS[to]['zh-CN']} (version ${result.version})\n`,
       );
       return 0;
+    }
+    // Refused before sending: the user's mistake, said at once.
+    if (!result.sent) {
+      if (result.outcome === 'unknown-alert')
+        throw new UsageError(`no alert ${fingerprint} in database ${env.database}`);
+      throw new UsageError(result.outcome === 'invalid' ? `--by or --note: ${result.message}` : result.message);
     }
     io.err(`tracewatch: ${result.outcome}: ${result.message}\n`);
     return result.outcome === 'conflict' ? EXIT_CONFLICT : 2;

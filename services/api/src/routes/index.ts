@@ -1,5 +1,6 @@
 import type { Store } from '@tracewatch/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { type AlertRoutesDeps, alertRoutes } from './alerts.js';
 import { auditRoutes } from './audit.js';
 import { evaluationRoutes } from './evaluations.js';
 import { inspectRoutes } from './inspect.js';
@@ -8,9 +9,15 @@ import { platformRoutes } from './platforms.js';
 
 /**
  * One module per area. Still to come, each as its own module here once packages/alerts is
- * merged (do not write a second alerts library): alerts (list/filter, lifecycle commands,
- * the SSE stream), findings and suspicious periods (inspection), ranking, notices (owners).
+ * merged (do not write a second alerts library): findings and suspicious periods (inspection), ranking, notices (owners).
  */
-export function apiRoutes(store: Store): FastifyPluginAsyncZod[] {
-  return [meRoutes, platformRoutes(store), inspectRoutes(store), evaluationRoutes(store), auditRoutes(store)];
+export function apiRoutes(store: Store, alerts: AlertRoutesDeps): FastifyPluginAsyncZod[] {
+  return [
+    meRoutes,
+    platformRoutes(store),
+    inspectRoutes(store),
+    evaluationRoutes(store),
+    auditRoutes(store),
+    alertRoutes(store, alerts),
+  ];
 }
