@@ -2,9 +2,12 @@ import type { Store } from '@tracewatch/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { auditRoutes } from './audit.js';
 import { evaluationRoutes } from './evaluations.js';
+import { findingRoutes } from './findings.js';
 import { inspectRoutes } from './inspect.js';
 import { meRoutes } from './me.js';
 import { platformRoutes } from './platforms.js';
+import { rankingRoutes } from './ranking.js';
+import { reportRoutes } from './report.js';
 
 /**
  * One module per area. Still to come, each as its own module here once packages/alerts is
@@ -12,5 +15,15 @@ import { platformRoutes } from './platforms.js';
  * the SSE stream), findings and suspicious periods (inspection), ranking, notices (owners).
  */
 export function apiRoutes(store: Store): FastifyPluginAsyncZod[] {
-  return [meRoutes, platformRoutes(store), inspectRoutes(store), evaluationRoutes(store), auditRoutes(store)];
+  return [
+    meRoutes,
+    platformRoutes(store),
+    inspectRoutes(store),
+    evaluationRoutes(store),
+    auditRoutes(store),
+    findingRoutes(store),
+    // Overdue notices: pass { overdueNotices } from packages/notices once it is merged.
+    rankingRoutes(store),
+    reportRoutes(store),
+  ];
 }
