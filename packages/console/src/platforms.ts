@@ -117,7 +117,10 @@ function heatmapOption(a: RealityAnswer) {
     visualMap: {
       min: 0,
       max,
-      calculable: false,
+      // The scale's numbers: its ends (low end named), and the values at the handles.
+      text: [String(max), `${t('platforms.scale')}  0`],
+      calculable: true,
+      formatter: (v: number) => String(Math.round(v)),
       orient: 'horizontal',
       left: 'center',
       bottom: 8,
