@@ -35,7 +35,7 @@ export function findingCard(f: FindingOut, action?: HTMLElement): HTMLElement {
   const row = (label: TextKey, value: Node | string) => h('tr', {}, h('th', {}, t(label)), h('td', {}, value));
   const stats = Object.entries(f.statistics)
     .map(([k, v]) => `${k} = ${statistic(v)}`)
-    .join('；');
+    .join(t('fmt.semi'));
   return h(
     'article',
     { class: `finding severity-${f.severity}`, 'data-fingerprint': f.fingerprint },
@@ -46,7 +46,7 @@ export function findingCard(f: FindingOut, action?: HTMLElement): HTMLElement {
       ' ',
       f.test[state.lang],
       ' ',
-      h('span', { class: 'state' }, `（${stateName(f.state)}）`),
+      h('span', { class: 'state' }, t('fmt.paren', { x: stateName(f.state) })),
     ),
     h('p', { class: 'explanation' }, f.explanation[state.lang]),
     h(
@@ -61,7 +61,9 @@ export function findingCard(f: FindingOut, action?: HTMLElement): HTMLElement {
         row('finding.pq', `${pValue(f.pValue)} / ${pValue(f.qValue)}`),
         row('finding.score', statistic(f.score)),
         row('finding.statistics', stats || '–'),
-        f.corroboratedBy.length > 0 ? row('finding.corroborated', f.corroboratedBy.map(detectorName).join('、')) : null,
+        f.corroboratedBy.length > 0
+          ? row('finding.corroborated', f.corroboratedBy.map(detectorName).join(t('fmt.list')))
+          : null,
       ),
     ),
     action ?? null,

@@ -218,6 +218,9 @@ const zh = {
   'ranking.preWindowHelp': '窗口占期间 {share}',
   'ranking.none': '范围内没有已证实或未处理的发现。',
   'platforms.scale': '每格留痕数',
+  'fmt.list': '、',
+  'fmt.semi': '；',
+  'fmt.paren': '（{x}）',
   loading: '加载中…',
 } as const;
 
@@ -413,7 +416,7 @@ const en: Record<TextKey, string> = {
     'Note: a finding is evidence, not a verdict. Genuine pushes of work before an evaluation exist; the severity rises only when independent detectors agree on the same scope and period. The raw records can be read and exported in the console (Show the evidence).',
   'report.evaluations': 'Evaluations in the range',
   'report.all': 'all',
-  'ranking.title': 'Ranking (负面典型)',
+  'ranking.title': 'Ranking of negative examples',
   'ranking.intro':
     'Units or platforms ordered by confirmed findings, then by findings still open (open or acknowledged), then by critical ones; beside them, how each is really used in the same range (from the hourly rollups).',
   'ranking.level': 'Rank',
@@ -438,6 +441,9 @@ const en: Record<TextKey, string> = {
   'ranking.preWindowHelp': 'windows are {share} of the range',
   'ranking.none': 'No confirmed or open finding in the range.',
   'platforms.scale': 'traces per cell',
+  'fmt.list': ', ',
+  'fmt.semi': '; ',
+  'fmt.paren': ' ({x})',
   loading: 'Loading…',
 };
 

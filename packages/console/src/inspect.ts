@@ -159,7 +159,7 @@ function periodsSection(
       'button',
       { type: 'button', id: `period-${i}`, class: `period severity-${p.severity}` },
       h('strong', {}, t('inspect.period', { n: i + 1, start: p.start, end: p.end })),
-      ` · ${severityName(p.severity)} · ${t('inspect.periodFindings', { n: p.findings.length })} · ${p.detectors.map(detectorName).join('、')}`,
+      ` · ${severityName(p.severity)} · ${t('inspect.periodFindings', { n: p.findings.length })} · ${p.detectors.map(detectorName).join(t('fmt.list'))}`,
     );
     if (page.selected === i) button.classList.add('selected');
     button.addEventListener('click', () => select(i));

@@ -113,7 +113,7 @@ function rankingTable(rows: RankingRow[], level: Level): HTMLElement {
             { class: r.overdueNotices === null ? 'muted' : 'num' },
             r.overdueNotices === null ? t('ranking.notConnected') : String(r.overdueNotices),
           ),
-          h('td', {}, r.detectors.map(detectorName).join('、')),
+          h('td', {}, r.detectors.map(detectorName).join(t('fmt.list'))),
           h('td', { class: 'num' }, String(r.indicators.events)),
           h('td', { class: 'num' }, percent(r.indicators.publicShare)),
           h('td', { class: 'num' }, percent(r.indicators.staffShare)),

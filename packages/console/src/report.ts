@@ -83,7 +83,7 @@ function reportArticle(a: ReportAnswer, generatedAt: string): HTMLElement {
         row('report.generatedAt', shanghaiTime(generatedAt), 'generated'),
         row(
           'report.requestedBy',
-          `${a.requestedBy.name}（${t(`role.${a.requestedBy.role}` as TextKey)}）`,
+          `${a.requestedBy.name}${t('fmt.paren', { x: t(`role.${a.requestedBy.role}` as TextKey) })}`,
           'requested',
         ),
         row('report.audit', a.auditRequestId, 'audit'),

@@ -18,10 +18,10 @@ const TEST_NAMES: Record<string, { 'zh-CN': string; en: string }> = {
   'duplicate-content': { 'zh-CN': '重复内容（内容哈希、SimHash）', en: 'Duplicate content (content hashes, SimHash)' },
   'implausible-durations': { 'zh-CN': '不合理的填报用时', en: 'Implausible durations' },
   'deadline-crunch': { 'zh-CN': '截止前突击完成', en: 'Deadline crunch' },
-  'idle-platform': { 'zh-CN': '平台闲置（摆设）', en: 'Idle platform (摆设)' },
+  'idle-platform': { 'zh-CN': '平台闲置（摆设）', en: 'Idle platform (for show only)' },
   'metric-inflation': { 'zh-CN': '上报指标虚高（泊松区间）', en: 'Metric inflation (Poisson interval)' },
   'burst-rising': { 'zh-CN': '激增预警（CUSUM）', en: 'Early warning: burst rising (CUSUM)' },
-  'repeated-entry': { 'zh-CN': '重复填报', en: 'Repeated entry (重复填报)' },
+  'repeated-entry': { 'zh-CN': '重复填报', en: 'Repeated entry' },
   'presence-only': { 'zh-CN': '只留痕（签到、浏览为主）', en: 'Traces for their own sake (presence only)' },
 };
 
