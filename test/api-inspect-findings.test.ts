@@ -8,6 +8,7 @@
  */
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { revokeKey } from '@tracewatch/access';
+import { ranking } from '@tracewatch/inspect';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiFixture, type KeyName, startApiFixture } from './support/api-fixture.js';
 import { FINDING, FINDING_EXPLANATIONS, seedFindings } from './support/findings-fixture.js';
@@ -384,5 +385,51 @@ describe('OpenAPI', () => {
     expect(periods).toEqual(['from', 'orgId', 'platformId', 'state', 'to', 'tz']);
     const ranking = doc.paths['/v1/ranking'].get.parameters.find((p: any) => p.name === 'level');
     expect(ranking.schema.enum).toEqual(['org', 'platform']);
+  });
+});
+
+describe('overdue notices in the ranking', () => {
+  it('are counted once per notice for each platform and unit it names, in the caller’s scope', async () => {
+    const notices = [
+      // One notice on two units of pA; one on o1 twice (two items); one on pB.
+      {
+        id: 'n1',
+        units: [
+          { platformId: 'pA', orgId: 'o1' },
+          { platformId: 'pA', orgId: 'o2' },
+        ],
+      },
+      {
+        id: 'n2',
+        units: [
+          { platformId: 'pA', orgId: 'o1' },
+          { platformId: 'pA', orgId: 'o1' },
+        ],
+      },
+      { id: 'n3', units: [{ platformId: 'pB', orgId: 'o3' }] },
+    ];
+    const asked: unknown[] = [];
+    const overdueNotices = async (asOf: Date, scope: unknown) => {
+      asked.push([asOf.toISOString(), scope]);
+      return notices;
+    };
+    const range = { from: '2026-03-01', to: '2026-03-11', tz: 'Asia/Shanghai' };
+    const now = new Date('2026-03-11T00:00:00Z');
+    const units = await ranking(fx.store, { kind: 'all' }, 'org', range, { overdueNotices, now });
+    expect(units.overdueNoticesConnected).toBe(true);
+    expect(units.rows.map((r) => [r.platformId, r.orgId, r.overdueNotices])).toEqual([
+      ['pA', 'o1', 2],
+      ['pB', 'o3', 1],
+      ['pA', 'o2', 1],
+    ]);
+    const platforms = await ranking(fx.store, { kind: 'all' }, 'platform', range, { overdueNotices, now });
+    expect(platforms.rows.map((r) => [r.platformId, r.overdueNotices])).toEqual([
+      ['pA', 2],
+      ['pB', 1],
+    ]);
+    // The counter is asked with the caller's scope (notices filters by it).
+    const owner = { kind: 'platforms', platformIds: ['pA'] } as const;
+    await ranking(fx.store, owner, 'org', range, { overdueNotices, now });
+    expect(asked.at(-1)).toEqual([now.toISOString(), owner]);
   });
 });

@@ -117,10 +117,9 @@ function heatmapOption(a: RealityAnswer) {
     visualMap: {
       min: 0,
       max,
-      // The scale's numbers: its ends (low end named), and the values at the handles.
+      // The scale's numbers at its ends (the low end named).
       text: [String(max), `${t('platforms.scale')}  0`],
-      calculable: true,
-      formatter: (v: number) => String(Math.round(v)),
+      calculable: false,
       orient: 'horizontal',
       left: 'center',
       bottom: 8,

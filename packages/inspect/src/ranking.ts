@@ -17,14 +17,17 @@ export type RankingLevel = (typeof RANKING_LEVELS)[number];
 export const MAX_RANKING_ROWS = 100;
 const RANKED_STATES = ['confirmed', 'open', 'acknowledged'] as const;
 
+/** An overdue notice as the ranking counts it: once per platform and once per unit it names. */
+export interface OverdueNotice {
+  id: string;
+  units: ReadonlyArray<{ platformId: string; orgId: string | null }>;
+}
 /**
- * Overdue notices per ranked row, from packages/notices (`overdueNotices(asOf)`). The api
- * passes one when notices are wired; without it the column is null and the answer says so.
+ * The overdue notices in the scope at `asOf`, from packages/notices (`overdueNotices(store,
+ * asOf, scope)`, each notice's items giving its units). The api passes one when notices are
+ * wired; without it the column is null and the answer says so.
  */
-export type OverdueNoticeCounter = (
-  asOf: Date,
-  scope: Scope,
-) => Promise<ReadonlyArray<{ platformId: string; orgId: string | null; overdue: number }>>;
+export type OverdueNoticeCounter = (asOf: Date, scope: Scope) => Promise<readonly OverdueNotice[]>;
 
 export const rankingRowSchema = z.object({
   rank: z.number(),
@@ -168,9 +171,13 @@ export async function ranking(
   const claimedBy = new Map(claimed.map((r) => [rowKey(r), r]));
   const recordedBy = new Map(recorded.map((r) => [rowKey(r), r]));
   const overdueBy = new Map<string, number>();
-  for (const o of overdue ?? []) {
-    const k = keyOf(o.platformId, level === 'org' ? o.orgId : null);
-    if (level === 'platform' || o.orgId !== null) overdueBy.set(k, (overdueBy.get(k) ?? 0) + o.overdue);
+  for (const notice of overdue ?? []) {
+    const keys = new Set(
+      notice.units
+        .filter((u) => level === 'platform' || u.orgId !== null)
+        .map((u) => keyOf(u.platformId, level === 'org' ? u.orgId : null)),
+    );
+    for (const k of keys) overdueBy.set(k, (overdueBy.get(k) ?? 0) + 1);
   }
   const { fromMs, toMs } = rangeBoundsMs(range);
   return {

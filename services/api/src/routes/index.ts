@@ -22,7 +22,9 @@ export function apiRoutes(store: Store): FastifyPluginAsyncZod[] {
     evaluationRoutes(store),
     auditRoutes(store),
     findingRoutes(store),
-    // Overdue notices: pass { overdueNotices } from packages/notices once it is merged.
+    // Overdue notices, once packages/notices is merged: rankingRoutes(store, { overdueNotices:
+    //   async (asOf, scope) => (await overdueNotices(store, asOf, scope)).map((n) =>
+    //     ({ id: n.id, units: n.items.map((i) => ({ platformId: i.platformId, orgId: i.orgId })) })) })
     rankingRoutes(store),
     reportRoutes(store),
   ];
