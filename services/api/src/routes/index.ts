@@ -12,7 +12,7 @@ import { reportRoutes } from './report.js';
 /**
  * One module per area. Still to come, each as its own module here once packages/alerts is
  * merged (do not write a second alerts library): alerts (list/filter, lifecycle commands,
- * the SSE stream), findings and suspicious periods (inspection), ranking, notices (owners).
+ * the SSE stream), notices (owners).
  */
 export function apiRoutes(store: Store): FastifyPluginAsyncZod[] {
   return [
