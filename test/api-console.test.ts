@@ -107,7 +107,7 @@ describe('console', () => {
     expect(await page.evaluate(() => localStorage.getItem('tracewatch.key'))).toBeNull();
   });
 
-  it('Inspect: the daily series with evaluation markers, the evaluations, and an honest placeholder for findings', async () => {
+  it('Inspect: the daily series with evaluation markers, the evaluations, and no suspicious period (none stored)', async () => {
     await signIn(fx.keys.inspector);
     await query('inspect', 'pA', '2026-03-01', '2026-03-11');
     await page.waitForSelector('#evaluation-list');
@@ -124,7 +124,7 @@ describe('console', () => {
     expect(rows).toEqual(['ev-a', 'ev-all']);
     expect(await page.textContent('#evaluation-list tbody tr td:nth-child(5)')).toBe('2026-03-08 00:00');
     expect(await page.textContent('#series-extent')).toContain('2026-03-01 至 2026-03-10');
-    expect(await page.textContent('#findings-placeholder')).toContain('尚未接入');
+    expect(await page.textContent('#no-periods')).toBe(DICTIONARY['zh-CN']['inspect.noPeriods']);
     await page.screenshot({ path: `${ARTIFACTS}inspect-zh-CN.png`, fullPage: true });
   });
 
@@ -135,7 +135,7 @@ describe('console', () => {
     expect(en.replace('中文', ''), 'Chinese left after switching to English').not.toMatch(CJK);
     expect(en).toContain('Traces per day');
     expect(await svgTexts('#series-chart')).toContain('evaluation: province-wide audit');
-    expect(en).toContain('Detection results (the alerts library) are not connected');
+    expect(en).toContain(DICTIONARY.en['inspect.noPeriods']);
     await page.screenshot({ path: `${ARTIFACTS}inspect-en.png`, fullPage: true });
     await page.click('#lang-switch');
     await page.waitForSelector('#series-chart svg');

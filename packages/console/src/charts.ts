@@ -31,10 +31,11 @@ export type ChartOption = echarts.EChartsCoreOption;
  * Draws a chart into `el` with the SVG renderer (its texts stay in the DOM: printable and
  * testable). Tooltips are rich text inside the chart: no HTML, so the CSP needs no inline style.
  */
-export function drawChart(el: HTMLElement, option: ChartOption): void {
+export function drawChart(el: HTMLElement, option: ChartOption): echarts.ECharts {
   echarts.getInstanceByDom(el)?.dispose();
   const chart = echarts.init(el, undefined, { renderer: 'svg' });
   chart.setOption({ animation: false, textStyle: { fontFamily: 'sans-serif' }, ...option });
+  return chart;
 }
 
 export function resizeCharts(): void {

@@ -6,11 +6,20 @@ import { clear, h } from './dom.js';
 import type { TextKey } from './i18n.js';
 import { renderInspect } from './inspect.js';
 import { renderPlatforms } from './platforms.js';
+import { renderRanking } from './ranking.js';
+import { renderReport } from './report.js';
 import { forgetKey, type Me, setLang, state, storedKey, storeKey, t } from './state.js';
 import type { Catalog } from './types.js';
 
-const PAGES = { alerts: renderAlerts, inspect: renderInspect, platforms: renderPlatforms } as const;
-type PageName = keyof typeof PAGES;
+const PAGES = {
+  alerts: renderAlerts,
+  inspect: renderInspect,
+  platforms: renderPlatforms,
+  ranking: renderRanking,
+} as const;
+/** Pages reached from another page rather than from the navigation: the printable report. */
+const LINKED_PAGES = { report: renderReport } as const;
+type PageName = keyof typeof PAGES | keyof typeof LINKED_PAGES;
 
 const app = document.getElementById('app')!;
 let catalog: Catalog | undefined;
@@ -18,8 +27,8 @@ let keyError: string | undefined;
 
 /** The page named by the hash; Alerts (the live page every role may read) when none is. */
 const currentPage = (): PageName => {
-  const name = location.hash.replace(/^#\//, '');
-  return name in PAGES ? (name as PageName) : 'alerts';
+  const name = location.hash.slice(2).split('?')[0] ?? '';
+  return name in PAGES || name in LINKED_PAGES ? (name as PageName) : 'alerts';
 };
 
 function header(): HTMLElement {
@@ -34,7 +43,7 @@ function header(): HTMLElement {
   });
   const nav = h('nav', {});
   if (state.me) {
-    for (const name of Object.keys(PAGES) as PageName[]) {
+    for (const name of Object.keys(PAGES) as Array<keyof typeof PAGES>) {
       nav.append(
         h(
           'a',
@@ -123,7 +132,7 @@ function render(): void {
   app.append(main);
   if (currentPage() !== 'alerts' || !state.me) leaveAlerts();
   if (!state.me || !catalog) main.append(keyForm());
-  else PAGES[currentPage()](main, catalog, render);
+  else ({ ...PAGES, ...LINKED_PAGES })[currentPage()](main, catalog, render);
 }
 
 setLang(state.lang);

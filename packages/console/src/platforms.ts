@@ -117,6 +117,8 @@ function heatmapOption(a: RealityAnswer) {
     visualMap: {
       min: 0,
       max,
+      // The scale's numbers at its ends (the low end named).
+      text: [String(max), `${t('platforms.scale')}  0`],
       calculable: false,
       orient: 'horizontal',
       left: 'center',

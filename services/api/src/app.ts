@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import helmet from '@fastify/helmet';
@@ -55,6 +56,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: config.API_BODY_LIMIT_BYTES,
     logController: new LogController({ disableRequestLogging: true }),
+    // Unique across restarts: the audit log and the printed report cite requests by this id.
+    genReqId: () => randomUUID(),
     routerOptions: { maxParamLength: 200 },
   });
   app.setValidatorCompiler(validatorCompiler);

@@ -27,3 +27,11 @@ export function sendCsv(reply: FastifyReply, filename: string, csv: string) {
     .header('content-disposition', `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]/g, '_')}"`)
     .send(csv);
 }
+
+/** A 200 answer in CSV, declared as text/csv in the OpenAPI document (errors stay JSON). */
+export function csvResponse(header: readonly string[]) {
+  return {
+    description: `CSV (RFC 4180) with the header ${header.join(',')}`,
+    content: { 'text/csv': { schema: z.string() } },
+  };
+}

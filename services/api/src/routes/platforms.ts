@@ -1,5 +1,11 @@
-import { platformFilter } from '@tracewatch/access';
-import { platformReality, readRows, realityCsvRows, realitySchema, toCsv } from '@tracewatch/inspect';
+import {
+  catalogSchema,
+  platformCatalog,
+  platformReality,
+  realityCsvRows,
+  realitySchema,
+  toCsv,
+} from '@tracewatch/inspect';
 import { boundedId } from '@tracewatch/schema';
 import type { Store } from '@tracewatch/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -8,12 +14,7 @@ import { accessOf } from '../access.js';
 import { ERROR_RESPONSES } from '../errors.js';
 import { rangeQuery, requireVisiblePlatform, sendCsv } from './common.js';
 
-const MAX_CATALOG_ROWS = 10_000;
 const platformParams = z.strictObject({ platformId: boundedId });
-const catalogRow = z.object({ platform_id: z.string(), org_id: z.string(), n: z.coerce.number() });
-const catalogSchema = z.object({
-  platforms: z.array(z.object({ platformId: z.string(), events: z.number(), orgIds: z.array(z.string()) })),
-});
 const realityAnswerSchema = realitySchema.extend({
   platformId: z.string(),
   range: z.object({ from: z.string(), to: z.string(), tz: z.string() }),
@@ -36,21 +37,9 @@ export function platformRoutes(store: Store): FastifyPluginAsyncZod {
       },
       async (req) => {
         const { scope } = accessOf(req);
-        const rows = await readRows(
-          store,
-          `SELECT platform_id, org_id, uniqExactMerge(events) AS n FROM ${store.database}.trace_hourly
-WHERE ${platformFilter(scope, 'platform_id')} GROUP BY platform_id, org_id ORDER BY platform_id, org_id LIMIT ${MAX_CATALOG_ROWS}`,
-          catalogRow,
-        );
-        const byPlatform = new Map<string, { platformId: string; events: number; orgIds: string[] }>();
-        for (const r of rows) {
-          const p = byPlatform.get(r.platform_id) ?? { platformId: r.platform_id, events: 0, orgIds: [] };
-          p.events += r.n;
-          p.orgIds.push(r.org_id);
-          byPlatform.set(r.platform_id, p);
-        }
-        req.rowsReturned = rows.length;
-        return { platforms: [...byPlatform.values()] };
+        const { catalog, rows } = await platformCatalog(store, scope);
+        req.rowsReturned = rows;
+        return catalog;
       },
     );
 
