@@ -1,3 +1,4 @@
+export * from './attempt.js';
 export * from './attempts.js';
 export * from './email.js';
 export * from './recipients.js';
