@@ -18,6 +18,8 @@ export const PERMISSIONS = {
   'evaluations.read': ['ops', 'inspector', 'owner', 'admin'],
   'evaluations.write': ['inspector', 'admin'],
   'audit.read': ['admin'],
+  'recipients.read': ['admin'],
+  'recipients.write': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -121,15 +121,14 @@ export const recipientInputSchema = z.strictObject(recipientFields).superRefine(
 export type RecipientInput = z.input<typeof recipientInputSchema>;
 
 /** A stored recipient configuration. */
-export const recipientConfigSchema = z
-  .strictObject({
-    schemaVersion: z.literal(RECIPIENT_SCHEMA_VERSION),
-    ownerId: boundedId,
-    ...recipientFields,
-    updatedAt: instant,
-    updatedBy: z.string().min(1).max(200),
-  })
-  .superRefine(needsAChannel);
+export const recipientConfigShape = {
+  schemaVersion: z.literal(RECIPIENT_SCHEMA_VERSION),
+  ownerId: boundedId,
+  ...recipientFields,
+  updatedAt: instant,
+  updatedBy: z.string().min(1).max(200),
+};
+export const recipientConfigSchema = z.strictObject(recipientConfigShape).superRefine(needsAChannel);
 export type RecipientConfigV1 = z.infer<typeof recipientConfigSchema>;
 
 export const DELIVERY_CHANNELS = ['webhook', 'email'] as const;

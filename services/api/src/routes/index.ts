@@ -5,6 +5,7 @@ import { evaluationRoutes } from './evaluations.js';
 import { inspectRoutes } from './inspect.js';
 import { meRoutes } from './me.js';
 import { platformRoutes } from './platforms.js';
+import { recipientRoutes } from './recipients.js';
 
 /**
  * One module per area. Still to come, each as its own module here once packages/alerts is
@@ -12,5 +13,12 @@ import { platformRoutes } from './platforms.js';
  * the SSE stream), findings and suspicious periods (inspection), ranking, notices (owners).
  */
 export function apiRoutes(store: Store): FastifyPluginAsyncZod[] {
-  return [meRoutes, platformRoutes(store), inspectRoutes(store), evaluationRoutes(store), auditRoutes(store)];
+  return [
+    meRoutes,
+    platformRoutes(store),
+    inspectRoutes(store),
+    evaluationRoutes(store),
+    auditRoutes(store),
+    recipientRoutes(store),
+  ];
 }
