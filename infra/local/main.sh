@@ -87,6 +87,16 @@ if [[ -f services/api/dist/main.js ]]; then
     echo "  $role$([[ "$role" == owner ]] && echo " of $OWNER_PLATFORM"): $(tracewatch keys create --role "$role" "${extra[@]}" --name "demo $role $(date -u +%FT%TZ)")"
   done
 fi
+# Local sinks: a webhook receiver and an SMTP server printing what arrives, and a demo recipient
+# (owner demo-owner of plat-01) pointing at them; the notifier finds the SMTP sink by SMTP_HOST/PORT.
+SINK_WEBHOOK_PORT="${SINK_WEBHOOK_PORT:-8090}" SINK_SMTP_PORT="${SINK_SMTP_PORT:-2525}"
+export SMTP_HOST=127.0.0.1 SMTP_PORT="$SINK_SMTP_PORT"
+SINK_WEBHOOK_PORT="$SINK_WEBHOOK_PORT" SINK_SMTP_PORT="$SINK_SMTP_PORT" DEMO_PLATFORM_IDS="${OWNER_PLATFORM:-plat-01}" \
+  npx tsx infra/local/sinks.ts >"$RUN/sinks.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 300); do grep -q '^sinks: ' "$RUN/sinks.log" 2>/dev/null && break; sleep 0.2; done
+grep '^sinks: ' "$RUN/sinks.log" || { tail -20 "$RUN/sinks.log"; exit 1; }
+echo "main: notices arriving at the sinks: tail -f $RUN/sinks.log"
 echo "main: Prometheus http://127.0.0.1:9090 (targets, rules), Alertmanager http://127.0.0.1:9095 (forwarded alerts)"
 
 echo "main: simulating $UNITS units over $MONTHS months live, one simulated day every $DAY_SECONDS s (log $RUN/simulate.log)"
