@@ -10,3 +10,4 @@ export * from './rows.js';
 export * from './topics.js';
 export * from './trace-event.js';
 export * from './tsv.js';
+export * from './notices.js';
