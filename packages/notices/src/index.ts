@@ -1,1 +1,6 @@
+export * from './compose.js';
+export * from './escalation.js';
+export * from './grouping.js';
 export * from './numbering.js';
+export * from './repository.js';
+export * from './templates.js';

@@ -139,9 +139,7 @@ export const noticeAnswerSchema = z
   .strict();
 export type NoticeAnswer = z.infer<typeof noticeAnswerSchema>;
 
-export const noticeAcknowledgementSchema = z
-  .object({ noticeId: boundedId, by: actorName, at: instant })
-  .strict();
+export const noticeAcknowledgementSchema = z.object({ noticeId: boundedId, by: actorName, at: instant }).strict();
 export type NoticeAcknowledgement = z.infer<typeof noticeAcknowledgementSchema>;
 
 /** Per notice and delivery target: pending (retrying), delivered (marked once), failed (past the horizon). */
@@ -193,8 +191,18 @@ export type NoticeWebhookBody = z.infer<typeof noticeWebhookBodySchema>;
 /** The digest schedule of an owner: every `everyHours` from `atMinuteOfDay` local time. */
 export const digestScheduleSchema = z
   .object({
-    everyHours: z.number().int().min(1).max(24 * 7).default(24),
-    atMinuteOfDay: z.number().int().min(0).max(1439).default(9 * 60),
+    everyHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 7)
+      .default(24),
+    atMinuteOfDay: z
+      .number()
+      .int()
+      .min(0)
+      .max(1439)
+      .default(9 * 60),
     utcOffsetMinutes: z.number().int().min(-720).max(840).default(480),
   })
   .strict();
