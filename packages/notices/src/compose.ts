@@ -20,8 +20,8 @@ export interface ComposeOptions {
   previousNumber: string | null;
   /** The console's base URL (evidence links point into it). */
   consoleUrl: string;
-  /** Days to answer, by notice kind. */
-  answerDays: { immediate: number; digest: number };
+  /** Days the owner has to answer (its recipient configuration). */
+  answerDays: number;
 }
 
 export const CHANGE_LABELS: Record<NoticeItemChange, { 'zh-CN': string; en: string }> = {
@@ -93,7 +93,6 @@ export function composeNotice(plan: PlannedNotice, opts: ComposeOptions): Notice
   const items = plan.entries.map((e) => item(opts.consoleUrl, e));
   const asked = askedOf(items);
   const changedAt = plan.entries.map((e) => e.changedAtMs);
-  const days = opts.answerDays[plan.kind];
   return noticeSchema.parse({
     schemaVersion: NOTICE_SCHEMA_VERSION,
     id: opts.id,
@@ -109,7 +108,7 @@ export function composeNotice(plan: PlannedNotice, opts: ComposeOptions): Notice
     orgIds: uniqueSorted(items.flatMap((i) => (i.orgId ? [i.orgId] : []))),
     items,
     asked,
-    answerDeadline: asked === 'none' ? null : new Date(opts.createdAtMs + days * 86_400_000).toISOString(),
+    answerDeadline: asked === 'none' ? null : new Date(opts.createdAtMs + opts.answerDays * 86_400_000).toISOString(),
     previousNumber: opts.previousNumber,
   });
 }

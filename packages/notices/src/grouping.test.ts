@@ -66,11 +66,20 @@ describe('digestSlot', () => {
       '2026-12-02T01:00:00.000Z',
     );
   });
-  it('follows a shorter schedule (every 6 h from local midnight = 16:00, 22:00, 04:00, 10:00 UTC)', () => {
-    const sixHourly = { ...daily, everyHours: 6, atMinuteOfDay: 0 };
-    expect(new Date(digestSlot(sixHourly, Date.parse('2026-12-02T05:00:00Z'))).toISOString()).toBe(
-      '2026-12-02T04:00:00.000Z',
-    );
+  it('follows a weekly schedule (2026-12-02 is a Wednesday)', () => {
+    const at = (schedule: typeof daily, now: string) => new Date(digestSlot(schedule, Date.parse(now))).toISOString();
+    const mondays = { ...daily, frequency: 'weekly' as const, weekday: 1 };
+    expect(at(mondays, '2026-12-02T05:00:00Z')).toBe('2026-11-30T01:00:00.000Z');
+    const wednesdays = { ...daily, frequency: 'weekly' as const, weekday: 3 };
+    expect(at(wednesdays, '2026-12-02T05:00:00Z')).toBe('2026-12-02T01:00:00.000Z');
+    expect(at(wednesdays, '2026-12-02T00:30:00Z')).toBe('2026-11-25T01:00:00.000Z');
+  });
+
+  it('keeps the local time across a daylight-saving change', () => {
+    const at = (schedule: typeof daily, now: string) => new Date(digestSlot(schedule, Date.parse(now))).toISOString();
+    const berlin = { ...daily, timeZone: 'Europe/Berlin' }; // CEST (+2) until 2026-10-25, CET (+1) after
+    expect(at(berlin, '2026-10-24T12:00:00Z')).toBe('2026-10-24T07:00:00.000Z');
+    expect(at(berlin, '2026-10-25T12:00:00Z')).toBe('2026-10-25T08:00:00.000Z');
   });
 });
 

@@ -3,15 +3,11 @@
  * platforms whose state differs from what the last notice to that owner said; critical ones in a
  * notice at once, the rest in a digest at the owner's next schedule slot.
  */
-import type { Alert, DigestSchedule, NoticeItemChange } from '@tracewatch/schema';
+import type { Alert, DigestSchedule, NoticeItemChange, RecipientConfigV1 } from '@tracewatch/schema';
 import type { NotifiedSnapshot, ReceivedAlert } from './repository.js';
 
-/** An owner as the notifier sees it (built from the recipients configuration). */
-export interface NoticeOwner {
-  ownerId: string;
-  platformIds: readonly string[];
-  digest: DigestSchedule;
-}
+/** An owner as the notifier sees it: the parts of its recipient configuration that decide notices. */
+export type NoticeOwner = Pick<RecipientConfigV1, 'ownerId' | 'platformIds' | 'digest' | 'answerDays' | 'languages'>;
 
 const OPEN_STATES: ReadonlySet<Alert['state']> = new Set(['open', 'acknowledged']);
 const CLOSING: ReadonlySet<NoticeItemChange> = new Set(['dismissed', 'resolved', 'withdrawn']);
@@ -44,11 +40,48 @@ export function isUrgent(alert: Alert, change: NoticeItemChange): boolean {
   return alert.finding.severity === 'critical' && !CLOSING.has(change);
 }
 
-/** The latest slot of the schedule at or before `nowMs` (slots every `everyHours` from the local `atMinuteOfDay`). */
+const DAY_MS = 86_400_000;
+
+/** Minutes east of UTC of an IANA zone at an instant. */
+function zoneOffsetMinutes(timeZone: string, ms: number): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(ms));
+  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
+  return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60_000);
+}
+
+/** The instant of a local wall time (a day as days since 1970-01-01, minutes into it) in a zone. */
+function localToInstant(timeZone: string, day: number, minuteOfDay: number): number {
+  const wall = day * DAY_MS + minuteOfDay * 60_000;
+  const first = wall - zoneOffsetMinutes(timeZone, wall) * 60_000;
+  return wall - zoneOffsetMinutes(timeZone, first) * 60_000; // again at the guess: DST edges
+}
+
+/**
+ * The latest slot of the schedule at or before `nowMs`: daily at the local time of day, or
+ * weekly on the weekday (1 = Monday .. 7) at it, in the schedule's time zone.
+ */
 export function digestSlot(schedule: DigestSchedule, nowMs: number): number {
-  const periodMs = schedule.everyHours * 3_600_000;
-  const anchor = (schedule.atMinuteOfDay - schedule.utcOffsetMinutes) * 60_000;
-  return anchor + Math.floor((nowMs - anchor) / periodMs) * periodMs;
+  const [hh, mm] = schedule.timeOfDay.split(':').map(Number) as [number, number];
+  const minuteOfDay = hh * 60 + mm;
+  const today = Math.floor((nowMs + zoneOffsetMinutes(schedule.timeZone, nowMs) * 60_000) / DAY_MS);
+  for (let day = today; day > today - 8; day--) {
+    // 1970-01-01 was a Thursday (ISO weekday 4).
+    const weekday = ((((day + 3) % 7) + 7) % 7) + 1;
+    if (schedule.frequency === 'weekly' && weekday !== schedule.weekday) continue;
+    const slot = localToInstant(schedule.timeZone, day, minuteOfDay);
+    if (slot <= nowMs) return slot;
+  }
+  throw new Error('unreachable: a slot lies within the last eight days');
 }
 
 export interface PlannedEntry {

@@ -31,7 +31,6 @@ export const NOTICE_TABLES = {
   notices: 'notices',
   items: 'notice_items',
   inbox: 'notifier_alert_changes',
-  digestSlots: 'notifier_digest_slots',
   deliveries: 'notice_deliveries',
   answers: 'notice_answers',
   acknowledgements: 'notice_acknowledgements',
@@ -234,29 +233,27 @@ export async function loadNoticesSince(store: Store, sinceMs: number): Promise<N
   return rows.map((r) => parseOrThrow<Notice>('notices', noticeSchema, r.notice));
 }
 
-// ---------------------------------------------------------------- digest slots
+// ---------------------------------------------------------------- digests
 
-export async function loadDigestSlots(store: Store): Promise<Map<string, number>> {
-  const rows = await selectRows<{ owner_id: string; slot_ms: number | string }>(
+/** Per owner: when its latest digest was created (the slot it stood for follows from the schedule). */
+export async function lastDigestAt(store: Store): Promise<Map<string, number>> {
+  const rows = await selectRows<{ owner_id: string; created_ms: number | string }>(
     store,
-    `SELECT owner_id, max(slot_ms) AS slot_ms FROM ${table(store, NOTICE_TABLES.digestSlots)} GROUP BY owner_id`,
+    `SELECT owner_id, max(created_ms) AS created_ms FROM ${table(store, NOTICE_TABLES.notices)}
+     WHERE kind = 'digest' GROUP BY owner_id`,
   );
-  return new Map(rows.map((r) => [r.owner_id, Number(r.slot_ms)]));
-}
-
-export async function writeDigestSlot(store: Store, ownerId: string, slotMs: number, noticeId: string): Promise<void> {
-  await insertRows(store, NOTICE_TABLES.digestSlots, [{ owner_id: ownerId, slot_ms: slotMs, notice_id: noticeId }]);
+  return new Map(rows.map((r) => [r.owner_id, Number(r.created_ms)]));
 }
 
 // ---------------------------------------------------------------- delivery state
 
 interface DeliveryRow {
   notice_id: string;
-  target: string;
   channel: NoticeDelivery['channel'];
   message_id: string;
   state: NoticeDelivery['state'];
   attempts: number;
+  first_attempt_ms: number | string;
   last_error: string;
   next_attempt_ms: number | string;
   updated_ms: number | string;
@@ -264,11 +261,11 @@ interface DeliveryRow {
 
 const deliveryFromRow = (r: DeliveryRow): NoticeDelivery => ({
   noticeId: r.notice_id,
-  target: r.target,
   channel: r.channel,
   messageId: r.message_id,
   state: r.state,
   attempts: Number(r.attempts),
+  firstAttemptAt: Number(r.first_attempt_ms) > 0 ? new Date(Number(r.first_attempt_ms)).toISOString() : null,
   lastError: r.last_error,
   nextAttemptAt: Number(r.next_attempt_ms) > 0 ? new Date(Number(r.next_attempt_ms)).toISOString() : null,
   updatedAt: new Date(Number(r.updated_ms)).toISOString(),
@@ -279,11 +276,11 @@ export async function writeDelivery(store: Store, d: NoticeDelivery): Promise<vo
   await insertRows(store, NOTICE_TABLES.deliveries, [
     {
       notice_id: d.noticeId,
-      target: d.target,
       channel: d.channel,
       message_id: d.messageId,
       state: d.state,
       attempts: d.attempts,
+      first_attempt_ms: d.firstAttemptAt === null ? 0 : Date.parse(d.firstAttemptAt),
       last_error: d.lastError.slice(0, 2000),
       next_attempt_ms: d.nextAttemptAt === null ? 0 : Date.parse(d.nextAttemptAt),
       updated_ms: Date.parse(d.updatedAt),
@@ -297,24 +294,24 @@ export async function loadDeliveries(store: Store, noticeIds?: readonly string[]
   const where = noticeIds ? `notice_id IN ${sqlStringList(noticeIds)}` : '1';
   const rows = await selectRows<DeliveryRow>(
     store,
-    `SELECT notice_id, target, channel, message_id, state, attempts, last_error, next_attempt_ms, updated_ms
-     FROM ${table(store, NOTICE_TABLES.deliveries)} FINAL WHERE ${where} ORDER BY notice_id, target`,
+    `SELECT notice_id, channel, message_id, state, attempts, first_attempt_ms, last_error, next_attempt_ms, updated_ms
+     FROM ${table(store, NOTICE_TABLES.deliveries)} FINAL WHERE ${where} ORDER BY notice_id, channel`,
     FINAL_SETTINGS,
   );
   return rows.map(deliveryFromRow);
 }
 
-/** Terminal rows per (notice, target) as stored, not collapsed: "marked once" means 1 each. */
+/** Terminal rows per (notice, channel) as stored, not collapsed: "marked once" means 1 each. */
 export async function countDeliveryMarks(
   store: Store,
   state: 'delivered' | 'failed',
-): Promise<Array<{ noticeId: string; target: string; marks: number }>> {
-  const rows = await selectRows<{ notice_id: string; target: string; marks: number | string }>(
+): Promise<Array<{ noticeId: string; channel: string; marks: number }>> {
+  const rows = await selectRows<{ notice_id: string; channel: string; marks: number | string }>(
     store,
-    `SELECT notice_id, target, count() AS marks FROM ${table(store, NOTICE_TABLES.deliveries)}
-     WHERE state = ${sqlString(state)} GROUP BY notice_id, target ORDER BY notice_id, target`,
+    `SELECT notice_id, channel, count() AS marks FROM ${table(store, NOTICE_TABLES.deliveries)}
+     WHERE state = ${sqlString(state)} GROUP BY notice_id, channel ORDER BY notice_id, channel`,
   );
-  return rows.map((r) => ({ noticeId: r.notice_id, target: r.target, marks: Number(r.marks) }));
+  return rows.map((r) => ({ noticeId: r.notice_id, channel: r.channel, marks: Number(r.marks) }));
 }
 
 // ---------------------------------------------------------------- owners' side: reads

@@ -1,3 +1,4 @@
+import { composeEmail } from '@tracewatch/delivery';
 import { noticeWebhookBodySchema } from '@tracewatch/schema';
 import { describe, expect, it } from 'vitest';
 import { askedOf, composeNotice } from './compose.js';
@@ -37,7 +38,7 @@ const notice = composeNotice(plan, {
   createdAtMs: created,
   previousNumber: '2026-000003',
   consoleUrl: 'http://console.example/',
-  answerDays: { immediate: 3, digest: 7 },
+  answerDays: 7,
 });
 
 describe('composeNotice', () => {
@@ -73,7 +74,7 @@ describe('composeNotice', () => {
         createdAtMs: created,
         previousNumber: null,
         consoleUrl: 'http://console.example',
-        answerDays: { immediate: 3, digest: 7 },
+        answerDays: 7,
       },
     );
     expect(closing.answerDeadline).toBeNull();
@@ -82,9 +83,10 @@ describe('composeNotice', () => {
 
 describe('renderNotice', () => {
   const rendered = renderNotice(notice);
+  const email = composeEmail(rendered.parts, ['owner@example.org'], 'msg_1');
 
   it('says the number, the findings, their numbers and links in both languages (text)', () => {
-    const [zh, en] = rendered.text.split('----------------------------------------');
+    const [zh, en] = email.text.split('----------------------------------------');
     for (const part of [zh, en]) {
       expect(part).toContain('2026-000007');
       expect(part).toContain(notice.items[0]?.evidenceUrl);
@@ -98,17 +100,23 @@ describe('renderNotice', () => {
     expect(en).toContain('activity rose 3.2-fold before the evaluation');
     expect(en).toContain('Withdrawn');
     expect(en).toContain('Please explain the findings above');
-    expect(rendered.subject).toContain('2026-000007');
-    expect(rendered.subject).toContain('定期汇总通报');
-    expect(rendered.subject).toContain('Periodic digest');
+    expect(email.subject).toBe(
+      '【定期汇总通报】2026-000007 plat-a：2 项发现 / Periodic digest 2026-000007 (plat-a): 2 findings',
+    );
   });
 
   it('escapes what comes from data in the HTML and links the evidence', () => {
-    expect(rendered.html).toContain('补录比例异常 &lt;b&gt;');
-    expect(rendered.html).not.toContain('<b>');
-    expect(rendered.html).toContain(`<a href="${notice.items[0]?.evidenceUrl.replace(/&/g, '&amp;')}">`);
-    expect(rendered.html).toContain('lang="zh-CN"');
-    expect(rendered.html).toContain('lang="en"');
+    expect(email.html).toContain('补录比例异常 &lt;b&gt;');
+    expect(email.html).not.toContain('<b>');
+    expect(email.html).toContain(`<a href="${notice.items[0]?.evidenceUrl.replace(/&/g, '&amp;')}">`);
+    expect(email.html).toContain('<section lang="zh-CN">');
+    expect(email.html).toContain('<section lang="en">');
+  });
+
+  it('renders only the languages the owner reads', () => {
+    const en = renderNotice(notice, ['en']);
+    expect(en.parts.map((p) => p.language)).toEqual(['en']);
+    expect(en.parts[0]?.text).not.toMatch(/[\u4e00-\u9fff]/);
   });
 
   it('gives a webhook body that parses back to the notice, the same bytes every time', () => {

@@ -1,6 +1,7 @@
 /**
- * A notice rendered for delivery (pure): the e-mail subject, plain text and HTML (zh-CN first,
- * then English, in one message), and the webhook's JSON body. The same notice renders the same
+ * A notice rendered for delivery (pure): per language the e-mail subject, plain text and HTML
+ * (packages/delivery's composeEmail puts the owner's languages in one message, zh-CN first), and
+ * the webhook's JSON body. The same notice renders the same
  * bytes every time, so every retry sends what the first attempt sent.
  */
 import { NOTICE_ISSUED_TYPE, type Notice, type NoticeItem, type NoticeWebhookBody } from '@tracewatch/schema';
@@ -9,9 +10,7 @@ export type Language = 'zh-CN' | 'en';
 export const LANGUAGES: readonly Language[] = ['zh-CN', 'en'];
 
 export interface RenderedNotice {
-  subject: string;
-  text: string;
-  html: string;
+  parts: NoticePart[];
   /** The webhook body (JSON text). */
   json: string;
 }
@@ -84,11 +83,12 @@ function keyNumbers(item: NoticeItem): string {
   return parts.join(', ');
 }
 
-export function subjectOf(notice: Notice): string {
-  const zh = WORDS['zh-CN'];
-  const en = WORDS.en;
-  const platforms = notice.platformIds.join(', ');
-  return `【${zh.kind[notice.kind]}】${notice.number} ${platforms}：${zh.findingsCount(notice.items.length)} / ${en.kind[notice.kind]} ${notice.number}: ${en.findingsCount(notice.items.length)}`;
+export function subjectOf(notice: Notice, lang: Language): string {
+  const w = WORDS[lang];
+  const count = w.findingsCount(notice.items.length);
+  return lang === 'zh-CN'
+    ? `【${w.kind[notice.kind]}】${notice.number} ${notice.platformIds.join('、')}：${count}`
+    : `${w.kind[notice.kind]} ${notice.number} (${notice.platformIds.join(', ')}): ${count}`;
 }
 
 function textSection(notice: Notice, lang: Language): string {
@@ -115,10 +115,6 @@ function textSection(notice: Notice, lang: Language): string {
   return lines.join('\n');
 }
 
-export function renderText(notice: Notice): string {
-  return LANGUAGES.map((lang) => textSection(notice, lang)).join('\n\n----------------------------------------\n\n');
-}
-
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
@@ -135,7 +131,7 @@ function htmlSection(notice: Notice, lang: Language): string {
     )
     .join('');
   return (
-    `<section lang="${lang}"><h2>${e(`${w.kind[notice.kind]} ${notice.number}`)}</h2><table>` +
+    `<h2>${e(`${w.kind[notice.kind]} ${notice.number}`)}</h2><table>` +
     row(w.number, notice.number) +
     row(w.date, localTime(notice.createdAt)) +
     row(w.covers, `${localTime(notice.covers.from)} – ${localTime(notice.covers.to)}`) +
@@ -145,25 +141,36 @@ function htmlSection(notice: Notice, lang: Language): string {
     `<p><strong>${e(w.asked[notice.asked])}</strong></p>` +
     (notice.answerDeadline ? `<p>${e(w.deadline)}: ${e(localTime(notice.answerDeadline))}</p>` : '') +
     (notice.previousNumber ? `<p>${e(w.previous)}: ${e(notice.previousNumber)}</p>` : '') +
-    `<p>${e(w.footer)}</p></section>`
+    `<p>${e(w.footer)}</p>`
   );
-}
-
-export function renderHtml(notice: Notice): string {
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(subjectOf(notice))}</title></head><body>${LANGUAGES.map(
-    (lang) => htmlSection(notice, lang),
-  ).join('<hr>')}</body></html>`;
 }
 
 export function webhookBody(notice: Notice): NoticeWebhookBody {
   return { type: NOTICE_ISSUED_TYPE, timestamp: notice.createdAt, data: notice };
 }
 
-export function renderNotice(notice: Notice): RenderedNotice {
+/** One language's part of a notice (what packages/delivery's composeEmail joins into one e-mail). */
+export interface NoticePart {
+  language: Language;
+  subject: string;
+  /** The body of its section (composeEmail wraps each part in `<section lang>`). */
+  html: string;
+  text: string;
+}
+
+export function renderPart(notice: Notice, language: Language): NoticePart {
   return {
-    subject: subjectOf(notice),
-    text: renderText(notice),
-    html: renderHtml(notice),
+    language,
+    subject: subjectOf(notice, language),
+    html: htmlSection(notice, language),
+    text: textSection(notice, language),
+  };
+}
+
+/** Every language asked for (zh-CN first), and the webhook body (which carries both anyway). */
+export function renderNotice(notice: Notice, languages: readonly Language[] = LANGUAGES): RenderedNotice {
+  return {
+    parts: LANGUAGES.filter((l) => languages.includes(l)).map((l) => renderPart(notice, l)),
     json: JSON.stringify(webhookBody(notice)),
   };
 }

@@ -6,7 +6,8 @@
  *
  * A notice concerns one owner (bound to platform ids by the recipients configuration). Its
  * items are alert changes of those platforms since the last notice to that owner: critical
- * ones at once (kind `immediate`), the rest in a digest on the owner's schedule.
+ * ones at once (kind `immediate`), the rest in a digest on the owner's schedule (the digest
+ * schedule, languages and days to answer are the owner's recipient configuration, recipients.ts).
  */
 import { z } from 'zod';
 import {
@@ -142,7 +143,7 @@ export type NoticeAnswer = z.infer<typeof noticeAnswerSchema>;
 export const noticeAcknowledgementSchema = z.object({ noticeId: boundedId, by: actorName, at: instant }).strict();
 export type NoticeAcknowledgement = z.infer<typeof noticeAcknowledgementSchema>;
 
-/** Per notice and delivery target: pending (retrying), delivered (marked once), failed (past the horizon). */
+/** Per notice and channel: pending (retrying), delivered (marked once), failed (refused, or past the horizon). */
 export const DELIVERY_STATES = ['pending', 'delivered', 'failed'] as const;
 export const deliveryStateSchema = z.enum(DELIVERY_STATES);
 export type DeliveryState = z.infer<typeof deliveryStateSchema>;
@@ -150,13 +151,12 @@ export type DeliveryState = z.infer<typeof deliveryStateSchema>;
 export const noticeDeliverySchema = z
   .object({
     noticeId: boundedId,
-    /** The recipient's target ('webhook:<url>' / 'email:<address>'), as the recipients configuration names it. */
-    target: z.string().min(1).max(2000),
     channel: z.enum(['webhook', 'email']),
     /** The same on every attempt (webhook-id / Message-ID): receivers drop repeats. */
     messageId: z.string().min(1).max(200),
     state: deliveryStateSchema,
     attempts: z.number().int().min(0),
+    firstAttemptAt: instant.nullable(),
     lastError: z.string().max(2000),
     nextAttemptAt: instant.nullable(),
     updatedAt: instant,
@@ -187,23 +187,3 @@ export const noticeWebhookBodySchema = z
   })
   .strict();
 export type NoticeWebhookBody = z.infer<typeof noticeWebhookBodySchema>;
-
-/** The digest schedule of an owner: every `everyHours` from `atMinuteOfDay` local time. */
-export const digestScheduleSchema = z
-  .object({
-    everyHours: z
-      .number()
-      .int()
-      .min(1)
-      .max(24 * 7)
-      .default(24),
-    atMinuteOfDay: z
-      .number()
-      .int()
-      .min(0)
-      .max(1439)
-      .default(9 * 60),
-    utcOffsetMinutes: z.number().int().min(-720).max(840).default(480),
-  })
-  .strict();
-export type DigestSchedule = z.infer<typeof digestScheduleSchema>;

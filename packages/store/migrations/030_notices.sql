@@ -55,11 +55,3 @@ CREATE TABLE IF NOT EXISTS {db}.notifier_alert_changes (
   alert String
 ) ENGINE = ReplacingMergeTree()
 ORDER BY (fingerprint, version);
-
--- The notifier's composing clock per owner: when its last digest went out (its schedule's slot).
-CREATE TABLE IF NOT EXISTS {db}.notifier_digest_slots (
-  owner_id String,
-  slot_ms UInt64,
-  notice_id String
-) ENGINE = ReplacingMergeTree(slot_ms)
-ORDER BY owner_id;

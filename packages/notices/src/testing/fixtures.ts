@@ -46,5 +46,11 @@ export function owner(
   platformIds: string[],
   digest: Partial<NoticeOwner['digest']> = {},
 ): NoticeOwner {
-  return { ownerId, platformIds, digest: { everyHours: 24, atMinuteOfDay: 540, utcOffsetMinutes: 480, ...digest } };
+  return {
+    ownerId,
+    platformIds,
+    digest: { frequency: 'daily', timeOfDay: '09:00', timeZone: 'Asia/Shanghai', ...digest },
+    answerDays: 10,
+    languages: ['zh-CN', 'en'],
+  };
 }
