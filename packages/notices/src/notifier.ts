@@ -249,7 +249,8 @@ export class Notifier {
         secret: owner.webhook.secret,
         messageId: q.messageId,
         body: rendered.json,
-        atMs: nowMs,
+        // webhook-timestamp is the real sending time: receivers check it against their clocks.
+        atMs: Date.now(),
       });
     } else if (q.channel === 'email' && owner.email && this.opts.channels.email) {
       result = await this.opts.channels.email.send(composeEmail(rendered.parts, owner.email.to, q.messageId));

@@ -98,15 +98,15 @@ export interface ReceivedAlert {
 /** The latest received state of every alert of the given platforms. */
 export async function loadReceivedAlerts(store: Store, platformIds: readonly string[]): Promise<ReceivedAlert[]> {
   if (platformIds.length === 0) return [];
-  const rows = await selectRows<{ alert: string; at_ms: number | string }>(
+  const rows = await selectRows<{ latest_alert: string; latest_at_ms: number | string }>(
     store,
-    `SELECT argMax(alert, version) AS alert, argMax(at_ms, version) AS at_ms
+    `SELECT argMax(alert, version) AS latest_alert, argMax(at_ms, version) AS latest_at_ms
      FROM ${table(store, NOTICE_TABLES.inbox)} WHERE platform_id IN ${sqlStringList(platformIds)}
      GROUP BY fingerprint`,
   );
   return rows.map((r) => ({
-    alert: parseOrThrow<Alert>('notifier_alert_changes', alertSchema, r.alert),
-    changedAtMs: Number(r.at_ms),
+    alert: parseOrThrow<Alert>('notifier_alert_changes', alertSchema, r.latest_alert),
+    changedAtMs: Number(r.latest_at_ms),
   }));
 }
 
@@ -126,16 +126,17 @@ export interface NotifiedSnapshot {
 export async function loadNotified(store: Store, ownerId: string): Promise<Map<string, NotifiedSnapshot>> {
   const rows = await selectRows<{
     fingerprint: string;
-    alert_version: number;
-    alert_state: Alert['state'];
-    severity: Alert['finding']['severity'];
-    period_start: string;
-    period_end: string;
+    last_version: number;
+    last_state: Alert['state'];
+    last_severity: Alert['finding']['severity'];
+    last_start: string;
+    last_end: string;
   }>(
     store,
-    `SELECT fingerprint, max(alert_version) AS alert_version,
-            argMax(alert_state, alert_version) AS alert_state, argMax(severity, alert_version) AS severity,
-            toString(argMax(period_start, alert_version)) AS period_start, toString(argMax(period_end, alert_version)) AS period_end
+    // Aliases differ from the columns: 18.16 would read argMax(…, alert_version) as the max alias.
+    `SELECT fingerprint, max(alert_version) AS last_version,
+            argMax(alert_state, alert_version) AS last_state, argMax(severity, alert_version) AS last_severity,
+            toString(argMax(period_start, alert_version)) AS last_start, toString(argMax(period_end, alert_version)) AS last_end
      FROM ${table(store, NOTICE_TABLES.items)}
      WHERE owner_id = ${sqlString(ownerId)}
        AND notice_id IN (SELECT id FROM ${table(store, NOTICE_TABLES.notices)} WHERE owner_id = ${sqlString(ownerId)})
@@ -146,11 +147,11 @@ export async function loadNotified(store: Store, ownerId: string): Promise<Map<s
       r.fingerprint,
       {
         fingerprint: r.fingerprint,
-        alertVersion: Number(r.alert_version),
-        alertState: r.alert_state,
-        severity: r.severity,
-        periodStart: r.period_start,
-        periodEnd: r.period_end,
+        alertVersion: Number(r.last_version),
+        alertState: r.last_state,
+        severity: r.last_severity,
+        periodStart: r.last_start,
+        periodEnd: r.last_end,
       },
     ]),
   );
@@ -237,12 +238,12 @@ export async function loadNoticesSince(store: Store, sinceMs: number): Promise<N
 
 /** Per owner: when its latest digest was created (the slot it stood for follows from the schedule). */
 export async function lastDigestAt(store: Store): Promise<Map<string, number>> {
-  const rows = await selectRows<{ owner_id: string; created_ms: number | string }>(
+  const rows = await selectRows<{ owner_id: string; last_ms: number | string }>(
     store,
-    `SELECT owner_id, max(created_ms) AS created_ms FROM ${table(store, NOTICE_TABLES.notices)}
+    `SELECT owner_id, max(created_ms) AS last_ms FROM ${table(store, NOTICE_TABLES.notices)}
      WHERE kind = 'digest' GROUP BY owner_id`,
   );
-  return new Map(rows.map((r) => [r.owner_id, Number(r.created_ms)]));
+  return new Map(rows.map((r) => [r.owner_id, Number(r.last_ms)]));
 }
 
 // ---------------------------------------------------------------- delivery state
@@ -364,9 +365,9 @@ async function viewsOf(store: Store, notices: Notice[], asOfMs: number): Promise
   if (notices.length === 0) return [];
   const ids = notices.map((n) => n.id);
   const [acks, answers, deliveries] = await Promise.all([
-    selectRows<{ notice_id: string; by: string; at_ms: number | string }>(
+    selectRows<{ notice_id: string; first_by: string; first_at_ms: number | string }>(
       store,
-      `SELECT notice_id, argMin(by, at_ms) AS by, min(at_ms) AS at_ms FROM ${table(store, NOTICE_TABLES.acknowledgements)}
+      `SELECT notice_id, argMin(by, at_ms) AS first_by, min(at_ms) AS first_at_ms FROM ${table(store, NOTICE_TABLES.acknowledgements)}
        WHERE notice_id IN ${sqlStringList(ids)} GROUP BY notice_id`,
     ),
     selectRows<{ answer: string }>(
@@ -377,7 +378,10 @@ async function viewsOf(store: Store, notices: Notice[], asOfMs: number): Promise
     loadDeliveries(store, ids),
   ]);
   const ackOf = new Map(
-    acks.map((a) => [a.notice_id, { noticeId: a.notice_id, by: a.by, at: new Date(Number(a.at_ms)).toISOString() }]),
+    acks.map((a) => [
+      a.notice_id,
+      { noticeId: a.notice_id, by: a.first_by, at: new Date(Number(a.first_at_ms)).toISOString() },
+    ]),
   );
   const answersOf = new Map<string, NoticeAnswer[]>();
   for (const r of answers) {

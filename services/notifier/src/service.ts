@@ -266,6 +266,9 @@ export async function startNotifierService(
               batch.partition,
               batch.messages[0]!.offset,
             );
+          } catch (err) {
+            if (stopping.signal.aborted) return; // stopping: not stored, not committed, read again later
+            throw err;
           } finally {
             clearInterval(beat);
           }
