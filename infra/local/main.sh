@@ -15,6 +15,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$REPO"
 UNITS="${LIVE_UNITS:-30}" MONTHS="${LIVE_MONTHS:-6}" SEED="${LIVE_SEED:-7}" DAY_SECONDS="${LIVE_DAY_SECONDS:-1}"
 INGEST_PORT="${INGEST_PORT:-8081}" DETECTOR_PORT="${DETECTOR_PORT:-8082}" API_PORT="${API_PORT:-8080}"
+NOTIFIER_PORT="${NOTIFIER_PORT:-8083}"
 RUN="$REPO/.stack/run"
 mkdir -p "$RUN"
 
@@ -87,6 +88,12 @@ if [[ -f services/api/dist/main.js ]]; then
     echo "  $role$([[ "$role" == owner ]] && echo " of $OWNER_PLATFORM"): $(tracewatch keys create --role "$role" "${extra[@]}" --name "demo $role $(date -u +%FT%TZ)")"
   done
 fi
+# Notices to platform owners: the notifier reads the alerts, stores notices and delivers them to
+# each owner's configured webhook / e-mail. TODO(notice-delivery): start the local webhook
+# receiver and SMTP sink above, export NOTICE_SMTP_PORT, and register a demo owner whose webhook
+# is the local receiver.
+start notifier "$NOTIFIER_PORT" NOTIFIER_GROUP_ID=tracewatch-demo-notifier \
+  TRACEWATCH_CONSOLE_URL="http://127.0.0.1:$API_PORT" ${NOTICE_SMTP_PORT:+SMTP_HOST=127.0.0.1 SMTP_PORT=$NOTICE_SMTP_PORT}
 echo "main: Prometheus http://127.0.0.1:9090 (targets, rules), Alertmanager http://127.0.0.1:9095 (forwarded alerts)"
 
 echo "main: simulating $UNITS units over $MONTHS months live, one simulated day every $DAY_SECONDS s (log $RUN/simulate.log)"
