@@ -4,6 +4,7 @@ export * from './common.js';
 export * from './decode.js';
 export * from './evaluation.js';
 export * from './iso-time.js';
+export * from './notices.js';
 export * from './prevalidate.js';
 export * from './recipients.js';
 export * from './reported-metric.js';
