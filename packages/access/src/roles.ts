@@ -20,6 +20,8 @@ export const PERMISSIONS = {
   'audit.read': ['admin'],
   'recipients.read': ['admin'],
   'recipients.write': ['admin'],
+  'notices.read': ['ops', 'inspector', 'owner', 'admin'],
+  'notices.answer': ['owner'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

@@ -4,6 +4,7 @@ import { auditRoutes } from './audit.js';
 import { evaluationRoutes } from './evaluations.js';
 import { inspectRoutes } from './inspect.js';
 import { meRoutes } from './me.js';
+import { noticeRoutes } from './notices.js';
 import { platformRoutes } from './platforms.js';
 import { recipientRoutes } from './recipients.js';
 
@@ -20,5 +21,6 @@ export function apiRoutes(store: Store): FastifyPluginAsyncZod[] {
     evaluationRoutes(store),
     auditRoutes(store),
     recipientRoutes(store),
+    noticeRoutes(store),
   ];
 }
