@@ -11,7 +11,7 @@ import { recipientRoutes } from './recipients.js';
 /**
  * One module per area. Still to come, each as its own module here once packages/alerts is
  * merged (do not write a second alerts library): alerts (list/filter, lifecycle commands,
- * the SSE stream), findings and suspicious periods (inspection), ranking, notices (owners).
+ * the SSE stream), findings and suspicious periods (inspection), ranking.
  */
 export function apiRoutes(store: Store): FastifyPluginAsyncZod[] {
   return [
