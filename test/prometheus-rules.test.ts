@@ -44,6 +44,14 @@ describe('Prometheus rules for the pipeline’s health', () => {
     expect(r.status, r.output).toBe(0);
   });
 
+  it('the notifier\'s rules pass promtool check and their unit tests', () => {
+    const check = run('promtool', 'check', 'rules', join(PROMETHEUS, 'rules/notifier.yml'));
+    expect(check.output).toContain('SUCCESS: 3 rules found');
+    const r = run('promtool', 'test', 'rules', join(PROMETHEUS, 'tests/notifier.test.yml'));
+    expect(r.output, r.output).toContain('SUCCESS');
+    expect(r.status, r.output).toBe(0);
+  });
+
   it('a broken rule is refused (the check is live)', () => {
     const bad = join(scratch, 'bad.yml');
     writeFileSync(bad, 'groups:\n  - name: x\n    rules:\n      - alert: Broken\n        expr: sum by (job (up)\n');

@@ -15,6 +15,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$REPO"
 UNITS="${LIVE_UNITS:-30}" MONTHS="${LIVE_MONTHS:-6}" SEED="${LIVE_SEED:-7}" DAY_SECONDS="${LIVE_DAY_SECONDS:-1}"
 INGEST_PORT="${INGEST_PORT:-8081}" DETECTOR_PORT="${DETECTOR_PORT:-8082}" API_PORT="${API_PORT:-8080}"
+NOTIFIER_PORT="${NOTIFIER_PORT:-8083}"
 RUN="$REPO/.stack/run"
 mkdir -p "$RUN"
 
@@ -87,6 +88,20 @@ if [[ -f services/api/dist/main.js ]]; then
     echo "  $role$([[ "$role" == owner ]] && echo " of $OWNER_PLATFORM"): $(tracewatch keys create --role "$role" "${extra[@]}" --name "demo $role $(date -u +%FT%TZ)")"
   done
 fi
+# Local sinks: a webhook receiver and an SMTP server printing what arrives, and a demo recipient
+# (owner demo-owner of plat-01) pointing at them.
+SINK_WEBHOOK_PORT="${SINK_WEBHOOK_PORT:-8090}" SINK_SMTP_PORT="${SINK_SMTP_PORT:-2525}"
+NOTICE_SMTP_PORT="$SINK_SMTP_PORT"
+SINK_WEBHOOK_PORT="$SINK_WEBHOOK_PORT" SINK_SMTP_PORT="$SINK_SMTP_PORT" DEMO_PLATFORM_IDS="${OWNER_PLATFORM:-plat-01}" \
+  npx tsx infra/local/sinks.ts >"$RUN/sinks.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 300); do grep -q '^sinks: ' "$RUN/sinks.log" 2>/dev/null && break; sleep 0.2; done
+grep '^sinks: ' "$RUN/sinks.log" || { tail -20 "$RUN/sinks.log"; exit 1; }
+echo "main: notices arriving at the sinks: tail -f $RUN/sinks.log"
+# Notices to platform owners: the notifier reads the alerts, stores notices and delivers them to
+# each owner's configured webhook / e-mail (the demo owner's: the local sinks above).
+start notifier "$NOTIFIER_PORT" NOTIFIER_GROUP_ID=tracewatch-demo-notifier \
+  TRACEWATCH_CONSOLE_URL="http://127.0.0.1:$API_PORT" ${NOTICE_SMTP_PORT:+SMTP_HOST=127.0.0.1 SMTP_PORT=$NOTICE_SMTP_PORT}
 echo "main: Prometheus http://127.0.0.1:9090 (targets, rules), Alertmanager http://127.0.0.1:9095 (forwarded alerts)"
 
 echo "main: simulating $UNITS units over $MONTHS months live, one simulated day every $DAY_SECONDS s (log $RUN/simulate.log)"

@@ -23,6 +23,10 @@ export const PERMISSIONS = {
   'alerts.write': ['ops', 'admin'],
   'silences.read': ['ops', 'inspector', 'admin'],
   'silences.write': ['ops', 'admin'],
+  'recipients.read': ['admin'],
+  'recipients.write': ['admin'],
+  'notices.read': ['ops', 'inspector', 'owner', 'admin'],
+  'notices.answer': ['owner'],
 } as const satisfies Record<string, readonly Role[]>;
 export type Permission = keyof typeof PERMISSIONS;
 

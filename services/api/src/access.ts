@@ -24,6 +24,10 @@ declare module 'fastify' {
   }
 }
 
+/** JSON.stringify replacer: a field named `secret` (a webhook signing secret) is never written to the audit log. */
+export const redactSecrets = (key: string, value: unknown) =>
+  key === 'secret' && typeof value === 'string' ? '[redacted]' : value;
+
 /** The verified caller and the data they may see; every /v1 handler starts from this. */
 export function accessOf(req: FastifyRequest): { principal: Principal; scope: Scope } {
   if (!req.principal || !req.scope) throw new HttpError(401, 'not authenticated');
@@ -87,10 +91,10 @@ export async function auditRequest(store: Store, req: FastifyRequest, status: nu
     role: req.principal.role,
     method: req.method,
     route: req.routeOptions.url ?? req.url.split('?')[0] ?? '',
-    parameters: JSON.stringify({ params: req.params ?? {}, query: req.query ?? {}, body: req.body ?? null }).slice(
-      0,
-      16_384,
-    ),
+    parameters: JSON.stringify(
+      { params: req.params ?? {}, query: req.query ?? {}, body: req.body ?? null },
+      redactSecrets,
+    ).slice(0, 16_384),
     status,
     rowsReturned: status < 400 ? (req.rowsReturned ?? 0) : 0,
   });

@@ -1,3 +1,4 @@
+import { overdueNotices } from '@tracewatch/notices';
 import type { Store } from '@tracewatch/store';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { type AlertRoutesDeps, alertRoutes } from './alerts.js';
@@ -6,14 +7,13 @@ import { evaluationRoutes } from './evaluations.js';
 import { findingRoutes } from './findings.js';
 import { inspectRoutes } from './inspect.js';
 import { meRoutes } from './me.js';
+import { noticeRoutes } from './notices.js';
 import { platformRoutes } from './platforms.js';
+import { recipientRoutes } from './recipients.js';
 import { rankingRoutes } from './ranking.js';
 import { reportRoutes } from './report.js';
 
-/**
- * One module per area. Still to come, each as its own module here once packages/alerts is
- * merged (do not write a second alerts library): notices (owners).
- */
+/** One module per area. */
 export function apiRoutes(store: Store, alerts: AlertRoutesDeps): FastifyPluginAsyncZod[] {
   return [
     meRoutes,
@@ -23,10 +23,15 @@ export function apiRoutes(store: Store, alerts: AlertRoutesDeps): FastifyPluginA
     auditRoutes(store),
     alertRoutes(store, alerts),
     findingRoutes(store),
-    // Overdue notices, once packages/notices is merged: rankingRoutes(store, { overdueNotices:
-    //   async (asOf, scope) => (await overdueNotices(store, asOf, scope)).map((n) =>
-    //     ({ id: n.id, units: n.items.map((i) => ({ platformId: i.platformId, orgId: i.orgId })) })) })
-    rankingRoutes(store),
+    rankingRoutes(store, {
+      overdueNotices: async (asOf, scope) =>
+        (await overdueNotices(store, asOf, scope)).map((n) => ({
+          id: n.id,
+          units: n.items.map((i) => ({ platformId: i.platformId, orgId: i.orgId })),
+        })),
+    }),
     reportRoutes(store),
+    recipientRoutes(store),
+    noticeRoutes(store),
   ];
 }
