@@ -295,5 +295,5 @@ describe('notifier process killed with SIGKILL mid-delivery', () => {
     expect(metrics).toMatch(/^tw_notifier_deliveries_failed_total\{channel="webhook"\} 1$/m);
     expect(metrics).toMatch(/^tw_notifier_deliveries_total\{channel="webhook",outcome="retry"\} \d+$/m);
     expect(slow.refused + flaky.refused).toBe(0);
-  });
+  }, 300_000);
 });
