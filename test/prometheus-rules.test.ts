@@ -67,7 +67,7 @@ describe('Prometheus and Alertmanager configs', () => {
     (targets) => {
       const r = run('promtool', 'check', 'config', prometheusConfigWith(targets));
       expect(r.status, r.output).toBe(0);
-      expect(r.output).toContain('SUCCESS: 1 rule files found');
+      expect(r.output).toContain('SUCCESS: 2 rule files found'); // pipeline.yml, notifier.yml
     },
   );
 
