@@ -281,6 +281,11 @@ describe('notifier process killed with SIGKILL mid-delivery', () => {
     // Repeats (a delivery the kill interrupted, sent again under its webhook-id) were dropped.
     expect(slow.requests).toBeGreaterThanOrEqual(slow.unique.size);
     expect(flaky.requests).toBeGreaterThanOrEqual(3);
+    // The mark follows the receiver's answer: wait for the last ones, then count the rows.
+    await waitFor(
+      'every delivery marked',
+      async () => (await countDeliveryMarks(store, 'delivered')).length === reachable.length,
+    );
     const marks = await countDeliveryMarks(store, 'delivered');
     expect(marks).toHaveLength(reachable.length);
     expect(marks.every((m) => m.marks === 1)).toBe(true);
@@ -290,5 +295,5 @@ describe('notifier process killed with SIGKILL mid-delivery', () => {
     expect(metrics).toMatch(/^tw_notifier_deliveries_failed_total\{channel="webhook"\} 1$/m);
     expect(metrics).toMatch(/^tw_notifier_deliveries_total\{channel="webhook",outcome="retry"\} \d+$/m);
     expect(slow.refused + flaky.refused).toBe(0);
-  });
+  }, 300_000);
 });

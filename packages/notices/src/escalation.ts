@@ -5,12 +5,3 @@ export function isOverdue(notice: Notice, answers: readonly NoticeAnswer[], asOf
   if (notice.asked === 'none' || notice.answerDeadline === null) return false;
   return answers.length === 0 && Date.parse(notice.answerDeadline) < asOfMs;
 }
-
-/** Overdue notices that were not overdue at `sinceMs`: the ones to raise now (each once per process). */
-export function newlyOverdue<T extends { notice: Notice; answers: readonly NoticeAnswer[] }>(
-  views: readonly T[],
-  sinceMs: number,
-  asOfMs: number,
-): T[] {
-  return views.filter((v) => isOverdue(v.notice, v.answers, asOfMs) && !isOverdue(v.notice, v.answers, sinceMs));
-}
