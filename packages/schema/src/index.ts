@@ -6,6 +6,7 @@ export * from './evaluation.js';
 export * from './iso-time.js';
 export * from './prevalidate.js';
 export * from './reported-metric.js';
+export * from './rowbinary.js';
 export * from './rows.js';
 export * from './topics.js';
 export * from './trace-event.js';
