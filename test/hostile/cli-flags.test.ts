@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deadLetterMessage } from '@tracewatch/bus';
 import { DLQ_MAX_MESSAGE_BYTES, TOPICS } from '@tracewatch/schema';
+import { Partitioners } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CommandIo } from '../../packages/cli/src/command-io.js';
 import { simulateCommand } from '../../packages/cli/src/commands/simulate.js';
@@ -120,7 +121,10 @@ describe('hostile CLI flags', () => {
     await admin.disconnect();
     // 300 dead letters of ~1 MB each (text, not compressible): a 300 MB topic.
     const LETTERS = 300;
-    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    const producer = kafka.producer({
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await producer.connect();
     for (let i = 0; i < LETTERS; i += 10) {
       const messages = Array.from({ length: 10 }, (_, k) =>
