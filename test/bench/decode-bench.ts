@@ -8,7 +8,7 @@
  * the consumer does (values back to back plus lengths), and times, best of 5:
  *   (a) the old path: decodeTraceEventStrict (zod alone) + traceEventToRow per message, toTsv
  *       per batch;
- *   (b) encodeBatch (fast check, zod only for what it does not accept, direct TSV lines);
+ *   (b) encodeBatch (fast check, zod only for what it does not accept, direct RowBinary rows);
  * and, for scale, (c) decodeTraceEvent (fast path) + traceEventToRow + toTsv and (d) the
  * floor: JSON.parse of each message. Prints µs/event and events/s; asserts nothing.
  */
@@ -107,7 +107,7 @@ function rowsPath(decode: typeof decodeTraceEvent) {
 
 const results: [string, { ms: number; check: number }][] = [
   ['(a) zod decode + toRow + toTsv', time(rowsPath(decodeTraceEventStrict))],
-  ['(b) encodeBatch', time((b) => encodeBatch('trace-event', b.data, b.lengths, opts).tsv.byteLength)],
+  ['(b) encodeBatch', time((b) => encodeBatch('trace-event', b.data, b.lengths, opts).data.byteLength)],
   ['(c) fast decode + toRow + toTsv', time(rowsPath(decodeTraceEvent))],
   [
     '(d) JSON.parse only (floor)',

@@ -4,6 +4,7 @@
  * and by reason, so an operator sees at a glance whether one platform sends one kind of bad
  * data or something new broke.
  */
+import { isUtf8 } from 'node:buffer';
 import { readDeadLetterHeaders } from '@tracewatch/bus';
 import type { KafkaMessage } from 'kafkajs';
 import { renderTable } from './text-table.js';
@@ -22,20 +23,25 @@ export interface DeadLetterEntry {
   valueEncoding: 'utf8' | 'base64';
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function text(bytes: Buffer | null | undefined): { value: string | null; encoding: 'utf8' | 'base64' } {
+/**
+ * Bytes as text when they are UTF-8, else base64; with `maxBytes`, only their first bytes
+ * (a preview: a large dead letter is never turned into one long string).
+ */
+function text(
+  bytes: Buffer | null | undefined,
+  maxBytes = Number.POSITIVE_INFINITY,
+): { value: string | null; encoding: 'utf8' | 'base64' } {
   if (bytes === null || bytes === undefined) return { value: null, encoding: 'utf8' };
-  try {
-    return { value: utf8.decode(bytes), encoding: 'utf8' };
-  } catch {
-    return { value: bytes.toString('base64'), encoding: 'base64' };
-  }
+  const head = bytes.length > maxBytes ? bytes.subarray(0, maxBytes) : bytes;
+  return isUtf8(bytes)
+    ? { value: head.toString('utf8'), encoding: 'utf8' }
+    : { value: head.toString('base64'), encoding: 'base64' };
 }
 
-export function deadLetterEntry(message: KafkaMessage): DeadLetterEntry {
+/** A dead letter as shown; with `maxValueBytes`, its value (and key) cut to their first bytes. */
+export function deadLetterEntry(message: KafkaMessage, maxValueBytes?: number): DeadLetterEntry {
   const h = readDeadLetterHeaders(message);
-  const value = text(message.value);
+  const value = text(message.value, maxValueBytes);
   const partition = h.sourcePartition === undefined ? Number.NaN : Number(h.sourcePartition);
   return {
     time: h.time ?? null,
@@ -44,10 +50,21 @@ export function deadLetterEntry(message: KafkaMessage): DeadLetterEntry {
     sourceOffset: h.sourceOffset ?? null,
     stage: h.stage ?? null,
     reason: h.reason ?? null,
-    key: text(message.key).value,
+    key: text(message.key, maxValueBytes).value,
     value: value.value,
     valueEncoding: value.encoding,
   };
+}
+
+/** Sorts by the time of dead-lettering, then by where the message came from. */
+function writtenOrder(a: DeadLetterEntry, b: DeadLetterEntry): number {
+  const text = (s: string | null) => s ?? '';
+  return (
+    text(a.time).localeCompare(text(b.time)) ||
+    text(a.sourceTopic).localeCompare(text(b.sourceTopic)) ||
+    (a.sourcePartition ?? -1) - (b.sourcePartition ?? -1) ||
+    Number(a.sourceOffset ?? -1) - Number(b.sourceOffset ?? -1)
+  );
 }
 
 /**
@@ -71,14 +88,7 @@ export function firstPerSource(): (entry: DeadLetterEntry) => boolean {
  * where the message came from, so two runs print the same.
  */
 export function inWrittenOrder(entries: DeadLetterEntry[]): DeadLetterEntry[] {
-  const text = (s: string | null) => s ?? '';
-  return entries.sort(
-    (a, b) =>
-      text(a.time).localeCompare(text(b.time)) ||
-      text(a.sourceTopic).localeCompare(text(b.sourceTopic)) ||
-      (a.sourcePartition ?? -1) - (b.sourcePartition ?? -1) ||
-      Number(a.sourceOffset ?? -1) - Number(b.sourceOffset ?? -1),
-  );
+  return entries.sort(writtenOrder);
 }
 
 /** A cell-sized, one-line view: control characters escaped (\n, \u0000), cut to `max` characters. */
@@ -89,37 +99,84 @@ export function preview(s: string | null, max: number): string {
   return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`;
 }
 
-/** Counts by key, most frequent first (ties by key, so the output is stable). */
-function countBy(entries: readonly DeadLetterEntry[], key: (e: DeadLetterEntry) => string): [string, number][] {
-  const counts = new Map<string, number>();
-  for (const e of entries) counts.set(key(e), (counts.get(key(e)) ?? 0) + 1);
+/** Reasons counted one by one; beyond this many distinct ones the rest share one line. */
+const MAX_DISTINCT_REASONS = 10_000;
+const OTHER_REASONS = '(other reasons)';
+/** Bytes of each kept entry's value: what the table shows of it, and a margin. */
+export const PREVIEW_BYTES = 256;
+
+/**
+ * What the table report needs of a dead-letter topic of any size, in bounded memory: the
+ * latest `limit` entries (in written order), counts by stage, and counts by reason.
+ */
+export class DeadLetterSummary {
+  total = 0;
+  /** The latest entries seen, oldest first, at most `limit`. */
+  private readonly latest: DeadLetterEntry[] = [];
+  private readonly stages = new Map<string, number>();
+  private readonly reasons = new Map<string, number>();
+
+  constructor(private readonly limit: number) {}
+
+  add(e: DeadLetterEntry): void {
+    this.total++;
+    bump(this.stages, e.stage ?? '?');
+    const reason = e.reason ?? '?';
+    bump(this.reasons, this.reasons.has(reason) || this.reasons.size < MAX_DISTINCT_REASONS ? reason : OTHER_REASONS);
+    if (this.latest.length === this.limit && writtenOrder(e, this.latest[0]!) <= 0) return;
+    // Sorted insert: the list is short (the limit), and mostly appended to.
+    let at = this.latest.length;
+    while (at > 0 && writtenOrder(this.latest[at - 1]!, e) > 0) at--;
+    this.latest.splice(at, 0, e);
+    if (this.latest.length > this.limit) this.latest.shift();
+  }
+
+  /** The report: the latest entries, then counts by stage and the most common reasons. */
+  report(topic: string): string {
+    if (this.total === 0) return `${topic}: no dead letters\n`;
+    const table = renderTable(
+      [
+        { header: 'dead-lettered' },
+        { header: 'from' },
+        { header: 'stage' },
+        { header: 'reason' },
+        { header: 'message' },
+      ],
+      this.latest.map((e) => [
+        e.time ?? '?',
+        `${e.sourceTopic ?? '?'}[${e.sourcePartition ?? '?'}]@${e.sourceOffset ?? '?'}`,
+        e.stage ?? '?',
+        preview(e.reason, 80),
+        e.valueEncoding === 'base64' ? `(binary) ${preview(e.value, 40)}` : preview(e.value, 60),
+      ]),
+    );
+    const stages = mostFrequent(this.stages)
+      .map(([stage, n]) => `${stage} ${n}`)
+      .join(', ');
+    const reasons = renderTable(
+      [{ header: 'count', align: 'right' }, { header: 'reason (most common)' }],
+      mostFrequent(this.reasons)
+        .slice(0, 10)
+        .map(([reason, n]) => [String(n), preview(reason, 100)]),
+    );
+    const shown =
+      this.latest.length < this.total ? `the latest ${this.latest.length} of ${this.total}` : `all ${this.total}`;
+    return `${topic}: ${this.total} dead letter(s); ${shown} below\n\n${table}\n\nby stage: ${stages}\n\n${reasons}\n`;
+  }
+}
+
+function bump(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+/** Counts, most frequent first (ties by key, so the output is stable). */
+function mostFrequent(counts: Map<string, number>): [string, number][] {
   return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 }
 
-/** The report: the latest `limit` entries, then counts by stage and the most common reasons. */
+/** The report of a list of entries (see DeadLetterSummary). */
 export function deadLetterReport(entries: readonly DeadLetterEntry[], limit: number, topic: string): string {
-  if (entries.length === 0) return `${topic}: no dead letters\n`;
-  const latest = entries.slice(-limit);
-  const table = renderTable(
-    [{ header: 'dead-lettered' }, { header: 'from' }, { header: 'stage' }, { header: 'reason' }, { header: 'message' }],
-    latest.map((e) => [
-      e.time ?? '?',
-      `${e.sourceTopic ?? '?'}[${e.sourcePartition ?? '?'}]@${e.sourceOffset ?? '?'}`,
-      e.stage ?? '?',
-      preview(e.reason, 80),
-      e.valueEncoding === 'base64' ? `(binary) ${preview(e.value, 40)}` : preview(e.value, 60),
-    ]),
-  );
-  const stages = countBy(entries, (e) => e.stage ?? '?')
-    .map(([stage, n]) => `${stage} ${n}`)
-    .join(', ');
-  const reasons = renderTable(
-    [{ header: 'count', align: 'right' }, { header: 'reason (most common)' }],
-    countBy(entries, (e) => e.reason ?? '?')
-      .slice(0, 10)
-      .map(([reason, n]) => [String(n), preview(reason, 100)]),
-  );
-  const shown =
-    latest.length < entries.length ? `the latest ${latest.length} of ${entries.length}` : `all ${entries.length}`;
-  return `${topic}: ${entries.length} dead letter(s); ${shown} below\n\n${table}\n\nby stage: ${stages}\n\n${reasons}\n`;
+  const summary = new DeadLetterSummary(limit);
+  for (const e of entries) summary.add(e);
+  return summary.report(topic);
 }

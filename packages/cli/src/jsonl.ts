@@ -1,29 +1,21 @@
-import { createReadStream } from 'node:fs';
-import { access } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
-import { UsageError } from './args.js';
+import { readLineBatches } from './line-batches.js';
 
 export interface JsonlLine {
   lineNo: number;
   text: string;
 }
 
-/** Lines of a JSONL file, numbered from 1, blank lines skipped. A missing file is a UsageError. */
+/**
+ * Lines of a JSONL file, numbered from 1, blank lines skipped. A missing file, or a line
+ * longer than MAX_LINE_CHARS (a file with no line breaks: /dev/zero, a binary), is a
+ * UsageError naming the line, as for analyze.
+ */
 export async function* readJsonlLines(path: string): AsyncGenerator<JsonlLine> {
-  try {
-    await access(path);
-  } catch {
-    throw new UsageError(`cannot read ${path}: no such file`);
-  }
-  const rl = createInterface({
-    input: createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 }),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  let lineNo = 0;
-  for await (const text of rl) {
-    lineNo++;
-    if (text.trim() === '') continue;
-    yield { lineNo, text };
+  for await (const batch of readLineBatches(path)) {
+    for (let i = 0; i < batch.lines.length; i++) {
+      const text = batch.lines[i]!;
+      if (text.trim() !== '') yield { lineNo: batch.firstLineNo + i, text };
+    }
   }
 }
 

@@ -9,7 +9,15 @@ import {
   decodeReportedMetric,
   decodeTraceEvent,
 } from './decode.js';
-import { evaluationToRow, reportedMetricToRow, traceEventToRow } from './rows.js';
+import { toRowBinary, UnstorableValueError } from './rowbinary.js';
+import {
+  EVALUATION_TYPES,
+  evaluationToRow,
+  REPORTED_METRIC_TYPES,
+  reportedMetricToRow,
+  TRACE_EVENT_TYPES,
+  traceEventToRow,
+} from './rows.js';
 import {
   validEvaluationArb,
   validReportedMetricArb,
@@ -18,7 +26,6 @@ import {
   wrongTypeArb,
 } from './testing/arbitraries.js';
 import { sampleTraceEvent } from './testing/samples.js';
-import { toTsv } from './tsv.js';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 const utf8 = new TextEncoder();
@@ -53,23 +60,36 @@ const TO_ROW: Record<RecordKind, (v: never, ms: number) => object> = {
   'reported-metric': reportedMetricToRow,
 };
 
-/** What the per-message path makes of the same messages. */
+const TYPES = {
+  'trace-event': TRACE_EVENT_TYPES,
+  evaluation: EVALUATION_TYPES,
+  'reported-metric': REPORTED_METRIC_TYPES,
+};
+
+/** What the per-message path makes of the same messages, one row at a time. */
 function reference(kind: RecordKind, bytes: readonly (Uint8Array | null)[], opts: DecodeOptions): EncodedBatch {
-  const rows: object[] = [];
+  const rows: Buffer[] = [];
   const rowIndex: number[] = [];
   const rejections: EncodedBatch['rejections'] = [];
   bytes.forEach((b, index) => {
     const d = DECODERS[kind](b, opts);
-    if (d.ok) {
-      rows.push(TO_ROW[kind](d.value, opts.now));
-      rowIndex.push(index);
-    } else {
+    if (!d.ok) {
       rejections.push({ index, stage: d.stage, reason: d.reason });
+      return;
+    }
+    try {
+      rows.push(Buffer.from(toRowBinary([TO_ROW[kind](d.value, opts.now)], COLUMNS_BY_KIND[kind], TYPES[kind]).data));
+      rowIndex.push(index);
+    } catch (err) {
+      if (!(err instanceof UnstorableValueError)) throw err;
+      rejections.push({ index, stage: 'store', reason: `the store cannot hold this record: ${err.message}` });
     }
   });
+  let end = 0;
   return {
-    tsv: new Uint8Array(Buffer.from(toTsv(rows, COLUMNS_BY_KIND[kind]))),
+    data: new Uint8Array(Buffer.concat(rows)),
     rows: rows.length,
+    rowEnds: Int32Array.from(rows, (r) => (end += r.length)),
     rowIndex: Int32Array.from(rowIndex),
     rejections,
   };
@@ -101,8 +121,12 @@ describe('encodeBatch', () => {
     expect(out.rows).toBe(2);
     expect([...out.rowIndex]).toEqual([0, 5]);
     expect(out.rowIndex.buffer.byteLength).toBe(8); // its own buffer, ready to transfer
-    expect(Buffer.from(out.tsv).toString().split('\n')).toHaveLength(3);
-    expect(Buffer.from(out.tsv).toString().startsWith('e-0\tplatform/评估\\t😀\tzwfw\t')).toBe(true);
+    expect(out.rowEnds).toHaveLength(2);
+    expect(out.rowEnds[1]).toBe(out.data.byteLength);
+    const source = Buffer.from('platform/评估\t😀');
+    expect(Buffer.from(out.data.subarray(0, 5 + source.length))).toEqual(
+      Buffer.concat([Buffer.from([3]), Buffer.from('e-0'), Buffer.from([source.length]), source]),
+    );
     expect(out.rejections.map((r) => [r.index, r.stage])).toEqual([
       [1, 'json'],
       [2, 'json'],
@@ -153,7 +177,13 @@ describe('encodeBatch', () => {
 
   it('gives an empty batch for no messages', () => {
     const out = encodeBatch('evaluation', new Uint8Array(0), new Int32Array(0), { now: NOW });
-    expect(out).toEqual({ tsv: new Uint8Array(0), rows: 0, rowIndex: new Int32Array(0), rejections: [] });
+    expect(out).toEqual({
+      data: new Uint8Array(0),
+      rows: 0,
+      rowEnds: new Int32Array(0),
+      rowIndex: new Int32Array(0),
+      rejections: [],
+    });
   });
 
   it('refuses lengths that do not describe the data (a caller bug), before decoding anything', () => {

@@ -19,13 +19,14 @@ import {
 import { type Evaluation, evaluationSchema } from './evaluation.js';
 import { isEvaluationFast, isReportedMetricFast, isTraceEventFast } from './prevalidate.js';
 import { type ReportedMetric, reportedMetricSchema } from './reported-metric.js';
+import { RowBinaryWriter, UnstorableValueError } from './rowbinary.js';
 import {
   EVALUATION_COLUMNS,
-  evaluationTsv,
+  evaluationRowBinary,
   REPORTED_METRIC_COLUMNS,
-  reportedMetricTsv,
+  reportedMetricRowBinary,
   TRACE_EVENT_COLUMNS,
-  traceEventTsv,
+  traceEventRowBinary,
 } from './rows.js';
 import { type TraceEvent, traceEventSchema } from './trace-event.js';
 
@@ -33,21 +34,24 @@ export type RecordKind = 'trace-event' | 'evaluation' | 'reported-metric';
 
 export interface BatchRejection {
   index: number;
-  stage: Rejection['stage'];
+  /** 'store': valid, but a value no column can hold (e.g. a day before 1970 in a Date column). */
+  stage: Rejection['stage'] | 'store';
   reason: string;
 }
 
 export interface EncodedBatch {
-  /** The accepted rows as TSV lines (UTF-8), in message order; its buffer is its own. */
-  tsv: Uint8Array;
-  /** Number of lines in tsv. */
+  /** The accepted rows in RowBinary (see rowbinary.ts), in message order; its buffer is its own. */
+  data: Uint8Array;
+  /** Number of rows in data. */
   rows: number;
-  /** rowIndex[k] is the index of the message that produced line k (its own buffer, exactly `rows` long). */
+  /** rowEnds[k] is the byte offset in data where row k ends (its own buffer, exactly `rows` long). */
+  rowEnds: Int32Array;
+  /** rowIndex[k] is the index of the message that produced row k (its own buffer, exactly `rows` long). */
   rowIndex: Int32Array;
   rejections: BatchRejection[];
 }
 
-/** The table columns each kind's TSV lines fill, in order. */
+/** The table columns each kind's rows fill, in order. */
 export const COLUMNS_BY_KIND: Record<RecordKind, readonly string[]> = {
   'trace-event': TRACE_EVENT_COLUMNS,
   evaluation: EVALUATION_COLUMNS,
@@ -59,26 +63,26 @@ interface KindCodec<T> {
   fast: FastCheck<T>;
   /** The clock check decode* applies after the schema, if any. */
   clock: (value: T, now: number) => Rejection | undefined;
-  tsv: (value: T, ingestedAtMs: number) => string;
+  encode: (w: RowBinaryWriter, value: T, ingestedAtMs: number) => void;
 }
 
 const TRACE_EVENT: KindCodec<TraceEvent> = {
   schema: traceEventSchema,
   fast: isTraceEventFast,
   clock: (e, now) => futureCheck('time', e.time, now),
-  tsv: traceEventTsv,
+  encode: traceEventRowBinary,
 };
 const EVALUATION: KindCodec<Evaluation> = {
   schema: evaluationSchema,
   fast: isEvaluationFast,
   clock: () => undefined,
-  tsv: evaluationTsv,
+  encode: evaluationRowBinary,
 };
 const REPORTED_METRIC: KindCodec<ReportedMetric> = {
   schema: reportedMetricSchema,
   fast: isReportedMetricFast,
   clock: (m, now) => futureCheck('reportedAt', m.reportedAt, now),
-  tsv: reportedMetricTsv,
+  encode: reportedMetricRowBinary,
 };
 
 /**
@@ -114,33 +118,30 @@ function encodeWith<T>(codec: KindCodec<T>, data: Uint8Array, lengths: Int32Arra
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const rowIndex = new Int32Array(lengths.length);
   const rejections: BatchRejection[] = [];
-  // Lines go straight into bytes: a batch-long string would survive young GCs as a rope and
-  // then need one more pass to encode. TSV is about as long as the JSON it comes from.
-  let out: Buffer = Buffer.allocUnsafeSlow(Math.max(1024, data.byteLength));
-  let used = 0;
-  let rows = 0;
+  // Rows go straight into bytes, about as long as the JSON they come from.
+  const out = new RowBinaryWriter(data.byteLength, lengths.length);
   let offset = 0;
   for (let i = 0; i < lengths.length; i++) {
     const size = lengths[i]!;
     const d = size === -1 ? NULL_MESSAGE : decodeRange(codec, buf, offset, size, maxBytes, opts.now);
     if (size > 0) offset += size;
-    if (d.ok) {
-      const line = codec.tsv(d.value, opts.now);
-      if (used + 3 * line.length > out.length) out = grow(out, used, used + 3 * line.length);
-      used += out.write(line, used, 'utf8');
-      rowIndex[rows++] = i;
-    } else {
+    if (!d.ok) {
       rejections.push({ index: i, stage: d.stage, reason: d.reason });
+      continue;
     }
+    try {
+      codec.encode(out, d.value, opts.now);
+    } catch (err) {
+      if (!(err instanceof UnstorableValueError)) throw err;
+      out.discardRow();
+      rejections.push({ index: i, stage: 'store', reason: `the store cannot hold this record: ${err.message}` });
+      continue;
+    }
+    rowIndex[out.rows] = i;
+    out.endRow();
   }
-  return { tsv: new Uint8Array(out.buffer, out.byteOffset, used), rows, rowIndex: rowIndex.slice(0, rows), rejections };
-}
-
-/** A larger copy of the first `used` bytes (UTF-8 takes at most 3 bytes per UTF-16 unit). */
-function grow(out: Buffer, used: number, needed: number): Buffer {
-  const bigger = Buffer.allocUnsafeSlow(Math.max(needed, 2 * out.length));
-  out.copy(bigger, 0, 0, used);
-  return bigger;
+  const { data: rowData, rowEnds } = out.finish();
+  return { data: rowData, rows: rowEnds.length, rowEnds, rowIndex: rowIndex.slice(0, rowEnds.length), rejections };
 }
 
 /** What decode* does with one message's bytes: size limit, JSON, schema, clock. */

@@ -43,3 +43,12 @@ export const instant = z.iso.datetime({ offset: true }).refine((s) => {
 
 /** A calendar day, YYYY-MM-DD. */
 export const calendarDay = z.iso.date();
+
+/** The days a stored record may name (a Date column holds 1970..2149; the instants' range is narrower). */
+export const MIN_STORED_DAY = '2000-01-01';
+export const MAX_STORED_DAY = '2100-01-01';
+/** A calendar day within MIN_STORED_DAY .. MAX_STORED_DAY (exclusive), e.g. a reported period's bounds. */
+export const storedDay = calendarDay.refine(
+  (d) => d >= MIN_STORED_DAY && d < MAX_STORED_DAY,
+  'day outside 2000-01-01 .. 2100-01-01',
+);

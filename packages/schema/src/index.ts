@@ -8,6 +8,7 @@ export * from './notices.js';
 export * from './prevalidate.js';
 export * from './recipients.js';
 export * from './reported-metric.js';
+export * from './rowbinary.js';
 export * from './rows.js';
 export * from './topics.js';
 export * from './trace-event.js';

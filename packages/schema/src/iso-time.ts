@@ -44,7 +44,7 @@ const digits2 = (s: string, i: number) => (s.charCodeAt(i) - 48) * 10 + (s.charC
 const digits4 = (s: string, i: number) => digits2(s, i) * 100 + digits2(s, i + 2);
 
 /** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-function daysFromCivil(y: number, m: number, d: number): number {
+export function daysFromCivil(y: number, m: number, d: number): number {
   const yy = m <= 2 ? y - 1 : y;
   const era = Math.floor(yy / 400);
   const yoe = yy - era * 400;

@@ -12,7 +12,16 @@
  * the tests.
  */
 import { util } from 'zod/v4/core';
-import { calendarDay, instant, isStorableFloat, MAX_CLOCK_SKEW_MS, MAX_INSTANT_MS, MIN_INSTANT_MS } from './common.js';
+import {
+  calendarDay,
+  instant,
+  isStorableFloat,
+  MAX_CLOCK_SKEW_MS,
+  MAX_INSTANT_MS,
+  MAX_STORED_DAY,
+  MIN_INSTANT_MS,
+  MIN_STORED_DAY,
+} from './common.js';
 import { EVALUATION_KINDS, type Evaluation } from './evaluation.js';
 import { isoInstantMs } from './iso-time.js';
 import type { ReportedMetric } from './reported-metric.js';
@@ -270,8 +279,10 @@ export function isReportedMetricFast(v: unknown): v is ReportedMetric {
     isMetricName(v.metric) &&
     typeof periodStart === 'string' &&
     DATE_PATTERN.test(periodStart) &&
+    periodStart >= MIN_STORED_DAY &&
     typeof periodEnd === 'string' &&
     DATE_PATTERN.test(periodEnd) &&
+    periodEnd < MAX_STORED_DAY &&
     isNumberIn(v.value, 0, 1e15) &&
     !Number.isNaN(instantMs(v.reportedAt)) &&
     periodEnd >= periodStart // the schema's refine compares the strings too

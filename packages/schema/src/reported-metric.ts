@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boundedId, calendarDay, instant, storableFloat } from './common.js';
+import { boundedId, instant, storableFloat, storedDay } from './common.js';
 
 /** What a unit claimed for a period: e.g. "cases handled in 2026-03" = 412. */
 export const reportedMetricSchema = z
@@ -12,8 +12,8 @@ export const reportedMetricSchema = z
       .min(1)
       .max(64)
       .regex(/^[a-z][a-z0-9_.]*$/, 'metric names are lower-case words'),
-    periodStart: calendarDay,
-    periodEnd: calendarDay.describe('inclusive'),
+    periodStart: storedDay,
+    periodEnd: storedDay.describe('inclusive'),
     value: storableFloat().min(0).max(1e15),
     reportedAt: instant,
   })

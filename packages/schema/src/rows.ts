@@ -1,11 +1,11 @@
 import type { Evaluation } from './evaluation.js';
 import { isoInstantMs } from './iso-time.js';
 import type { ReportedMetric } from './reported-metric.js';
+import { calendarDayNumber, type RowBinaryType, type RowBinaryWriter } from './rowbinary.js';
 import type { TraceEvent } from './trace-event.js';
-import { tsvField } from './tsv.js';
 
 /**
- * The one place that maps schemas to ClickHouse rows (JSONEachRow). Instants are sent as
+ * The one place that maps schemas to ClickHouse rows (objects, and RowBinary for inserts). Instants are sent as
  * unix seconds plus a millisecond column, which every ClickHouse since 18.16 reads the same
  * way, with no DateTime64 and no string parsing settings.
  */
@@ -172,46 +172,136 @@ export function reportedMetricToRow(m: ReportedMetric, ingestedAtMs: number): Re
   };
 }
 
+/** The column types of trace_events, in table order (001_trace_events.sql; rows.test.ts checks them). */
+export const TRACE_EVENT_TYPES: readonly RowBinaryType[] = [
+  'String',
+  'String',
+  'String',
+  'String',
+  'String',
+  'String',
+  'String',
+  'DateTime',
+  'UInt16',
+  'DateTime',
+  'UInt16',
+  'String',
+  'Nullable(DateTime)',
+  'Nullable(DateTime)',
+  'Nullable(Float64)',
+  'Nullable(Float64)',
+  'Nullable(UInt32)',
+  'String',
+  'String',
+  'String',
+  'String',
+  'DateTime',
+];
+
+/** The column types of evaluations, in table order. */
+export const EVALUATION_TYPES: readonly RowBinaryType[] = [
+  'String',
+  'String',
+  'String',
+  'String',
+  'String',
+  'DateTime',
+  'DateTime',
+  'Nullable(DateTime)',
+  'DateTime',
+];
+
+/** The column types of reported_metrics, in table order. */
+export const REPORTED_METRIC_TYPES: readonly RowBinaryType[] = [
+  'String',
+  'String',
+  'String',
+  'String',
+  'Date',
+  'Date',
+  'Float64',
+  'DateTime',
+  'DateTime',
+];
+
 /*
- * Direct TSV lines: the same bytes as `toTsv([xToRow(v, ms)], X_COLUMNS)` (rows.test.ts checks
- * that by property test), without the row object and the per-field type dispatch. Only free
- * strings go through tsvField: ids, hashes, enums, action and metric names and calendar days
- * are validated to characters TSV never escapes. Instants use isoInstantMs, which equals
- * Date.parse on every string the schemas accept. The ingest time goes through tsvField so a
- * non-finite one throws the same RangeError as toTsv.
+ * Direct RowBinary rows: the same bytes as `toRowBinary([xToRow(v, ms)], X_COLUMNS, X_TYPES)`
+ * (rows.test.ts checks that by property test), without the row object and the per-field type
+ * dispatch. Ids, hashes, enums, action and metric names are validated to ASCII; only free
+ * strings (source, evaluation name) are encoded as UTF-8. Instants use isoInstantMs, which
+ * equals Date.parse on every string the schemas accept. A value no column can hold throws
+ * UnstorableValueError (the row is then refused, never altered).
  */
 
-const NULL = '\\N';
-const optNumber = (v: number | undefined) => (v === undefined ? NULL : String(v));
-const optInstant = (iso: string | undefined) => (iso === undefined ? NULL : String(seconds(isoInstantMs(iso))));
+function optInstant(w: RowBinaryWriter, iso: string | undefined, what: string): void {
+  if (iso === undefined) w.null();
+  else {
+    w.notNull();
+    w.dateTime(seconds(isoInstantMs(iso)), what);
+  }
+}
+function optFloat(w: RowBinaryWriter, x: number | undefined): void {
+  if (x === undefined) w.null();
+  else {
+    w.notNull();
+    w.float64(x);
+  }
+}
 
-export function traceEventTsv(e: TraceEvent, ingestedAtMs: number): string {
+export function traceEventRowBinary(w: RowBinaryWriter, e: TraceEvent, ingestedAtMs: number): void {
   const d = e.data;
   const occurred = isoInstantMs(d.occurredAt);
   const recorded = isoInstantMs(e.time);
   const occurredS = seconds(occurred);
   const recordedS = seconds(recorded);
-  return (
-    `${e.id}\t${tsvField(e.source)}\t${d.platformId}\t${d.orgId}\t${d.actorId}\t${d.actorRole}\t${d.action}` +
-    `\t${occurredS}\t${occurred - occurredS * 1000}\t${recordedS}\t${recorded - recordedS * 1000}` +
-    `\t${d.taskId ?? ''}\t${optInstant(d.assignedAt)}\t${optInstant(d.deadline)}` +
-    `\t${optNumber(d.value)}\t${optNumber(d.valueDenominator)}\t${optNumber(d.durationMs)}` +
-    `\t${d.contentHash ?? ''}\t${d.simhash ?? ''}\t${d.sessionHash ?? ''}\t${d.deviceHash ?? ''}` +
-    `\t${tsvField(seconds(ingestedAtMs))}\n`
-  );
+  w.ascii(e.id);
+  w.string(e.source);
+  w.ascii(d.platformId);
+  w.ascii(d.orgId);
+  w.ascii(d.actorId);
+  w.ascii(d.actorRole);
+  w.ascii(d.action);
+  w.dateTime(occurredS, 'occurred_at');
+  w.uint16(occurred - occurredS * 1000);
+  w.dateTime(recordedS, 'recorded_at');
+  w.uint16(recorded - recordedS * 1000);
+  w.ascii(d.taskId ?? '');
+  optInstant(w, d.assignedAt, 'assigned_at');
+  optInstant(w, d.deadline, 'deadline');
+  optFloat(w, d.value);
+  optFloat(w, d.valueDenominator);
+  if (d.durationMs === undefined) w.null();
+  else {
+    w.notNull();
+    w.uint32(d.durationMs);
+  }
+  w.ascii(d.contentHash ?? '');
+  w.ascii(d.simhash ?? '');
+  w.ascii(d.sessionHash ?? '');
+  w.ascii(d.deviceHash ?? '');
+  w.dateTime(seconds(ingestedAtMs), 'ingested_at');
 }
 
-export function evaluationTsv(e: Evaluation, ingestedAtMs: number): string {
-  return (
-    `${e.id}\t${tsvField(e.name)}\t${e.kind}\t${e.platformId ?? ''}\t${e.orgId ?? ''}` +
-    `\t${seconds(isoInstantMs(e.start))}\t${seconds(isoInstantMs(e.end))}\t${optInstant(e.announcedAt)}` +
-    `\t${tsvField(seconds(ingestedAtMs))}\n`
-  );
+export function evaluationRowBinary(w: RowBinaryWriter, e: Evaluation, ingestedAtMs: number): void {
+  w.ascii(e.id);
+  w.string(e.name);
+  w.ascii(e.kind);
+  w.ascii(e.platformId ?? '');
+  w.ascii(e.orgId ?? '');
+  w.dateTime(seconds(isoInstantMs(e.start)), 'start_at');
+  w.dateTime(seconds(isoInstantMs(e.end)), 'end_at');
+  optInstant(w, e.announcedAt, 'announced_at');
+  w.dateTime(seconds(ingestedAtMs), 'ingested_at');
 }
 
-export function reportedMetricTsv(m: ReportedMetric, ingestedAtMs: number): string {
-  return (
-    `${m.id}\t${m.platformId}\t${m.orgId}\t${m.metric}\t${m.periodStart}\t${m.periodEnd}` +
-    `\t${m.value}\t${seconds(isoInstantMs(m.reportedAt))}\t${tsvField(seconds(ingestedAtMs))}\n`
-  );
+export function reportedMetricRowBinary(w: RowBinaryWriter, m: ReportedMetric, ingestedAtMs: number): void {
+  w.ascii(m.id);
+  w.ascii(m.platformId);
+  w.ascii(m.orgId);
+  w.ascii(m.metric);
+  w.date(calendarDayNumber(m.periodStart), `period_start ${m.periodStart}`);
+  w.date(calendarDayNumber(m.periodEnd), `period_end ${m.periodEnd}`);
+  w.float64(m.value);
+  w.dateTime(seconds(isoInstantMs(m.reportedAt)), 'reported_at');
+  w.dateTime(seconds(ingestedAtMs), 'ingested_at');
 }

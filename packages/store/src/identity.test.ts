@@ -1,14 +1,25 @@
-import { traceEventTsv } from '@tracewatch/schema';
+import { RowBinaryWriter, traceEventRowBinary } from '@tracewatch/schema';
 import { describe, expect, it } from 'vitest';
 import { sampleTraceEvent } from '../../schema/src/testing/samples.js';
 import { rowIdentity } from './identity.js';
 
-const line = (e: ReturnType<typeof sampleTraceEvent>, ingestedAt = 0) =>
-  new Uint8Array(Buffer.from(traceEventTsv(e as never, ingestedAt)));
+const line = (e: ReturnType<typeof sampleTraceEvent>, ingestedAt = 0) => {
+  const w = new RowBinaryWriter();
+  traceEventRowBinary(w, e as never, ingestedAt);
+  w.endRow();
+  return w.finish().data;
+};
 
 describe('rowIdentity', () => {
-  it('reads id, platform and org from a trace_events TSV line', () => {
-    const id = rowIdentity(line(sampleTraceEvent({ id: 'a:b.c-1' }, { orgId: 'org-9', platformId: 'zwfw' })));
+  it('reads id, platform and org from a trace_events RowBinary row', () => {
+    const id = rowIdentity(
+      line(
+        sampleTraceEvent(
+          { id: 'a:b.c-1', source: `platform/${'é'.repeat(100)}` },
+          { orgId: 'org-9', platformId: 'zwfw' },
+        ),
+      ),
+    );
     expect(id).toMatchObject({ eventId: 'a:b.c-1', platformId: 'zwfw', orgId: 'org-9' });
     expect(id.fingerprint).toMatch(/^[0-9a-f]{16}$/);
   });

@@ -11,7 +11,7 @@ export type IdentityVerdict = 'new' | 'same' | 'reused';
 /** A message refused for re-using an id, where it came from, and the content first stored. */
 export type IdReuse = RowIdentity & { firstFingerprint: string; topic: string; partition: number; offset: string };
 
-/** One trace-event row as identity sees it: read from its TSV line (see rowIdentity). */
+/** One trace-event row as identity sees it: read from its RowBinary bytes (see rowIdentity). */
 export interface RowIdentity {
   eventId: string;
   platformId: string;
@@ -21,23 +21,27 @@ export interface RowIdentity {
 }
 
 /**
- * The identity of a trace_events TSV line (columns as TRACE_EVENT_COLUMNS: event_id first,
- * platform_id third, org_id fourth, ingested_at last). Ids, platforms and orgs are limited to
- * letters, digits and . _ : - by the schema, so their TSV form is their value.
+ * The identity of one trace_events row in RowBinary (columns as TRACE_EVENT_COLUMNS: event_id
+ * first, source second, platform_id third, org_id fourth, ingested_at last as a UInt32).
  */
-export function rowIdentity(line: Uint8Array): RowIdentity {
-  let end = line.length;
-  if (line[end - 1] === 10) end--;
-  const lastTab = line.lastIndexOf(9, end - 1);
-  const tabs: number[] = [];
-  for (let i = line.indexOf(9); i !== -1 && tabs.length < 4; i = line.indexOf(9, i + 1)) tabs.push(i);
-  const text = (from: number, to: number) => Buffer.from(line.buffer, line.byteOffset + from, to - from).toString();
-  return {
-    eventId: text(0, tabs[0]!),
-    platformId: text(tabs[1]! + 1, tabs[2]!),
-    orgId: text(tabs[2]! + 1, tabs[3]!),
-    fingerprint: fingerprint(line, lastTab),
+export function rowIdentity(row: Uint8Array): RowIdentity {
+  let at = 0;
+  const next = () => {
+    let length = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = row[at++]!;
+      length |= (b & 0x7f) << shift;
+      if (b < 0x80) break;
+    }
+    const text = Buffer.from(row.buffer, row.byteOffset + at, length).toString();
+    at += length;
+    return text;
   };
+  const eventId = next();
+  next(); // source
+  const platformId = next();
+  const orgId = next();
+  return { eventId, platformId, orgId, fingerprint: fingerprint(row, row.length - 4) };
 }
 
 /** Two 32-bit FNV-1a lanes over bytes [0, end): a 64-bit content hash, compared only within one id. */

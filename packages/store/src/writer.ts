@@ -1,7 +1,9 @@
 import type { Store } from './client.js';
-import { insertTsv, isRowDataError, splitTsvLines, type TableName } from './insert.js';
+import { type InsertFormat, insertRows, isRowDataError, splitRows, type TableName } from './insert.js';
 
 export interface TableWriterOptions {
+  /** How the chunks' rows are encoded (default TabSeparated). */
+  format?: InsertFormat;
   /** Flush when this many rows wait... */
   maxRows?: number;
   /** ...or when the oldest row has waited this long. */
@@ -16,13 +18,15 @@ export interface TableWriterOptions {
   onFlush?: (rows: number, ms: number) => void;
 }
 
-/** Rows already encoded as TabSeparated lines (each ending in '\n') in the writer's column order. */
-export interface TsvChunk {
+/** Rows already encoded in the writer's format and column order. */
+export interface RowChunk {
   data: Uint8Array;
   rows: number;
+  /** Where each row ends in data: needed for RowBinary (TSV rows end at each '\n'). */
+  rowEnds?: Int32Array;
 }
 
-/** A line ClickHouse refused (not a transient failure): its index in the caller's chunk. */
+/** A row ClickHouse refused (not a transient failure): its index in the caller's chunk. */
 export interface RejectedLine {
   line: number;
   reason: string;
@@ -35,7 +39,7 @@ export interface WriteResult {
 }
 
 interface Waiting {
-  chunk: TsvChunk;
+  chunk: RowChunk;
   resolve: (r: WriteResult) => void;
   signal: AbortSignal | undefined;
 }
@@ -48,7 +52,7 @@ interface Line {
 }
 
 /**
- * Batches TSV chunks for one table from many callers into few inserts (by size or time), with
+ * Batches row chunks for one table from many callers into few inserts (by size or time), with
  * up to `maxConcurrentInserts` in flight. A caller's promise settles only when its rows are
  * stored, so it can commit its offsets then (callers that need an order keep it themselves:
  * two inserts in flight may finish in either order).
@@ -71,7 +75,7 @@ export class TableWriter {
     private readonly opts: TableWriterOptions = {},
   ) {}
 
-  write(chunk: TsvChunk, signal?: AbortSignal): Promise<WriteResult> {
+  write(chunk: RowChunk, signal?: AbortSignal): Promise<WriteResult> {
     if (chunk.rows === 0) return Promise.resolve({ status: 'stored', rejected: [] });
     return new Promise((resolve) => {
       this.queue.push({ chunk, resolve, signal });
@@ -122,7 +126,7 @@ export class TableWriter {
     }
     // Some line is refused: find which, line by line only where it must.
     const lines: Line[] = batch.flatMap((waiting) =>
-      splitTsvLines(waiting.chunk.data).map((data, index) => ({ data, waiting, index })),
+      splitRows(waiting.chunk.data, waiting.chunk.rowEnds).map((data, index) => ({ data, waiting, index })),
     );
     const refused = await this.isolate(lines, aborted);
     if (refused === 'abandoned') return abandon(batch);
@@ -164,7 +168,7 @@ export class TableWriter {
   ): Promise<'stored' | 'abandoned' | { refused: string }> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await insertTsv(this.store, this.table, this.columns, chunks);
+        await insertRows(this.store, this.table, this.columns, this.opts.format ?? 'TabSeparated', chunks);
         this.setAvailable(true);
         return 'stored';
       } catch (err) {

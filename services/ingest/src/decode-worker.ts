@@ -8,6 +8,12 @@ serveJobs<DecodeRequest, DecodeReply>((request) => {
   return {
     result: { encoded, values, valueLengths },
     // Everything goes back by transfer: nothing of the batch stays in this thread's heap.
-    transfer: [encoded.tsv.buffer, encoded.rowIndex.buffer, values.buffer, valueLengths.buffer] as ArrayBuffer[],
+    transfer: [
+      encoded.data.buffer,
+      encoded.rowEnds.buffer,
+      encoded.rowIndex.buffer,
+      values.buffer,
+      valueLengths.buffer,
+    ] as ArrayBuffer[],
   };
 });

@@ -16,7 +16,7 @@ import {
   type RowIdentity,
   rowIdentity,
   type Store,
-  splitTsvLines,
+  splitRows,
   type TableName,
   TableWriter,
 } from '@tracewatch/store';
@@ -63,6 +63,7 @@ export class IngestHandler {
       this.writers.set(
         route.table,
         new TableWriter(deps.store, route.table, route.columns, {
+          format: 'RowBinary',
           maxRows: deps.maxBatchRows,
           maxWaitMs: deps.maxBatchWaitMs,
           onAvailability: (available, err) => {
@@ -127,17 +128,17 @@ export class IngestHandler {
       this.deps.metrics.decodeSeconds.observe({ topic }, (this.now() - started) / 1000);
       for (const r of decoded.rejections)
         refused.push(packed.refusedBatches.has(r.index) ? batchRefusal(r.index, packed) : r);
-      let { tsv, rows, rowIndex } = decoded;
+      let { data, rows, rowEnds, rowIndex } = decoded;
       let recordIdentities = async () => true;
       if (rows > 0 && route.kind === 'trace-event' && this.deps.identity) {
         const checked = await this.checkIdentity(topic, partition, packed, decoded, refused, signal);
         if (!checked) return 'abandoned';
-        ({ tsv, rows, rowIndex } = checked);
+        ({ data, rows, rowEnds, rowIndex } = checked);
         recordIdentities = checked.record;
       }
       // Also when every row was refused: the re-uses must be recorded all the same.
       const [result, recorded] = await Promise.all([
-        this.writers.get(route.table)!.write({ data: tsv, rows }, signal),
+        this.writers.get(route.table)!.write({ data, rows, rowEnds }, signal),
         this.untilDone('record event ids', recordIdentities, signal),
       ]);
       if (result.status === 'abandoned' || !recorded) return 'abandoned';
@@ -158,12 +159,12 @@ export class IngestHandler {
     topic: string,
     partition: number,
     packed: PackedMessages,
-    decoded: { tsv: Uint8Array; rows: number; rowIndex: Int32Array },
+    decoded: { data: Uint8Array; rows: number; rowEnds: Int32Array; rowIndex: Int32Array },
     refused: Refusal[],
     signal: AbortSignal,
   ) {
     const identity = this.deps.identity!;
-    const lines = splitTsvLines(decoded.tsv);
+    const lines = splitRows(decoded.data, decoded.rowEnds);
     const ids = lines.map(rowIdentity);
     const verdicts = await this.untilDone('look up event ids', () => identity.classify(ids), signal);
     if (!verdicts) return undefined;
@@ -190,9 +191,11 @@ export class IngestHandler {
     }
     const now = this.now();
     const all = kept.length === lines.length;
+    let end = 0;
     return {
-      tsv: all ? decoded.tsv : new Uint8Array(Buffer.concat(kept)),
+      data: all ? decoded.data : new Uint8Array(Buffer.concat(kept)),
       rows: kept.length,
+      rowEnds: all ? decoded.rowEnds : Int32Array.from(kept, (row) => (end += row.length)),
       rowIndex: all ? decoded.rowIndex : Int32Array.from(keptIndex),
       record: () => Promise.all([identity.record(fresh, now), identity.recordReuse(reused, now)]).then(() => true),
     };

@@ -1,3 +1,5 @@
+import { mkdir, open } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TOPICS } from '@tracewatch/schema';
 import {
@@ -60,6 +62,8 @@ export async function simulateCommand(argv: string[], io: CommandIo = processIo)
 
   const out = stringFlag(args, 'out');
   if (!out) throw new UsageError(`missing --out DIR\n${SIMULATE_USAGE}`);
+  await checkWritable(out);
+  io.err(`simulate: ${units} unit(s) × ${months} month(s), seed ${seed}, writing to ${out}/ …\n`);
   const started = performance.now();
   let lastReport = started;
   let counts: Awaited<ReturnType<typeof simulateToDirectory>>;
@@ -83,6 +87,26 @@ export async function simulateCommand(argv: string[], io: CommandIo = processIo)
       `${count(counts.metrics)} reported metrics, ${count(counts.labels)} labels (${seconds.toFixed(1)} s)\n`,
   );
   return 0;
+}
+
+/** The files `simulate --out DIR` writes. */
+const OUT_FILES = ['events.jsonl', 'evaluations.jsonl', 'metrics.jsonl', 'labels.jsonl'];
+
+/**
+ * Creates DIR and opens each output file for writing before any work, so that an unwritable
+ * --out (read-only, not a directory, a directory where a file goes) is one line at once.
+ */
+async function checkWritable(out: string): Promise<void> {
+  let path = out;
+  try {
+    await mkdir(out, { recursive: true });
+    for (const file of OUT_FILES) {
+      path = join(out, file);
+      await (await open(path, 'w')).close();
+    }
+  } catch (err) {
+    throw new UsageError(`cannot write to ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
 }
 
 /** Sends records to one topic as `tracewatch produce` does: each checked by its schema, keyed by orgId. */

@@ -178,14 +178,19 @@ const dayArb = fc
   .integer({ min: Date.UTC(1000, 0, 1) / DAY, max: Date.UTC(9999, 11, 31) / DAY })
   .map((d) => new Date(d * DAY).toISOString().slice(0, 10));
 
+/** Days a reported period may name (storedDay). */
+const storedDayArb = fc
+  .integer({ min: Date.UTC(2000, 0, 1) / DAY, max: Date.UTC(2099, 11, 31) / DAY })
+  .map((d) => new Date(d * DAY).toISOString().slice(0, 10));
+
 export const validReportedMetricArb: fc.Arbitrary<ReportedMetric> = fc
   .record({
     id: idArb(),
     platformId: idArb(),
     orgId: idArb(),
     metric: metricArb,
-    periodStart: dayArb,
-    periodEnd: dayArb,
+    periodStart: storedDayArb,
+    periodEnd: storedDayArb,
     value: fc.oneof(fc.integer({ min: 0, max: 100_000 }), storableDouble(0, 1e15)),
     reportedAt: instantArb,
   })
