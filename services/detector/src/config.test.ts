@@ -18,7 +18,9 @@ describe('the detectors’ local days from the deployment setting', () => {
   });
 
   it('refuses a zone with daylight saving, a malformed value, and two names that disagree, naming the variable', () => {
-    expect(() => offset({ TRACEWATCH_UTC_OFFSET: 'Europe/Berlin' })).toThrow(/TRACEWATCH_UTC_OFFSET: .*changes its offset/);
+    expect(() => offset({ TRACEWATCH_UTC_OFFSET: 'Europe/Berlin' })).toThrow(
+      /TRACEWATCH_UTC_OFFSET: .*changes its offset/,
+    );
     expect(() => offset({ TRACEWATCH_UTC_OFFSET: '8 hours' })).toThrow(ConfigError);
     expect(() => offset({ TRACEWATCH_UTC_OFFSET: '+08:00', DETECTOR_UTC_OFFSET_MINUTES: '0' })).toThrow(
       /DETECTOR_UTC_OFFSET_MINUTES: disagrees with TRACEWATCH_UTC_OFFSET/,

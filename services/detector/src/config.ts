@@ -4,7 +4,7 @@ import { DEFAULT_UTC_OFFSET_MINUTES, parseUtcOffset } from '@tracewatch/detector
 import { clickhouseEnv, httpEnv, kafkaEnv } from '@tracewatch/service-kit';
 import { z } from 'zod';
 
-export const detectorConfigSchema = z.object({
+const detectorConfigFields = z.object({
   ...kafkaEnv,
   ...clickhouseEnv,
   ...httpEnv(8082),
@@ -51,7 +51,10 @@ export const detectorConfigSchema = z.object({
     .optional(),
   // The older name (minutes east of UTC), still read when TRACEWATCH_UTC_OFFSET is not set.
   DETECTOR_UTC_OFFSET_MINUTES: z.coerce.number().int().min(-720).max(840).optional(),
-}).superRefine((c, ctx) => {
+});
+
+/** The two names of the local-day setting may not disagree. */
+export const detectorConfigSchema = detectorConfigFields.superRefine((c, ctx) => {
   if (
     c.TRACEWATCH_UTC_OFFSET !== undefined &&
     c.DETECTOR_UTC_OFFSET_MINUTES !== undefined &&

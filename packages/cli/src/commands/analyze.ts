@@ -52,7 +52,8 @@ function parseAsOf(raw: string | undefined): number | undefined {
 
 /** --utc-offset, else the deployment's TRACEWATCH_UTC_OFFSET (the setting the services read), else the default. */
 function parseOffset(flag: string | undefined, env: NodeJS.ProcessEnv): number | undefined {
-  const [source, raw] = flag !== undefined ? ['--utc-offset', flag] : ['TRACEWATCH_UTC_OFFSET', env.TRACEWATCH_UTC_OFFSET];
+  const [source, raw] =
+    flag !== undefined ? ['--utc-offset', flag] : ['TRACEWATCH_UTC_OFFSET', env.TRACEWATCH_UTC_OFFSET];
   if (raw === undefined || raw.trim() === '') return undefined;
   try {
     return parseUtcOffset(raw);
