@@ -1,7 +1,7 @@
 /**
  * bench:quality — detection quality and offline throughput on a fixed simulated dataset.
  *
- *   npm run bench:quality [-- --units 240 --months 12 --seed 20260 --scenario-rate 0.3 --validated]
+ *   npm run bench:quality [-- --units 240 --months 12 --seed 20260 --scenario-rate 0.3 --validated --keep-old]
  *
  * 1. Simulates the dataset into .bench/quality/<key>/ (every fabrication scenario and every
  *    hard negative), or reuses it when the same parameters and the same simulator build made
@@ -86,9 +86,10 @@ async function dataset(): Promise<{ dir: string; counts: SimulationCounts; reuse
     return { dir, counts: JSON.parse(await readFile(marker, 'utf8')) as SimulationCounts, reused: true };
   }
   await mkdir(benchRoot, { recursive: true });
-  // Only datasets of the same parameters made by an older simulator build: other seeds stay for runs side by side.
+  // Only datasets of the same parameters made by an older simulator build: other seeds stay for runs
+  // side by side; --keep-old keeps those too (a before/after comparison while the old run still reads).
   const sameParameters = key.slice(0, key.lastIndexOf('-') + 1);
-  for (const old of await readdir(benchRoot)) {
+  for (const old of process.argv.includes('--keep-old') ? [] : await readdir(benchRoot)) {
     if (old.startsWith(sameParameters) && old !== key) await rm(join(benchRoot, old), { recursive: true, force: true });
   }
   await rm(dir, { recursive: true, force: true });
