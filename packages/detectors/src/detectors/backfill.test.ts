@@ -146,6 +146,30 @@ describe('backfill', () => {
   });
 });
 
+describe('backfill: a platform delay inside the baseline', () => {
+  /** unitWith(5), but in the baseline week 2024-03-25 … 03-31 (days 21–27) 8 of 10 backfilled a day. */
+  const withCatchUp = (orgId: string, windowPerDay: number) => [
+    ...recorded('2024-03-04', '2024-04-28', 10, (i) => (i >= 21 && i <= 27 ? 8 : i % 2 === 0 ? 1 : 0), { orgId }),
+    ...recorded('2024-04-29', '2024-05-05', 10, () => windowPerDay, { orgId }),
+  ];
+
+  it('leaves out the week the whole platform recorded late: p0 and φ from the other 7 weeks', () => {
+    const outcomes = run([...withCatchUp('o1', 5), ...withCatchUp('o2', 0), ...withCatchUp('o3', 0)], ctx());
+    const o1 = outcomes.find((o) => o.scope.orgId === 'o1' && o.rule === 'weekly')!;
+    // o2 and o3 together: 112 of 140 that week against a median weekly share of 4/70 → a delay week
+    expect(o1.evidence.excludedBaselineWeeks).toEqual(['2024-03-25']);
+    // the other 7 weeks: 490 traces, 25 backfilled (even days of 49); every week has 3 or 4: φ ≤ 1 → 1
+    expect(o1.statistics).toMatchObject({ baselineRecorded: 490, baselineBackfilled: 25, phi: 1 });
+    expect(o1.pValue).toBe(binomialSf(35, 70, 26 / 492));
+    expect(o1.effectMet).toBe(true);
+    // alone on its platform the unit keeps the week, and its p0 and φ swell
+    const alone = run(withCatchUp('o1', 5), ctx()).find((o) => o.rule === 'weekly')!;
+    expect(alone.evidence.excludedBaselineWeeks).toEqual([]);
+    expect(alone.statistics.phi).toBeGreaterThan(10);
+    expect(alone.pValue!).toBeGreaterThan(o1.pValue! * 1e6);
+  });
+});
+
 describe('backfill: one actor among honest colleagues', () => {
   /**
    * 10 actors × 20 traces a day, 1 of each actor's 20 backfilled every day (5 %), baseline

@@ -70,10 +70,17 @@
  *
  * φ needs no minimum of its own: with fewer than 2 reference groups, or none backfilled, it is 1.
  *
+ * The unit's 8-week reference leaves out the weeks in which the platform itself recorded late
+ * (its other units together backfilling ≥ minRatio × their median weekly share of the 8 weeks,
+ * ≥ minBackfilled traces: an outage's catch-up), while at least half of the weeks remain
+ * (`evidence.excludedBaselineWeeks`): a platform's delay is not the unit's usual rate, and left
+ * in it made p0 and φ so large that a real pile after an outage went unseen.
+ *
  * Memory per unit: per retained recording day the trace count, the backfilled count and four
  * lag-bucket counts (1–2 d, 2–7 d, 7–30 d, > 30 d), and per actor active that day its trace and
  * backfilled counts. Bound: retentionDays × (units × 6 + actors active per day × 2) numbers.
  */
+import { quantileSorted } from 'simple-statistics';
 import { evaluationCoversOrg, evaluationStartDay } from '../evaluations.js';
 import { formatCount, formatPercent, formatProbability } from '../format.js';
 import { dayRange, pruneDays, RetentionWindow } from '../retention.js';
@@ -239,25 +246,89 @@ export function createBackfillDetector(options: Partial<BackfillOptions> = {}): 
     for (const [, unit] of ordered) {
       byPlatform.set(unit.platformId, [...(byPlatform.get(unit.platformId) ?? []), unit]);
     }
+    // every unit of a platform pooled per recording day: the peers of a unit are that minus the unit
+    const platformDays = new Map<string, Map<number, Counts>>();
+    for (const [platformId, list] of byPlatform) {
+      const days = new Map<number, Counts>();
+      for (const unit of list) {
+        for (const [day, cell] of unit.days) {
+          const c = days.get(day) ?? { n: 0, b: 0 };
+          c.n += cell.n;
+          c.b += cell.b;
+          days.set(day, c);
+        }
+      }
+      platformDays.set(platformId, days);
+    }
     const outcomes: TestOutcome[] = [];
     for (const [, unit] of ordered) {
       const span = dayRange(unit.days);
       if (!span) continue;
       const peers = (byPlatform.get(unit.platformId) ?? []).filter((u) => u !== unit);
+      const pooled = platformDays.get(unit.platformId)!;
       for (const window of windowsFor(unit, ctx, span.first, span.last, lastComplete)) {
-        const outcome = testWindow(unit, span.first, window, peers);
+        const outcome = testWindow(unit, span.first, window, peers, pooled);
         if (outcome) outcomes.push(outcome, ...actorOutcomes(unit, window, outcome));
       }
     }
     return outcomes;
   }
 
-  function testWindow(unit: UnitState, firstDay: number, w: Window, peers: readonly UnitState[]): TestOutcome | null {
+  /**
+   * The baseline weeks in which the platform itself was recording late (an outage's catch-up):
+   * the unit's other peers together backfill ≥ minRatio × their median weekly share over the
+   * baseline, with ≥ minBackfilled backfilled traces. Such a week is the platform's delay, not
+   * the unit's habit, and left in the reference it inflates p0 and φ (measured on bench:quality
+   * seed 2: a 10-day outage in the baseline gave φ = 453, and a pile of 444 back-dated traces,
+   * 28 % of the window against the unit's usual 1 %, had p = 0.22).
+   */
+  function platformDelayWeeks(
+    unit: UnitState,
+    baseFirst: number,
+    peers: number,
+    pooled: Map<number, Counts>,
+  ): boolean[] {
+    const weeks = Math.floor(o.baselineDays / 7);
+    const others = Array.from({ length: weeks }, (_, k) => {
+      const c = { n: 0, b: 0 };
+      for (let day = baseFirst + 7 * k; day <= baseFirst + 7 * k + 6; day++) {
+        const all = pooled.get(day);
+        const own = unit.days.get(day);
+        c.n += (all?.n ?? 0) - (own?.n ?? 0);
+        c.b += (all?.b ?? 0) - (own?.b ?? 0);
+      }
+      return c;
+    });
+    const shares = others.filter((c) => c.n > 0).map((c) => c.b / c.n);
+    if (peers < o.minPeerUnits || shares.length === 0) return others.map(() => false);
+    const median = quantileSorted(
+      [...shares].sort((x, y) => x - y),
+      0.5,
+    );
+    return others.map((c) => c.b >= o.minBackfilled && c.b / c.n >= o.minRatio * median);
+  }
+
+  function testWindow(
+    unit: UnitState,
+    firstDay: number,
+    w: Window,
+    peers: readonly UnitState[],
+    pooled: Map<number, Counts>,
+  ): TestOutcome | null {
     const baseFirst = w.first - o.baselineDays;
     const baseLast = w.first - 1;
     if (firstDay > baseFirst) return null;
     const { n, b } = sum(unit, w.first, w.last);
-    const base = sum(unit, baseFirst, baseLast);
+    const allWeeks = Array.from({ length: Math.floor(o.baselineDays / 7) }, (_, k) =>
+      sum(unit, baseFirst + 7 * k, baseFirst + 7 * k + 6),
+    );
+    const delayed = platformDelayWeeks(unit, baseFirst, peers.length, pooled);
+    // the weeks the platform delayed are left out, while at least half of the baseline remains
+    const keep =
+      delayed.filter((d) => !d).length * 2 >= delayed.length ? delayed.map((d) => !d) : delayed.map(() => true);
+    const baseWeeks = allWeeks.filter((_, k) => keep[k]);
+    const base = baseWeeks.reduce((t, c) => ({ n: t.n + c.n, b: t.b + c.b }), { n: 0, b: 0 });
+    const excludedBaselineWeeks = allWeeks.flatMap((_, k) => (keep[k] ? [] : [dayNumberToIso(baseFirst + 7 * k)]));
     if (n < o.minBackfilled || base.n < o.minBaselineCount) return null;
 
     // the platform's other units in the same window: an outage shows in all of them
@@ -285,11 +356,7 @@ export function createBackfillDetector(options: Partial<BackfillOptions> = {}): 
     const ownP0 = (base.b + 1) / (base.n + 2);
     const p0 = platformBackfilling ? peerShare : ownP0;
     const comparison = platformBackfilling ? 'platform-peers' : 'own-history';
-    const reference = platformBackfilling
-      ? peers.map((peer) => sum(peer, w.first, w.last))
-      : Array.from({ length: Math.floor(o.baselineDays / 7) }, (_, k) =>
-          sum(unit, baseFirst + 7 * k, baseFirst + 7 * k + 6),
-        );
+    const reference = platformBackfilling ? peers.map((peer) => sum(peer, w.first, w.last)) : baseWeeks;
     const measured = binomialOverdispersion(reference).phi;
     const phi = Number.isNaN(measured) ? 1 : Math.max(measured, 1); // nothing to measure, or under-dispersed: 1
     const share = b / n;
@@ -358,6 +425,7 @@ export function createBackfillDetector(options: Partial<BackfillOptions> = {}): 
         comparison,
         evaluationIds: w.evaluationIds,
         baseline: { start: dayNumberToIso(baseFirst), end: dayNumberToIso(baseLast) },
+        excludedBaselineWeeks,
         peerUnitsWithData,
         lagBuckets: Object.fromEntries(LAG_BUCKET_NAMES.map((name, i) => [name, lagBuckets[i]])),
         series,
@@ -402,7 +470,8 @@ export function createBackfillDetector(options: Partial<BackfillOptions> = {}): 
       const { n, b } = inWindow.get(actorId)!;
       const colleagues = { n: unitN - n, b: unitB - b };
       if (n < o.minBackfilled || colleagues.n < o.minBaselineCount) continue;
-      const weeksOwn = baseline.get(actorId) ?? [];
+      const excluded = new Set(unitOutcome.evidence.excludedBaselineWeeks as string[]);
+      const weeksOwn = (baseline.get(actorId) ?? []).filter((_, k) => !excluded.has(dayNumberToIso(baseFirst + 7 * k)));
       const own = weeksOwn.reduce((t, c) => ({ n: t.n + c.n, b: t.b + c.b }), { n: 0, b: 0 });
       const references = [
         { source: 'unit' as const, p0: unitP0 },
