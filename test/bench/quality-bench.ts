@@ -1,11 +1,12 @@
 /**
  * bench:quality — detection quality and offline throughput on a fixed simulated dataset.
  *
- *   npm run bench:quality [-- --units 240 --months 12 --seed 20260 --scenario-rate 0.3 --validated]
+ *   npm run bench:quality [-- --units 240 --months 12 --seed 20260 --scenario-rate 0.3 --validated --keep-old]
  *
  * 1. Simulates the dataset into .bench/quality/<key>/ (every fabrication scenario and every
  *    hard negative), or reuses it when the same parameters and the same simulator build made
- *    it before (the key holds a hash of the simulator's built code).
+ *    it before (the key holds a hash of the simulator's built code). Datasets of other seeds
+ *    are kept, so several seeds can be run side by side.
  * 2. Runs `analyze` in this process over it (trusted decoding by default, --validated for the
  *    schema path) and measures its throughput; also the decoding rates alone on a sample.
  * 3. Scores the findings against the labels and prints the tables.
@@ -85,8 +86,11 @@ async function dataset(): Promise<{ dir: string; counts: SimulationCounts; reuse
     return { dir, counts: JSON.parse(await readFile(marker, 'utf8')) as SimulationCounts, reused: true };
   }
   await mkdir(benchRoot, { recursive: true });
-  for (const old of await readdir(benchRoot)) {
-    if (/^s\d+-u\d+-m\d+-/.test(old) && old !== key) await rm(join(benchRoot, old), { recursive: true, force: true });
+  // Only datasets of the same parameters made by an older simulator build: other seeds stay for runs
+  // side by side; --keep-old keeps those too (a before/after comparison while the old run still reads).
+  const sameParameters = key.slice(0, key.lastIndexOf('-') + 1);
+  for (const old of process.argv.includes('--keep-old') ? [] : await readdir(benchRoot)) {
+    if (old.startsWith(sameParameters) && old !== key) await rm(join(benchRoot, old), { recursive: true, force: true });
   }
   await rm(dir, { recursive: true, force: true });
   const started = performance.now();

@@ -10,6 +10,7 @@ import { planBackfill } from './scenarios/backfill.js';
 import { planBurst } from './scenarios/burst.js';
 import { planCrossUnitSameness } from './scenarios/cross-unit-sameness.js';
 import { planDeadlineCrunch } from './scenarios/deadline-crunch.js';
+import { planDeadlineDesign } from './scenarios/deadline-design.js';
 import { planDigitPreference } from './scenarios/digit-preference.js';
 import { planDuplicateContent } from './scenarios/duplicate-content.js';
 import { planGenuineCampaign } from './scenarios/genuine-campaign.js';
@@ -25,6 +26,9 @@ import { type Outage, planPlatformOutage } from './scenarios/platform-outage.js'
 import { planPlatformUse } from './scenarios/platform-use.js';
 import { planPresenceOnly } from './scenarios/presence-only.js';
 import { planRepeatedEntry } from './scenarios/repeated-entry.js';
+import { planSharedCircular } from './scenarios/shared-circular.js';
+import { planShortSpike } from './scenarios/short-spike.js';
+import { planTrainingMonth } from './scenarios/training-month.js';
 import { planUnderDispersion } from './scenarios/under-dispersion.js';
 import type { Seasonality } from './seasonality.js';
 import { STREAM } from './streams.js';
@@ -33,7 +37,8 @@ import type { Unit, World } from './world.js';
 
 type UnitPlanner = (ctx: PlanContext, unit: Unit) => Injection | null;
 
-const UNIT_SCENARIOS: Record<Exclude<FabricationScenario, 'idle-platform'>, UnitPlanner> = {
+/** Scenarios dealt to units; idle-platform and deadline-design act on whole platforms. */
+const UNIT_SCENARIOS: Record<Exclude<FabricationScenario, 'idle-platform' | 'deadline-design'>, UnitPlanner> = {
   'burst-before-evaluation': planBurst,
   backfill: planBackfill,
   'under-dispersion': planUnderDispersion,
@@ -49,6 +54,8 @@ const UNIT_SCENARIOS: Record<Exclude<FabricationScenario, 'idle-platform'>, Unit
 };
 
 const HARD_NEGATIVES: UnitPlanner[] = [planGenuineCampaign, planNewUnitRamp];
+/** Hard negatives of the newer detectors (burst-rising, repeated-entry, presence-only), dealt to the honest units left. */
+const MORE_HARD_NEGATIVES: UnitPlanner[] = [planShortSpike, planSharedCircular, planTrainingMonth];
 
 export interface Plan {
   evaluations: EvaluationCalendar;
@@ -85,7 +92,7 @@ export function planRun(o: ResolvedOptions, world: World, calendar: WorkCalendar
   // Fabrications: a shuffled list of units, the scenario kinds dealt in turn so that every
   // kind appears once there are as many scenario units as kinds.
   const eligible = rng.shuffle(world.units.filter((u) => !u.platform.idle));
-  const kinds = rng.shuffle(o.scenarios.filter((s): s is keyof typeof UNIT_SCENARIOS => s !== 'idle-platform'));
+  const kinds = rng.shuffle(o.scenarios.filter((s): s is keyof typeof UNIT_SCENARIOS => s in UNIT_SCENARIOS));
   const fabricating =
     o.scenarioRate > 0 && kinds.length > 0 ? Math.max(1, Math.round(o.scenarioRate * eligible.length)) : 0;
   for (let i = 0; i < fabricating; i++) {
@@ -101,11 +108,19 @@ export function planRun(o: ResolvedOptions, world: World, calendar: WorkCalendar
     const injection = HARD_NEGATIVES[j % HARD_NEGATIVES.length]!(ctx, unit);
     if (injection !== null) injections[unit.index]!.push(injection);
   }
+  const rest = honest.slice(hardNegatives);
+  const more = Math.round(o.hardNegativeRate * rest.length);
+  for (let j = 0; j < more; j++) {
+    const unit = rest[j]!;
+    const injection = MORE_HARD_NEGATIVES[j % MORE_HARD_NEGATIVES.length]!(ctx, unit);
+    if (injection !== null) injections[unit.index]!.push(injection);
+  }
 
   const outages = planOutages(ctx, world, o.outages);
   labelHolidays(ctx, world);
   // Last, so that they draw nothing the other plans would otherwise have drawn.
   planPlatformUses(ctx, world, injections);
+  if (o.scenarioRate > 0 && o.scenarios.includes('deadline-design')) planShortDeadlines(ctx, world, injections, labels);
   return { evaluations, labels, injections, outages };
 }
 
@@ -125,6 +140,28 @@ function planPlatformUses(ctx: PlanContext, world: World, injections: Injection[
     for (const [index, injection] of planPlatformUse(ctx, scenario, platform, units))
       injections[index]!.push(injection);
   }
+}
+
+/**
+ * One active platform, not the busy or the staff-facing one, sets deadlines shorter than the
+ * work; its units with a deadline-crunch fabrication keep theirs.
+ */
+function planShortDeadlines(ctx: PlanContext, world: World, injections: Injection[][], labels: readonly Label[]): void {
+  const taken = new Set(
+    labels
+      .filter((l) => l.scenario === 'busy-staff-platform' || l.scenario === 'staff-facing-platform')
+      .map((l) => l.scope.platformId),
+  );
+  const candidates = world.platforms.filter(
+    (p) => !p.idle && !taken.has(p.id) && world.units.filter((u) => u.platform === p).length >= 6,
+  );
+  if (candidates.length === 0) return;
+  const platform = ctx.rng.pick(candidates);
+  const spared = new Set(
+    labels.filter((l) => l.scenario === 'deadline-crunch' && l.scope.orgId !== undefined).map((l) => l.scope.orgId!),
+  );
+  const units = world.units.filter((u) => u.platform === platform);
+  for (const [index, injection] of planDeadlineDesign(ctx, platform, units, spared)) injections[index]!.push(injection);
 }
 
 /** Outages on distinct busy platforms while there are some, never two at once on one platform. */

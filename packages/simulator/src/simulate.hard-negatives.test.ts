@@ -16,7 +16,14 @@ const sim = run({
 const cal = new WorkCalendar();
 const HOUR = 3_600_000;
 const labels = (scenario: string) => sim.labels.filter((l) => l.scenario === scenario);
-const orgEvents = (orgId: string) => sim.events.filter((e) => e.data.orgId === orgId);
+// Indexed once: filtering every event per label made the tests slow on a loaded machine.
+const eventsByOrg = new Map<string, typeof sim.events>();
+for (const e of sim.events) {
+  const list = eventsByOrg.get(e.data.orgId);
+  if (list === undefined) eventsByOrg.set(e.data.orgId, [e]);
+  else list.push(e);
+}
+const orgEvents = (orgId: string) => eventsByOrg.get(orgId) ?? [];
 const workingDayMean = (orgId: string, from: number, to: number) => {
   const counts = countBy(orgEvents(orgId), (e) => localDay(e.data.occurredAt));
   return mean(cal.workingDays(from, to).map((d) => counts.get(d) ?? 0));
@@ -147,5 +154,79 @@ describe('hard negatives', () => {
     expect(events.length).toBeGreaterThan(1000);
     expect(events.filter((e) => e.data.actorRole === 'public').length).toBe(0);
     expect(internal!.scope.platformId).not.toBe(labels('busy-staff-platform')[0]!.scope.platformId);
+  });
+});
+
+describe('hard negatives of the newer detectors', () => {
+  // Half the honest units get the older hard negatives, the rest's half these three (one each or more).
+  const more = run({
+    seed: 6,
+    units: 24,
+    months: 5,
+    scenarioRate: 0,
+    hardNegativeRate: 0.5,
+    outages: 0,
+    unitDailyEventsMedian: 35,
+  });
+  const moreLabels = (scenario: string) => more.labels.filter((l) => l.scenario === scenario);
+  const unitEvents = (orgId: string) => more.events.filter((e) => e.data.orgId === orgId);
+
+  it('are labelled as hard negatives, expecting no detector', () => {
+    for (const scenario of ['short-spike', 'shared-circular', 'training-month']) {
+      expect(moreLabels(scenario).length, scenario).toBeGreaterThan(0);
+      for (const l of moreLabels(scenario)) expect([l.kind, l.detectors]).toEqual(['hard-negative', []]);
+    }
+  });
+
+  it('short spike: the first working days of a pre-window ×2–2.6, the window as a whole well under ×2', () => {
+    // One unit-day varies by ±30 %: the first day's lift is checked over all spikes.
+    let firstDays = 0;
+    let baselines = 0;
+    for (const l of moreLabels('short-spike')) {
+      const from = dayNumber(l.period.start);
+      const to = dayNumber(l.period.end);
+      const counts = countBy(
+        unitEvents(l.scope.orgId!).filter((e) => e.data.actorRole === 'staff'),
+        (e) => localDay(e.data.occurredAt),
+      );
+      const days = (a: number, b: number) => cal.workingDays(a, b).map((d) => counts.get(d) ?? 0);
+      const baseline = mean(days(from - 28, from - 1));
+      const window = days(from, to);
+      firstDays += window[0]!;
+      baselines += baseline;
+      expect(mean(window) / baseline).toBeLessThan(1.8);
+    }
+    expect(firstDays / baselines).toBeGreaterThan(1.6);
+  });
+
+  it('shared circulars: at most two texts a month on both platforms, by the same unit', () => {
+    for (const l of moreLabels('shared-circular')) {
+      const posts = unitEvents(l.scope.orgId!).filter((e) => e.data.action === 'notice.post');
+      const byHash = new Map<string, Set<string>>();
+      for (const e of posts)
+        byHash.set(e.data.contentHash!, (byHash.get(e.data.contentHash!) ?? new Set()).add(e.data.platformId));
+      expect([...byHash.values()].every((platforms) => platforms.size === 2)).toBe(true);
+      const perMonth = countBy(
+        posts.filter((e) => e.data.platformId === l.scope.platformId),
+        (e) => e.data.occurredAt.slice(0, 7),
+      );
+      expect(Math.max(...perMonth.values())).toBeLessThanOrEqual(2);
+      expect(byHash.size).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('training month: presence rises to about 0.8 of staff traces, substantive work unchanged', () => {
+    for (const l of moreLabels('training-month')) {
+      const staff = unitEvents(l.scope.orgId!).filter((e) => e.data.actorRole === 'staff');
+      const month = (m: string) => staff.filter((e) => e.data.occurredAt.slice(0, 7) === m);
+      const presence = (es: typeof staff) => es.filter((e) => ['login', 'course.view'].includes(e.data.action));
+      const inMonth = month(l.period.start.slice(0, 7));
+      expect(presence(inMonth).length / inMonth.length).toBeGreaterThan(0.7);
+      const prior = `2025-0${Number(l.period.start.slice(5, 7)) - 1}`;
+      const substantive = (es: typeof staff) => es.length - presence(es).length;
+      const ratio = substantive(inMonth) / substantive(month(prior));
+      expect(ratio).toBeGreaterThan(0.7);
+      expect(ratio).toBeLessThan(1.4);
+    }
   });
 });

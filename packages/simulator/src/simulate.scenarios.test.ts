@@ -33,7 +33,8 @@ const lagMs = (e: TraceEvent) => Date.parse(e.time) - Date.parse(e.data.occurred
 
 describe('injected scenarios', () => {
   it('labels every fabrication scenario, each expecting its own detector', () => {
-    for (const scenario of FABRICATION_SCENARIOS) {
+    // deadline-design needs a platform with 6 units and 4 months: its own run below
+    for (const scenario of FABRICATION_SCENARIOS.filter((s) => s !== 'deadline-design')) {
       const labels = fabrications.filter((l) => l.scenario === scenario);
       expect(labels.length, scenario).toBeGreaterThan(0);
       expect(
@@ -85,7 +86,13 @@ describe('injected scenarios', () => {
     const l = labelOf('backfill');
     const from = dayNumber(l.period.start);
     const to = dayNumber(l.period.end);
-    const recorded = orgEvents(l.scope.orgId!).filter((e) => localDay(e.time) >= from && localDay(e.time) <= to);
+    // the unit's clerks, or one clerk among honest colleagues (an actor label)
+    const recorded = orgEvents(l.scope.orgId!).filter(
+      (e) =>
+        localDay(e.time) >= from &&
+        localDay(e.time) <= to &&
+        (l.scope.actorId === undefined || e.data.actorId === l.scope.actorId),
+    );
     const late = recorded.filter((e) => lagMs(e) > 24 * HOUR);
     expect(late.length).toBeGreaterThanOrEqual(20);
     // honest share: about 1.5 %
@@ -261,5 +268,58 @@ describe('injected scenarios', () => {
         return m.value / traces;
       });
     expect(Math.max(...ratios)).toBeGreaterThan(1.4);
+  });
+});
+
+describe('deadline-design: a platform whose deadlines are shorter than the work', () => {
+  // Three platforms of about 7 units, 5 months: one platform's deadlines are cut for 1–2 months.
+  const design = run({
+    seed: 12,
+    units: 21,
+    months: 5,
+    platforms: 3,
+    scenarioRate: 1,
+    scenarios: ['deadline-design'],
+    hardNegativeRate: 0,
+    outages: 0,
+    unitDailyEventsMedian: 35,
+  });
+  const [label] = design.labels.filter((l) => l.scenario === 'deadline-design');
+  const crunchedShare = (events: TraceEvent[]) => {
+    const tasks = events.filter((e) => e.data.action === 'task.complete');
+    const crunched = tasks.filter((e) => {
+      const assigned = Date.parse(e.data.assignedAt!);
+      return (Date.parse(e.data.occurredAt) - assigned) / (Date.parse(e.data.deadline!) - assigned) >= 0.95;
+    });
+    return crunched.length / tasks.length;
+  };
+
+  it('is labelled on the platform, for whole months, expecting deadline-crunch', () => {
+    expect(label).toBeDefined();
+    expect(label!.scope.kind).toBe('platform');
+    expect(label!.detectors).toEqual(['deadline-crunch']);
+    expect(label!.period.start.endsWith('-01')).toBe(true);
+    expect(label!.period.start >= '2025-03-01' && label!.period.end <= '2025-04-30').toBe(true);
+  });
+
+  it('most units of the platform finish most tasks at the last moment or late, at the same work pace', () => {
+    const inPeriod = eventsOf(design, label!);
+    const units = [...new Set(inPeriod.map((e) => e.data.orgId))];
+    expect(units.length).toBeGreaterThanOrEqual(3);
+    const shares = units.map((orgId) => crunchedShare(inPeriod.filter((e) => e.data.orgId === orgId)));
+    expect(shares.filter((s) => s >= 0.5).length / shares.length).toBeGreaterThan(0.5);
+    // the month before on the same platform, and the other platforms in the same months, as usual
+    const before = eventsOf(design, {
+      ...label!,
+      period: { start: '2025-02-01', end: '2025-02-28' },
+    });
+    expect(crunchedShare(before)).toBeLessThan(0.2);
+    const elsewhere = design.events.filter(
+      (e) =>
+        e.data.platformId !== label!.scope.platformId &&
+        e.data.occurredAt.slice(0, 10) >= label!.period.start &&
+        e.data.occurredAt.slice(0, 10) <= label!.period.end,
+    );
+    expect(crunchedShare(elsewhere)).toBeLessThan(0.2);
   });
 });

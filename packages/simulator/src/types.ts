@@ -5,7 +5,10 @@
  */
 import type { Evaluation, ReportedMetric, TraceEvent } from '@tracewatch/schema';
 
-/** Fabrication scenarios, one per detector (same names as the detectors). */
+/**
+ * Fabrication scenarios (and burdens), one per detector (same names as the detectors), and
+ * deadline-design, the platform burden of deadline-crunch's `deadline-design` rule.
+ */
 export const FABRICATION_SCENARIOS = [
   'burst-before-evaluation',
   'backfill',
@@ -20,6 +23,7 @@ export const FABRICATION_SCENARIOS = [
   'metric-inflation',
   'repeated-entry',
   'presence-only',
+  'deadline-design',
 ] as const;
 export type FabricationScenario = (typeof FABRICATION_SCENARIOS)[number];
 
@@ -31,6 +35,9 @@ export const HARD_NEGATIVE_SCENARIOS = [
   'platform-outage',
   'busy-staff-platform',
   'staff-facing-platform',
+  'short-spike',
+  'shared-circular',
+  'training-month',
 ] as const;
 export type HardNegativeScenario = (typeof HARD_NEGATIVE_SCENARIOS)[number];
 

@@ -19,7 +19,7 @@ import { type AlertCommand, TOPIC_PARTITIONS, TOPICS } from '@tracewatch/schema'
 import { type Logger, type RunningService, sleep, startService, WorkerPool } from '@tracewatch/service-kit';
 import { createStore, migrate, type Store } from '@tracewatch/store';
 import type { Admin, Consumer, Producer } from 'kafkajs';
-import type { DetectorConfig } from './config.js';
+import { type DetectorConfig, detectorUtcOffsetMinutes } from './config.js';
 import type { EngineReply, EngineRequest, EngineStats } from './engine-protocol.js';
 import { createDetectorMetrics } from './metrics.js';
 
@@ -103,7 +103,7 @@ export async function startDetectorService(
     options: {
       allowedLatenessMs: config.DETECTOR_ALLOWED_LATENESS_MS,
       evaluateEveryMs: config.DETECTOR_EVALUATE_EVERY_MS,
-      utcOffsetMinutes: config.DETECTOR_UTC_OFFSET_MINUTES,
+      utcOffsetMinutes: detectorUtcOffsetMinutes(config),
       by,
     },
   });

@@ -153,6 +153,21 @@ describe('analyze says what it could not judge yet, in local days of the zone gi
     expect(west).toMatchObject({ utcOffset: '-05:00', pending: true });
     expect(west.stderr).toContain('local days UTC-05:00');
   });
+
+  it('without --utc-offset, the deployment setting TRACEWATCH_UTC_OFFSET the services read', async () => {
+    const file = await marchFile('march-zone-env.jsonl');
+    const out = join(dir, 'march-zone-env.json');
+    const run = async (argv: string[], env: NodeJS.ProcessEnv) => {
+      expect(await analyzeCommand([file, '--format', 'json', '--out', out, ...argv], captureIo(), env)).toBe(0);
+      return JSON.parse(await readFile(out, 'utf8')).utcOffset;
+    };
+    expect(await run([], { TRACEWATCH_UTC_OFFSET: '-05:00' })).toBe('-05:00');
+    expect(await run(['--utc-offset', '+03:00'], { TRACEWATCH_UTC_OFFSET: '-05:00' })).toBe('+03:00');
+    expect(await run([], {})).toBe('+08:00');
+    await expect(analyzeCommand([file], captureIo(), { TRACEWATCH_UTC_OFFSET: 'Europe/Paris' })).rejects.toThrow(
+      /TRACEWATCH_UTC_OFFSET: time zone "Europe\/Paris" changes its offset/,
+    );
+  });
 });
 
 describe('analyze on bad input', () => {

@@ -21,7 +21,8 @@ export const ANALYZE_USAGE = `tracewatch analyze <events.jsonl> [--evaluations F
   The findings are judged as of the latest recording time in the file (or --as-of); windows
   that had not ended by then (e.g. the data's last month) are not judged, and the summary
   says how many and which. Local days use --utc-offset: an offset (+08:00, -05:30) or a time
-  zone with a fixed offset (Asia/Shanghai, the default). --staff-facing names internal
+  zone with a fixed offset (Asia/Shanghai, the default); without it, the deployment's
+  TRACEWATCH_UTC_OFFSET (what the services read). --staff-facing names internal
   platforms, which are not judged on their public use.
   --format json writes { asOf, utcOffset, findings, notJudged } (what "tracewatch score" reads).`;
 
@@ -49,12 +50,15 @@ function parseAsOf(raw: string | undefined): number | undefined {
   return ms;
 }
 
-function parseOffset(raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
+/** --utc-offset, else the deployment's TRACEWATCH_UTC_OFFSET (the setting the services read), else the default. */
+function parseOffset(flag: string | undefined, env: NodeJS.ProcessEnv): number | undefined {
+  const [source, raw] =
+    flag !== undefined ? ['--utc-offset', flag] : ['TRACEWATCH_UTC_OFFSET', env.TRACEWATCH_UTC_OFFSET];
+  if (raw === undefined || raw.trim() === '') return undefined;
   try {
     return parseUtcOffset(raw);
   } catch (err) {
-    throw new UsageError(`--utc-offset: ${(err as Error).message}`);
+    throw new UsageError(`${source}: ${(err as Error).message}`);
   }
 }
 
@@ -94,7 +98,11 @@ export async function writeOutput(path: string, text: string): Promise<void> {
   }
 }
 
-export async function analyzeCommand(argv: string[], io: CommandIo = processIo): Promise<number> {
+export async function analyzeCommand(
+  argv: string[],
+  io: CommandIo = processIo,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const args = parseArgs(argv, ['skip-invalid', 'trusted']);
   rejectUnknownFlags(args, [
     'evaluations',
@@ -126,7 +134,7 @@ export async function analyzeCommand(argv: string[], io: CommandIo = processIo):
     skipInvalid,
     asOf: parseAsOf(stringFlag(args, 'as-of')),
     detectors: parseDetectors(stringFlag(args, 'detectors')),
-    utcOffsetMinutes: parseOffset(stringFlag(args, 'utc-offset')),
+    utcOffsetMinutes: parseOffset(stringFlag(args, 'utc-offset'), env),
     staffFacingPlatforms: stringFlag(args, 'staff-facing')
       ?.split(',')
       .map((s) => s.trim())

@@ -9,6 +9,10 @@ import type { EvaluateContext, TestOutcome, TraceRecord } from '../types.js';
 import { createBackfillDetector } from './backfill.js';
 
 const DAY = 86_400_000;
+// Measured ~0.9 s a run on the loaded 2-core machine: 8 runs by default with a timeout 5× their
+// cost; the long run under `npm run test:deep`.
+const PROPERTY_RUNS = process.env.TRACEWATCH_DEEP === '1' ? 100 : 8;
+const PROPERTY_TIMEOUT_MS = 5 * PROPERTY_RUNS * 900;
 
 /** `n` traces recorded on each day of [first, last], `backfilled(dayIndex)` of them 3 days late. */
 function recorded(
@@ -142,6 +146,92 @@ describe('backfill', () => {
   });
 });
 
+describe('backfill: a platform delay inside the baseline', () => {
+  /** unitWith(5), but in the baseline week 2024-03-25 … 03-31 (days 21–27) 8 of 10 backfilled a day. */
+  const withCatchUp = (orgId: string, windowPerDay: number) => [
+    ...recorded('2024-03-04', '2024-04-28', 10, (i) => (i >= 21 && i <= 27 ? 8 : i % 2 === 0 ? 1 : 0), { orgId }),
+    ...recorded('2024-04-29', '2024-05-05', 10, () => windowPerDay, { orgId }),
+  ];
+
+  it('leaves out the week the whole platform recorded late: p0 and φ from the other 7 weeks', () => {
+    const outcomes = run([...withCatchUp('o1', 5), ...withCatchUp('o2', 0), ...withCatchUp('o3', 0)], ctx());
+    const o1 = outcomes.find((o) => o.scope.orgId === 'o1' && o.rule === 'weekly')!;
+    // o2 and o3 together: 112 of 140 that week against a median weekly share of 4/70 → a delay week
+    expect(o1.evidence.excludedBaselineWeeks).toEqual(['2024-03-25']);
+    // the other 7 weeks: 490 traces, 25 backfilled (even days of 49); every week has 3 or 4: φ ≤ 1 → 1
+    expect(o1.statistics).toMatchObject({ baselineRecorded: 490, baselineBackfilled: 25, phi: 1 });
+    expect(o1.pValue).toBe(binomialSf(35, 70, 26 / 492));
+    expect(o1.effectMet).toBe(true);
+    // alone on its platform the unit keeps the week, and its p0 and φ swell
+    const alone = run(withCatchUp('o1', 5), ctx()).find((o) => o.rule === 'weekly')!;
+    expect(alone.evidence.excludedBaselineWeeks).toEqual([]);
+    expect(alone.statistics.phi).toBeGreaterThan(10);
+    expect(alone.pValue!).toBeGreaterThan(o1.pValue! * 1e6);
+  });
+});
+
+describe('backfill: one actor among honest colleagues', () => {
+  /**
+   * 10 actors × 20 traces a day, 1 of each actor's 20 backfilled every day (5 %), baseline
+   * 2024-03-04 … 04-28; in the week 2024-04-29 … 05-05 actor a0 backfills `clerkPerDay` of its 20.
+   */
+  function bigUnit(clerkPerDay: number, colleaguesPerDay = 1): TraceRecord[] {
+    return Array.from({ length: 10 }, (_, a) => [
+      ...recorded('2024-03-04', '2024-04-28', 20, () => 1, { actorId: `a${a}` }),
+      ...recorded('2024-04-29', '2024-05-05', 20, () => (a === 0 ? clerkPerDay : colleaguesPerDay), {
+        actorId: `a${a}`,
+      }),
+    ]).flat();
+  }
+
+  it('finds the clerk the unit dilutes; statistic by hand', () => {
+    const outcomes = run(bigUnit(6), ctx());
+    // unit: b = 42 + 63 = 105 of 1,400 (7.5 %) against p0 = 561/11,202 = 5.01 %: under 2·p0
+    const unit = outcomes.find((o) => o.scope.kind === 'org')!;
+    expect(unit.statistics).toMatchObject({ recorded: 1400, backfilled: 105 });
+    expect(unit.effectMet).toBe(false);
+    // a0: 42 of 140 (30 %); references: the unit's 561/11,202, colleagues' (63 + 1)/(1,260 + 2),
+    // its own 8 weeks (56 + 1)/(1,120 + 2) — the largest is the own history, 57/1,122 = 5.08 %.
+    // Every week and day is alike: φ measures 0, floor 1, so p is the exact binomial tail.
+    const clerk = outcomes.find((o) => o.scope.kind === 'actor' && o.scope.actorId === 'a0')!;
+    expect(clerk.rule).toBe('weekly-actor');
+    expect(clerk.statistics).toMatchObject({ recorded: 140, backfilled: 42, phi: 1 });
+    expect(clerk.statistics.p0).toBeCloseTo(57 / 1122, 15);
+    expect(clerk.evidence.reference).toBe('own-history');
+    expect(clerk.pValue).toBe(binomialSf(42, 140, 57 / 1122));
+    expect(clerk.pValue).toBeLessThan(1e-15);
+    expect(clerk.qThreshold).toBe(0.001);
+    expect(clerk.effectMet).toBe(true); // 42 ≥ 20 and 30 % ≥ 2 × 5.08 %
+    expect(clerk.explain(1e-12).en).toContain('42 of the 140 traces actor a0 of unit');
+    expect(clerk.explain(1e-12)['zh-CN']).toContain('账号a0');
+    // the colleagues are tested too, and keep their habits
+    const colleagues = outcomes.filter((o) => o.scope.kind === 'actor' && o.scope.actorId !== 'a0');
+    expect(colleagues).toHaveLength(9);
+    expect(colleagues.every((o) => !o.effectMet)).toBe(true);
+  });
+
+  it('stays silent when everyone backfills alike: the colleagues set the reference', () => {
+    // every actor 6 of 20 in the window: the colleagues' share (30 %) is the reference of each
+    const outcomes = run(bigUnit(6, 6), ctx());
+    const actors = outcomes.filter((o) => o.scope.kind === 'actor');
+    expect(actors).toHaveLength(10);
+    for (const a of actors) {
+      expect(a.evidence.reference).toBe('colleagues');
+      expect(a.effectMet).toBe(false);
+    }
+    // … and the unit's own test is the one that fires
+    expect(outcomes.find((o) => o.scope.kind === 'org')!.effectMet).toBe(true);
+  });
+
+  it('minimum sample: fewer than 20 traces of the actor, or of its colleagues, in the window', () => {
+    const lone = recorded('2024-03-04', '2024-05-05', 20, () => 1, { actorId: 'solo' });
+    const few = recorded('2024-04-29', '2024-05-05', 2, () => 2, { actorId: 'rare' }); // 14 traces
+    const outcomes = run([...lone, ...few], ctx());
+    // solo's colleagues recorded 14 < 20; rare recorded 14 < 20: no actor test at all
+    expect(outcomes.filter((o) => o.scope.kind === 'actor')).toEqual([]);
+  });
+});
+
 describe('backfill: overdispersion', () => {
   it('a unit whose own history comes in clumps needs more than a binomial excess; φ by hand', () => {
     // baseline weeks of n = 70 alternate b = 0 and b = 20: p̂ = 80/560 = 1/7, each week's term
@@ -173,20 +263,26 @@ describe('backfill: overdispersion', () => {
 describe('backfill properties', () => {
   const start = localMs('2024-03-01', 0);
   const base = ['o1', 'o2', 'o3'].flatMap((orgId) =>
-    recorded('2024-03-01', '2024-05-20', 4, (i) => i % 3, { orgId }).map((r) => ({ ...r, id: `${orgId}${r.id}` })),
+    // two actors with 21 traces a week each, so that the actor tests run too
+    recorded('2024-03-01', '2024-05-20', 6, (i) => i % 3, { orgId }).map((r, i) => ({
+      ...r,
+      id: `${orgId}${r.id}`,
+      actorId: i % 2 === 0 ? 'a' : 'b',
+    })),
   );
   const arbRecord = fc
     .record({
       org: fc.constantFrom('o1', 'o2', 'o3'),
+      actor: fc.constantFrom('a', 'b', 'c'),
       at: fc.integer({ min: 0, max: 90 * DAY }),
       lag: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 40 * DAY })),
     })
     .map(
-      ({ org, at, lag }): TraceRecord => ({
-        id: `${org}-${at}-${lag}`,
+      ({ org, actor, at, lag }): TraceRecord => ({
+        id: `${org}-${actor}-${at}-${lag}`,
         platformId: 'p1',
         orgId: org,
-        actorId: 'a',
+        actorId: actor,
         actorRole: 'staff',
         action: 'form.submit',
         occurredAt: start + at - lag,
@@ -203,23 +299,29 @@ describe('backfill properties', () => {
   const comparable = (outcomes: TestOutcome[]) =>
     JSON.stringify(outcomes.map(({ explain, ...rest }) => ({ ...rest, text: explain(0.01) })));
 
-  it('never throws; order and batching do not change the outcomes', () => {
-    fc.assert(
-      fc.property(fc.array(arbRecord, { maxLength: 200 }), fc.integer({ min: 1, max: 1000 }), (extra, seed) => {
-        const all = [...base, ...extra];
-        const reference = comparable(run(all, context));
-        const shuffled = [...all].sort(
-          (a, b) => (((a.recordedAt / 60_000) * seed) % 101) - (((b.recordedAt / 60_000) * seed) % 101),
-        );
-        expect(comparable(run(shuffled, context))).toBe(reference);
-        const detector = createBackfillDetector();
-        const half = Math.floor(all.length / 2);
-        for (const r of all.slice(half)) detector.observe(r);
-        detector.evaluate(context);
-        for (const r of all.slice(0, half)) detector.observe(r);
-        expect(comparable(detector.evaluate(context))).toBe(reference);
-      }),
-      { numRuns: 25 },
-    );
-  });
+  it(
+    'never throws; order and batching do not change the outcomes',
+    () => {
+      fc.assert(
+        fc.property(fc.array(arbRecord, { maxLength: 200 }), fc.integer({ min: 1, max: 1000 }), (extra, seed) => {
+          const all = [...base, ...extra];
+          const outcomes = run(all, context);
+          expect(outcomes.some((o) => o.scope.kind === 'actor')).toBe(true);
+          const reference = comparable(outcomes);
+          const shuffled = [...all].sort(
+            (a, b) => (((a.recordedAt / 60_000) * seed) % 101) - (((b.recordedAt / 60_000) * seed) % 101),
+          );
+          expect(comparable(run(shuffled, context))).toBe(reference);
+          const detector = createBackfillDetector();
+          const half = Math.floor(all.length / 2);
+          for (const r of all.slice(half)) detector.observe(r);
+          detector.evaluate(context);
+          for (const r of all.slice(0, half)) detector.observe(r);
+          expect(comparable(detector.evaluate(context))).toBe(reference);
+        }),
+        { numRuns: PROPERTY_RUNS },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });

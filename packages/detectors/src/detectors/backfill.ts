@@ -39,6 +39,24 @@
  *
  * Finding: q ≤ 0.01, b ≥ 20 and b/n ≥ 2·p0 (DETECTION.md).
  *
+ * Actor rules ('pre-evaluation-actor', 'weekly-actor', actor scope): one clerk who enters a pile
+ * of back-dated traces in a big unit of honest colleagues is diluted in the unit's share (40 of
+ * 2,000 traces moves a 2 % share to 4 %, and φ of a big unit's weeks can hide that); the same
+ * one-sided quasi-binomial test is run on each actor's b_a of n_a traces recorded in W. H0: the
+ * actor backfills no more than the unit's reference would allow: p0 = the largest of the unit's
+ * p0 for W (its own history, or the platform peers during an outage), the smoothed share of the
+ * actor's colleagues (the unit's other actors) in W, and the actor's own smoothed 8-week share
+ * when that holds ≥ minBaselineCount traces (a clerk whose job is late entry is judged against
+ * it). A unit-wide pile-up raises the colleagues' share, an outage the peers' share, so the
+ * actor test adds findings only where one actor departs from everyone around it. φ = the larger
+ * of the unit's φ and the Pearson χ²/df of the actor's own 8 baseline weeks (floor 1).
+ * Minimum sample: the unit's window is tested, n_a ≥ minBackfilled and the colleagues recorded
+ * ≥ minBaselineCount traces in W (else the actor is the unit, which its own test covers).
+ * Multiple testing: the runner's Benjamini–Hochberg over all the detector's p-values takes in
+ * every actor-window, and an actor's finding needs q ≤ actorQThreshold (0.001, as the other
+ * detectors' actor tests: a detector's many true unit findings lower BH's bar for the whole
+ * family), with the same effect rule (b_a ≥ 20, b_a/n_a ≥ 2·p0).
+ *
  * Minimum sample (else no outcome): n ≥ `minBackfilled` (20; below it b ≥ 20 is impossible),
  * the 8-week history lies entirely within the unit's data (first recording day ≤ W's start − 56:
  * a unit importing its history when it joins is not judged against an empty past), and
@@ -52,9 +70,17 @@
  *
  * φ needs no minimum of its own: with fewer than 2 reference groups, or none backfilled, it is 1.
  *
+ * The unit's 8-week reference leaves out the weeks in which the platform itself recorded late
+ * (its other units together backfilling ≥ minRatio × their median weekly share of the 8 weeks,
+ * ≥ minBackfilled traces: an outage's catch-up), while at least half of the weeks remain
+ * (`evidence.excludedBaselineWeeks`): a platform's delay is not the unit's usual rate, and left
+ * in it made p0 and φ so large that a real pile after an outage went unseen.
+ *
  * Memory per unit: per retained recording day the trace count, the backfilled count and four
- * lag-bucket counts (1–2 d, 2–7 d, 7–30 d, > 30 d). Bound: retentionDays × units × 6 numbers.
+ * lag-bucket counts (1–2 d, 2–7 d, 7–30 d, > 30 d), and per actor active that day its trace and
+ * backfilled counts. Bound: retentionDays × (units × 6 + actors active per day × 2) numbers.
  */
+import { quantileSorted } from 'simple-statistics';
 import { evaluationCoversOrg, evaluationStartDay } from '../evaluations.js';
 import { formatCount, formatPercent, formatProbability } from '../format.js';
 import { dayRange, pruneDays, RetentionWindow } from '../retention.js';
@@ -74,6 +100,8 @@ export interface BackfillOptions {
   minPeerUnits: number;
   /** The outage comparison needs at least this share of the peer units with data to be backfilling. */
   minPeerShareBackfilling: number;
+  /** q-value level of the actor-window tests (see the module comment). */
+  actorQThreshold: number;
   retentionDays: number;
   utcOffsetMinutes: number;
 }
@@ -88,6 +116,7 @@ export const BACKFILL_DEFAULTS: BackfillOptions = {
   minBaselineCount: 20,
   minPeerUnits: 2,
   minPeerShareBackfilling: 0.5,
+  actorQThreshold: 0.001,
   retentionDays: 400,
   utcOffsetMinutes: DEFAULT_UTC_OFFSET_MINUTES,
 };
@@ -101,6 +130,8 @@ interface DayCell {
   n: number;
   b: number;
   lagBuckets: [number, number, number, number];
+  /** actor → [recorded, backfilled] */
+  actors: Map<string, [number, number]>;
 }
 
 interface UnitState {
@@ -147,13 +178,20 @@ export function createBackfillDetector(options: Partial<BackfillOptions> = {}): 
     const unit = units.getOrAdd(r.platformId, r.orgId, newUnit);
     let cell = unit.days.get(day);
     if (!cell) {
-      cell = { n: 0, b: 0, lagBuckets: [0, 0, 0, 0] };
+      cell = { n: 0, b: 0, lagBuckets: [0, 0, 0, 0], actors: new Map() };
       unit.days.set(day, cell);
     }
     cell.n += 1;
+    let actor = cell.actors.get(r.actorId);
+    if (actor === undefined) {
+      actor = [0, 0];
+      cell.actors.set(r.actorId, actor);
+    }
+    actor[0] += 1;
     const lag = r.recordedAt - r.occurredAt;
     if (lag > o.lagMs) {
       cell.b += 1;
+      actor[1] += 1;
       let bucket = 0;
       while (lag >= LAG_BUCKETS[bucket]! * DAY_MS) bucket++;
       cell.lagBuckets[bucket] = cell.lagBuckets[bucket]! + 1;
@@ -208,25 +246,89 @@ export function createBackfillDetector(options: Partial<BackfillOptions> = {}): 
     for (const [, unit] of ordered) {
       byPlatform.set(unit.platformId, [...(byPlatform.get(unit.platformId) ?? []), unit]);
     }
+    // every unit of a platform pooled per recording day: the peers of a unit are that minus the unit
+    const platformDays = new Map<string, Map<number, Counts>>();
+    for (const [platformId, list] of byPlatform) {
+      const days = new Map<number, Counts>();
+      for (const unit of list) {
+        for (const [day, cell] of unit.days) {
+          const c = days.get(day) ?? { n: 0, b: 0 };
+          c.n += cell.n;
+          c.b += cell.b;
+          days.set(day, c);
+        }
+      }
+      platformDays.set(platformId, days);
+    }
     const outcomes: TestOutcome[] = [];
     for (const [, unit] of ordered) {
       const span = dayRange(unit.days);
       if (!span) continue;
       const peers = (byPlatform.get(unit.platformId) ?? []).filter((u) => u !== unit);
+      const pooled = platformDays.get(unit.platformId)!;
       for (const window of windowsFor(unit, ctx, span.first, span.last, lastComplete)) {
-        const outcome = testWindow(unit, span.first, window, peers);
-        if (outcome) outcomes.push(outcome);
+        const outcome = testWindow(unit, span.first, window, peers, pooled);
+        if (outcome) outcomes.push(outcome, ...actorOutcomes(unit, window, outcome));
       }
     }
     return outcomes;
   }
 
-  function testWindow(unit: UnitState, firstDay: number, w: Window, peers: readonly UnitState[]): TestOutcome | null {
+  /**
+   * The baseline weeks in which the platform itself was recording late (an outage's catch-up):
+   * the unit's other peers together backfill ≥ minRatio × their median weekly share over the
+   * baseline, with ≥ minBackfilled backfilled traces. Such a week is the platform's delay, not
+   * the unit's habit, and left in the reference it inflates p0 and φ (measured on bench:quality
+   * seed 2: a 10-day outage in the baseline gave φ = 453, and a pile of 444 back-dated traces,
+   * 28 % of the window against the unit's usual 1 %, had p = 0.22).
+   */
+  function platformDelayWeeks(
+    unit: UnitState,
+    baseFirst: number,
+    peers: number,
+    pooled: Map<number, Counts>,
+  ): boolean[] {
+    const weeks = Math.floor(o.baselineDays / 7);
+    const others = Array.from({ length: weeks }, (_, k) => {
+      const c = { n: 0, b: 0 };
+      for (let day = baseFirst + 7 * k; day <= baseFirst + 7 * k + 6; day++) {
+        const all = pooled.get(day);
+        const own = unit.days.get(day);
+        c.n += (all?.n ?? 0) - (own?.n ?? 0);
+        c.b += (all?.b ?? 0) - (own?.b ?? 0);
+      }
+      return c;
+    });
+    const shares = others.filter((c) => c.n > 0).map((c) => c.b / c.n);
+    if (peers < o.minPeerUnits || shares.length === 0) return others.map(() => false);
+    const median = quantileSorted(
+      [...shares].sort((x, y) => x - y),
+      0.5,
+    );
+    return others.map((c) => c.b >= o.minBackfilled && c.b / c.n >= o.minRatio * median);
+  }
+
+  function testWindow(
+    unit: UnitState,
+    firstDay: number,
+    w: Window,
+    peers: readonly UnitState[],
+    pooled: Map<number, Counts>,
+  ): TestOutcome | null {
     const baseFirst = w.first - o.baselineDays;
     const baseLast = w.first - 1;
     if (firstDay > baseFirst) return null;
     const { n, b } = sum(unit, w.first, w.last);
-    const base = sum(unit, baseFirst, baseLast);
+    const allWeeks = Array.from({ length: Math.floor(o.baselineDays / 7) }, (_, k) =>
+      sum(unit, baseFirst + 7 * k, baseFirst + 7 * k + 6),
+    );
+    const delayed = platformDelayWeeks(unit, baseFirst, peers.length, pooled);
+    // the weeks the platform delayed are left out, while at least half of the baseline remains
+    const keep =
+      delayed.filter((d) => !d).length * 2 >= delayed.length ? delayed.map((d) => !d) : delayed.map(() => true);
+    const baseWeeks = allWeeks.filter((_, k) => keep[k]);
+    const base = baseWeeks.reduce((t, c) => ({ n: t.n + c.n, b: t.b + c.b }), { n: 0, b: 0 });
+    const excludedBaselineWeeks = allWeeks.flatMap((_, k) => (keep[k] ? [] : [dayNumberToIso(baseFirst + 7 * k)]));
     if (n < o.minBackfilled || base.n < o.minBaselineCount) return null;
 
     // the platform's other units in the same window: an outage shows in all of them
@@ -254,11 +356,7 @@ export function createBackfillDetector(options: Partial<BackfillOptions> = {}): 
     const ownP0 = (base.b + 1) / (base.n + 2);
     const p0 = platformBackfilling ? peerShare : ownP0;
     const comparison = platformBackfilling ? 'platform-peers' : 'own-history';
-    const reference = platformBackfilling
-      ? peers.map((peer) => sum(peer, w.first, w.last))
-      : Array.from({ length: Math.floor(o.baselineDays / 7) }, (_, k) =>
-          sum(unit, baseFirst + 7 * k, baseFirst + 7 * k + 6),
-        );
+    const reference = platformBackfilling ? peers.map((peer) => sum(peer, w.first, w.last)) : baseWeeks;
     const measured = binomialOverdispersion(reference).phi;
     const phi = Number.isNaN(measured) ? 1 : Math.max(measured, 1); // nothing to measure, or under-dispersed: 1
     const share = b / n;
@@ -327,12 +425,118 @@ export function createBackfillDetector(options: Partial<BackfillOptions> = {}): 
         comparison,
         evaluationIds: w.evaluationIds,
         baseline: { start: dayNumberToIso(baseFirst), end: dayNumberToIso(baseLast) },
+        excludedBaselineWeeks,
         peerUnitsWithData,
         lagBuckets: Object.fromEntries(LAG_BUCKET_NAMES.map((name, i) => [name, lagBuckets[i]])),
         series,
       },
       explain,
     };
+  }
+
+  /** Each actor's test in a window whose unit was tested (see the module comment). */
+  function actorOutcomes(unit: UnitState, w: Window, unitOutcome: TestOutcome): TestOutcome[] {
+    const baseFirst = w.first - o.baselineDays;
+    const weeks = Math.floor(o.baselineDays / 7);
+    const inWindow = new Map<string, Counts>();
+    const baseline = new Map<string, Counts[]>();
+    for (let day = baseFirst; day <= w.last; day++) {
+      const cell = unit.days.get(day);
+      if (!cell) continue;
+      for (const [actorId, [n, b]] of cell.actors) {
+        if (day >= w.first) {
+          const c = inWindow.get(actorId) ?? { n: 0, b: 0 };
+          c.n += n;
+          c.b += b;
+          inWindow.set(actorId, c);
+        } else {
+          let byWeek = baseline.get(actorId);
+          if (byWeek === undefined) {
+            byWeek = Array.from({ length: weeks }, () => ({ n: 0, b: 0 }));
+            baseline.set(actorId, byWeek);
+          }
+          const week = byWeek[Math.min(weeks - 1, Math.floor((day - baseFirst) / 7))]!;
+          week.n += n;
+          week.b += b;
+        }
+      }
+    }
+    const unitN = unitOutcome.statistics.recorded as number;
+    const unitB = unitOutcome.statistics.backfilled as number;
+    const unitP0 = unitOutcome.statistics.p0 as number;
+    const unitPhi = unitOutcome.statistics.phi as number;
+    const outcomes: TestOutcome[] = [];
+    for (const actorId of [...inWindow.keys()].sort()) {
+      const { n, b } = inWindow.get(actorId)!;
+      const colleagues = { n: unitN - n, b: unitB - b };
+      if (n < o.minBackfilled || colleagues.n < o.minBaselineCount) continue;
+      const excluded = new Set(unitOutcome.evidence.excludedBaselineWeeks as string[]);
+      const weeksOwn = (baseline.get(actorId) ?? []).filter((_, k) => !excluded.has(dayNumberToIso(baseFirst + 7 * k)));
+      const own = weeksOwn.reduce((t, c) => ({ n: t.n + c.n, b: t.b + c.b }), { n: 0, b: 0 });
+      const references = [
+        { source: 'unit' as const, p0: unitP0 },
+        { source: 'colleagues' as const, p0: (colleagues.b + 1) / (colleagues.n + 2) },
+        ...(own.n >= o.minBaselineCount ? [{ source: 'own-history' as const, p0: (own.b + 1) / (own.n + 2) }] : []),
+      ];
+      const reference = references.reduce((best, r) => (r.p0 > best.p0 ? r : best));
+      const measured = binomialOverdispersion(weeksOwn).phi;
+      const phi = Math.max(unitPhi, Number.isNaN(measured) ? 1 : measured, 1);
+      const share = b / n;
+      const p0 = reference.p0;
+      const pValue = quasiBinomialSf(b, n, p0, phi);
+      const period = unitOutcome.period;
+      const explain = (q: number | null): Localized => {
+        const stat = `${formatProbability('p', pValue)}, ${formatProbability('q', q)}`;
+        const referenceZh = {
+          unit: `该单位本窗口的基准比例 ${formatPercent(p0)}`,
+          colleagues: `同单位其他账号同期的补录比例 ${formatPercent(p0)}`,
+          'own-history': `该账号此前8周的补录比例 ${formatPercent(p0)}`,
+        }[reference.source];
+        const referenceEn = {
+          unit: `the unit's reference share for this window, ${formatPercent(p0)}`,
+          colleagues: `the share of the actor's colleagues in the same window, ${formatPercent(p0)}`,
+          'own-history': `the actor's own share over the previous 8 weeks, ${formatPercent(p0)}`,
+        }[reference.source];
+        return {
+          'zh-CN':
+            `${period.start}至${period.end}，单位${unit.orgId}的账号${actorId}记录的${formatCount(n)}条活动中有${formatCount(b)}条为补录` +
+            `（记录时间比声称的发生时间晚24小时以上），占${formatPercent(share)}；对照${referenceZh}（取各基准中最高者；` +
+            `二项检验，按离散度 φ=${phi.toFixed(2)} 校正，${stat}）。判定阈值：补录至少${o.minBackfilled}条、比例至少为基准的${o.minRatio}倍、q≤${o.actorQThreshold}。`,
+          en:
+            `From ${period.start} to ${period.end}, ${formatCount(b)} of the ${formatCount(n)} traces actor ${actorId} of unit ${unit.orgId} recorded were backfilled ` +
+            `(recorded more than 24 h after the time they claim), ${formatPercent(share)}, against ${referenceEn} (the highest of the references; ` +
+            `binomial test adjusted for overdispersion φ = ${phi.toFixed(2)}, ${stat}). A finding needs at least ${o.minBackfilled} backfilled traces, at least ${o.minRatio}× the reference share and q≤${o.actorQThreshold}.`,
+        };
+      };
+      outcomes.push({
+        detector: 'backfill',
+        rule: `${w.rule}-actor`,
+        scope: { kind: 'actor', platformId: unit.platformId, orgId: unit.orgId, actorId },
+        period,
+        pValue,
+        qThreshold: o.actorQThreshold,
+        effectMet: b >= o.minBackfilled && share >= o.minRatio * p0,
+        score: share / p0,
+        statistics: {
+          recorded: n,
+          backfilled: b,
+          share,
+          p0,
+          colleaguesRecorded: colleagues.n,
+          colleaguesBackfilled: colleagues.b,
+          baselineRecorded: own.n,
+          baselineBackfilled: own.b,
+          phi,
+        },
+        evidence: {
+          reference: reference.source,
+          evaluationIds: w.evaluationIds,
+          unitComparison: unitOutcome.evidence.comparison,
+        },
+        explain,
+      });
+    }
+    return outcomes;
   }
 
   return { name: 'backfill', observe, evaluate };

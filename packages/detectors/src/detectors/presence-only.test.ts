@@ -53,6 +53,22 @@ describe('presence-only detector', () => {
     expect(outcomes.find((o) => o.period.start === '2026-02-01')).toBeUndefined();
   });
 
+  it('stays silent when presence is added and the work goes on (a month of online study)', () => {
+    // March: 500 of 620 presence (80.6 %, substantive share 19.4 % ≤ 0.5·(1 − 61/202) = 34.9 %):
+    // the shares alone would fire, but 120 substantive actions are not ≤ 0.5 × February's 140
+    const march = run([...month(FEB, 200, 60), ...month(MAR, 620, 500)]).find((o) => o.period.start === '2026-03-01')!;
+    expect(march.statistics).toMatchObject({ share: 500 / 620, substantive: 120, usualSubstantivePerMonth: 140 });
+    expect(march.pValue).toBeLessThan(1e-10);
+    expect(march.effectMet).toBe(false);
+    expect(march.explain(null).en).toContain('120 substantive actions, against 140');
+    // the same shares with the work really dropped (70 = half of February) fire
+    const dropped = run([...month(FEB, 200, 60), ...month(MAR, 350, 280)]).find(
+      (o) => o.period.start === '2026-03-01',
+    )!;
+    expect(dropped.statistics.substantive).toBe(70);
+    expect(dropped.effectMet).toBe(true);
+  });
+
   it('a young unit is judged against its peers; the larger reference wins', () => {
     const peers = [...month(MAR, 300, 90, 'o2'), ...month(MAR, 300, 150, 'o3')];
     const young = run([...peers, ...month(MAR, 150, 140, 'o1')]).find((o) => o.scope.orgId === 'o1')!;

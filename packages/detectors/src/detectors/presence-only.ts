@@ -16,7 +16,14 @@
  * test is quasi-binomial, as in backfill: φ = Pearson χ²/df of the reference groups (the unit's
  * previous months and the peers' months; floor 1), p = P(B ≥ b/φ) for B ~ Binomial(n/φ, p0)
  * (Beta-function tail). Finding when q ≤ 0.01 (BH over the detector's outcomes), the presence
- * share is ≥ 0.8 and the substantive share is at most half the reference's: 1 − b/n ≤ 0.5·(1 − p0).
+ * share is ≥ 0.8 and the substantive share is at most half the reference's: 1 − b/n ≤ 0.5·(1 − p0)
+ * — and, when the unit has its own history, the substantive actions themselves fell to at most
+ * half its mean month of that history (n − b ≤ 0.5·mean(n_i − b_i)). A share rises when presence
+ * is added as well as when work is dropped: a month of mandatory online study (staff reading
+ * course pages 3–4× as often as they work, work unchanged) reaches a presence share of 0.8 while
+ * every case is still closed — "few substantive actions" is a count, not only a share
+ * (simulator hard negative `training-month`). Without own history (a new unit, peers only) only
+ * the shares are judged.
  * Minimum sample: n ≥ 100 staff traces in the month.
  *
  * Memory: per platform, org and month two counts (presence, substantive). Months are judged once
@@ -41,7 +48,7 @@ export interface PresenceOnlyOptions {
   historyMonths: number;
   /** Effect: presence share at least this … */
   minPresenceShare: number;
-  /** … and the substantive share at most this fraction of the reference's. */
+  /** … and the substantive share at most this fraction of the reference's (and, with own history, the substantive count at most this fraction of its usual month). */
   maxSubstantiveRatio: number;
   /** q-value level (0.01, as burst and backfill). */
   qThreshold: number;
@@ -152,6 +159,10 @@ export function createPresenceOnlyDetector(options: Partial<PresenceOnlyOptions>
           const phi = Number.isFinite(dispersion.phi) ? Math.max(1, dispersion.phi) : 1;
           const pValue = quasiBinomialSf(own.b, own.n, p0, phi);
           const share = own.b / own.n;
+          const substantive = own.n - own.b;
+          const usualSubstantive =
+            ownHistory.n >= opts.minReference ? (ownHistory.n - ownHistory.b) / history.length : null;
+          const workFell = usualSubstantive === null || substantive <= opts.maxSubstantiveRatio * usualSubstantive;
           outcomes.push({
             detector: DETECTOR,
             rule: 'presence-share',
@@ -159,9 +170,18 @@ export function createPresenceOnlyDetector(options: Partial<PresenceOnlyOptions>
             period,
             pValue,
             qThreshold: opts.qThreshold,
-            effectMet: share >= opts.minPresenceShare && 1 - share <= opts.maxSubstantiveRatio * (1 - p0),
+            effectMet: share >= opts.minPresenceShare && 1 - share <= opts.maxSubstantiveRatio * (1 - p0) && workFell,
             score: (1 - p0) / Math.max(1 - share, 1e-9),
-            statistics: { n: own.n, presence: own.b, share, referenceShare: p0, referenceTraces: reference.n, phi },
+            statistics: {
+              n: own.n,
+              presence: own.b,
+              share,
+              referenceShare: p0,
+              referenceTraces: reference.n,
+              phi,
+              substantive,
+              ...(usualSubstantive === null ? {} : { usualSubstantivePerMonth: usualSubstantive }),
+            },
             evidence: { reference: reference.source, presenceWords: [...opts.presenceWords] },
             explain: (q) => {
               const qs = qSuffix(q);
@@ -174,11 +194,14 @@ export function createPresenceOnlyDetector(options: Partial<PresenceOnlyOptions>
                 'zh-CN':
                   `只留痕检查（拟二项检验，离散度 φ = ${num(phi)}）：单位 ${orgId} 在 ${period.start} 至 ${period.end} 的 ${own.n} 条工作人员记录中，` +
                   `${own.b} 条（${pct(share)}）只是登录、浏览、签到等留痕操作，实质办理只占 ${pct(1 - share)}；对照${zhRef}的留痕占比 ${pct(p0)}。` +
-                  `p = ${prob(pValue)}${qs.zh}。正常工作中留痕操作伴随办件、填报等实际工作。`,
+                  `p = ${prob(pValue)}${qs.zh}。${usualSubstantive === null ? '' : `实质办理 ${substantive} 条，此前每月平均 ${num(usualSubstantive)} 条。`}正常工作中留痕操作伴随办件、填报等实际工作。`,
                 en:
                   `Traces for their own sake (quasi-binomial test, dispersion φ = ${num(phi)}): of ${own.n} staff traces of unit ${orgId} ` +
                   `from ${period.start} to ${period.end}, ${own.b} (${pct(share)}) are presence only (log-ins, views, check-ins) and ` +
                   `${pct(1 - share)} substantive, against a presence share of ${pct(p0)} in ${enRef}. p = ${prob(pValue)}${qs.en}. ` +
+                  (usualSubstantive === null
+                    ? ''
+                    : `${substantive} substantive actions, against ${num(usualSubstantive)} in its average previous month. `) +
                   `In real work, presence comes with cases closed, forms filed and reports submitted.`,
               };
             },

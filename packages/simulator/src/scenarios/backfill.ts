@@ -1,7 +1,9 @@
 /**
  * backfill (补录): in the pre-window of an evaluation, one or two clerks enter a pile of
  * traces that claim to have happened 2–35 days earlier (recordedAt in the window,
- * occurredAt weeks before), in quick data-entry sessions.
+ * occurredAt weeks before), in quick data-entry sessions. Half the time instead one clerk
+ * among honest colleagues enters a smaller pile of 25–45 traces (labelled on the actor: the
+ * case for the actor-level test, which a big unit's share can dilute).
  */
 import { staffEvent } from '../actions.js';
 import { staffSessionStart } from '../behaviour.js';
@@ -11,7 +13,7 @@ import { randomHex } from '../hex.js';
 import { DAY_MS, localMidnight } from '../time.js';
 import type { Unit } from '../world.js';
 import type { Injection } from './injection.js';
-import { isoPeriod, orgScope, type PlanContext, splitCount } from './plan-context.js';
+import { actorScope, isoPeriod, orgScope, type PlanContext, splitCount } from './plan-context.js';
 
 export function planBackfill(ctx: PlanContext, unit: Unit): Injection | null {
   const { rng, calendar } = ctx;
@@ -27,17 +29,18 @@ export function planBackfill(ctx: PlanContext, unit: Unit): Injection | null {
   if (recordingDays.length === 0) return null;
   let expected = 0;
   for (let d = window.start; d <= window.end; d++) expected += unit.staffDailyMean * ctx.seasonality.staffFactor(d);
-  const total = Math.max(30, Math.round(rng.uniform(0.35, 0.6) * expected));
+  const lone = rng.chance(0.5);
+  const total = lone ? rng.intBetween(25, 45) : Math.max(30, Math.round(rng.uniform(0.35, 0.6) * expected));
   const perDay = new Map<number, number>();
   splitCount(rng, total, recordingDays.length).forEach((n, i) => {
     perDay.set(recordingDays[i]!, n);
   });
-  const clerks = rng.sample(unit.staff, rng.intBetween(1, 2));
+  const clerks = rng.sample(unit.staff, lone ? 1 : rng.intBetween(1, 2));
   ctx.label({
     scenario: 'backfill',
     kind: 'fabrication',
     detectors: ['backfill'],
-    scope: orgScope(unit),
+    scope: lone ? actorScope(unit, clerks[0]!) : orgScope(unit),
     period: isoPeriod(window),
     description:
       `${total} traces back-dated 2–35 days, entered by ${clerks.map((a) => a.id).join(', ')} ` +
