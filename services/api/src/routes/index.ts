@@ -9,8 +9,8 @@ import { inspectRoutes } from './inspect.js';
 import { meRoutes } from './me.js';
 import { noticeRoutes } from './notices.js';
 import { platformRoutes } from './platforms.js';
-import { recipientRoutes } from './recipients.js';
 import { rankingRoutes } from './ranking.js';
+import { recipientRoutes } from './recipients.js';
 import { reportRoutes } from './report.js';
 
 /** One module per area. */
