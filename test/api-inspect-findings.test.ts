@@ -190,10 +190,10 @@ describe('evidence', () => {
 });
 
 describe('ranking', () => {
-  it('units by confirmed, then open, then critical findings, with their indicators; overdue notices not connected', async () => {
+  it('units by confirmed, then open, then critical findings, with their indicators and overdue notices (none in this fixture)', async () => {
     const a = (await get('inspector', ROUTES.ranking)).json();
     expect(a.level).toBe('org');
-    expect(a.overdueNoticesConnected).toBe(false);
+    expect(a.overdueNoticesConnected).toBe(true); // wired to packages/notices in services/api
     expect(a.rows.map((r: any) => [r.rank, r.platformId, r.orgId, r.confirmed, r.open, r.critical])).toEqual([
       [1, 'pA', 'o1', 1, 2, 1], // F2 confirmed; F1, F5 open (F6 dismissed, F7 withdrawn not counted)
       [2, 'pB', 'o3', 0, 1, 1],
@@ -201,7 +201,7 @@ describe('ranking', () => {
     ]);
     const o1 = a.rows[0];
     expect(o1.detectors).toEqual(['backfill', 'burst-before-evaluation', 'under-dispersion']);
-    expect(o1.overdueNotices).toBeNull();
+    expect(o1.overdueNotices).toBe(0);
     // o1: 18 traces in the range, 14 by the public, 4 by staff; 1 backfilled of 18 recorded;
     // pre-windows of ev-a (03-01..03-07) and ev-all (03-03..03-09) cover 03-01..03-09: 17 traces, 9 of 10 days.
     expect(o1.indicators.events).toBe(18);
@@ -237,7 +237,7 @@ describe('ranking', () => {
     expect(csv[0]).toBe(
       'rank,platform_id,org_id,confirmed,open,critical,detectors,overdue_notices,events,public_share,staff_share,backfilled_share,pre_window_share,pre_window_time_share',
     );
-    expect(csv[1]).toMatch(/^1,pA,o1,1,2,1,backfill burst-before-evaluation under-dispersion,,18,/);
+    expect(csv[1]).toMatch(/^1,pA,o1,1,2,1,backfill burst-before-evaluation under-dispersion,0,18,/);
   });
 });
 

@@ -298,7 +298,7 @@ describe('the inspection report', () => {
 });
 
 describe('Ranking and Platforms', () => {
-  it('ranks units by confirmed and open findings with their indicators; overdue notices shown as not connected', async () => {
+  it('ranks units by confirmed and open findings with their indicators and overdue notices (none here)', async () => {
     await page.goto(`${fx.base}/#/ranking`);
     await page.waitForSelector('#ranking-form');
     await settled();
@@ -312,12 +312,12 @@ describe('Ranking and Platforms', () => {
       trs.map((tr) => [...tr.children].slice(0, 7).map((td) => td.textContent)),
     );
     expect(rows).toEqual([
-      ['1', 'pA', 'o1', '1', '2', '1', '未接入'],
-      ['2', 'pB', 'o3', '0', '1', '1', '未接入'],
-      ['3', 'pA', 'o2', '0', '1', '0', '未接入'],
+      ['1', 'pA', 'o1', '1', '2', '1', '0'],
+      ['2', 'pB', 'o3', '0', '1', '1', '0'],
+      ['3', 'pA', 'o2', '0', '1', '0', '0'],
     ]);
     expect(await page.textContent('#ranking-table tbody tr:first-child')).toContain('77.8 %'); // 14 of 18 public
-    expect(await page.textContent('#ranking-overdue-note')).toBe(DICTIONARY['zh-CN']['ranking.overdueNote']);
+    expect(await page.$('#ranking-overdue-note'), 'no "not connected" note once notices are wired').toBeNull();
     await page.screenshot({ path: `${ARTIFACTS}ranking-zh-CN.png`, fullPage: true });
     await page.selectOption('#ranking-level', 'platform');
     await page.click('#ranking-run');
@@ -329,7 +329,7 @@ describe('Ranking and Platforms', () => {
     await switchLanguage();
     const en = await uiText();
     expect(en.replace('中文', ''), 'Chinese left on the Ranking page in English').not.toMatch(CJK);
-    expect(en).toContain('not connected');
+    expect(en).toContain('Overdue notices');
     await page.screenshot({ path: `${ARTIFACTS}ranking-en.png`, fullPage: true });
     await switchLanguage();
   });
