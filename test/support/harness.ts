@@ -147,13 +147,19 @@ export function startIngest(
 export function startDetector(
   scope: ReturnType<typeof uniqueScope>,
   extraEnv: Record<string, string> = {},
+  options: { readyTimeoutMs?: number } = {},
 ): Promise<ServiceProcess> {
-  return startServiceProcess('detector', scope, {
-    DETECTOR_GROUP_ID: `${scope.groupId}.detector`,
-    DETECTOR_INGEST_GROUP_ID: scope.groupId,
-    ALERT_KEEPER_GROUP_ID: `${scope.groupId}.keeper`,
-    ...extraEnv,
-  });
+  return startServiceProcess(
+    'detector',
+    scope,
+    {
+      DETECTOR_GROUP_ID: `${scope.groupId}.detector`,
+      DETECTOR_INGEST_GROUP_ID: scope.groupId,
+      ALERT_KEEPER_GROUP_ID: `${scope.groupId}.keeper`,
+      ...extraEnv,
+    },
+    options,
+  );
 }
 
 export type ServiceProcess = IngestProcess;
@@ -163,6 +169,7 @@ export async function startServiceProcess(
   name: string,
   scope: ReturnType<typeof uniqueScope>,
   extraEnv: Record<string, string> = {},
+  { readyTimeoutMs = 90_000 }: { readyTimeoutMs?: number } = {},
 ): Promise<ServiceProcess> {
   const port = await freePort();
   let out = '';
@@ -211,7 +218,7 @@ export async function startServiceProcess(
       await exited;
     },
   };
-  await waitFor(`${name} /readyz`, async () => (await readyz()).status === 200, 90_000).catch((err: Error) => {
+  await waitFor(`${name} /readyz`, async () => (await readyz()).status === 200, readyTimeoutMs).catch((err: Error) => {
     proc.kill('SIGKILL');
     throw new Error(`${err.message}\n--- ${name} output ---\n${out.slice(-4000)}`);
   });

@@ -4,7 +4,8 @@ import type { Evaluation, ReportedMetric } from '@tracewatch/schema';
 /** What the engine thread is asked; it answers each in order. */
 export type EngineRequest =
   | { op: 'init'; options: LiveDetectorOptions }
-  | { op: 'stored'; lines: string[] }
+  /** Whole TSV lines of stored trace events (readStoredChunks), transferred. */
+  | { op: 'stored'; chunk: Uint8Array }
   | { op: 'messages'; partition: number; lag: number; receivedAt: number; values: (Uint8Array | null)[] }
   | { op: 'behind'; partition: number; behind: boolean }
   | { op: 'reset-sent'; active: Array<{ fingerprint: string; periodEnd: string }> }
@@ -29,6 +30,9 @@ export interface EngineStats {
   events: number;
   replays: number;
   invalid: number;
+  /** Engine-thread time spent on stored lines (the rebuild): parsing the TSV, feeding the detectors (ms). */
+  storedParseMs: number;
+  storedObserveMs: number;
 }
 
 export interface EngineReply {

@@ -2,11 +2,12 @@
  * The engine thread: holds the LiveDetector and does all its work, so the main thread stays
  * free for Kafka heartbeats, the health endpoints and I/O while a detection run takes seconds.
  */
-import { LiveDetector, traceLineToRecord } from '@tracewatch/live';
+import { LiveDetector, traceChunkToRecords } from '@tracewatch/live';
 import { serveJobs } from '@tracewatch/service-kit';
 import type { EngineReply, EngineRequest, EngineStats } from './engine-protocol.js';
 
 let live: LiveDetector | undefined;
+const rebuildTime = { storedParseMs: 0, storedObserveMs: 0 };
 
 function stats(d: LiveDetector): EngineStats {
   return {
@@ -17,6 +18,7 @@ function stats(d: LiveDetector): EngineStats {
     replayBytes: d.engine.replayMemory.bytes,
     trackedFindings: d.trackedFindings,
     ...d.counts,
+    ...rebuildTime,
   };
 }
 
@@ -26,9 +28,15 @@ serveJobs<EngineRequest, EngineReply>((req) => {
   if (!d) throw new Error('engine thread used before init');
   const reply: EngineReply = { stats: stats(d) };
   switch (req.op) {
-    case 'stored':
-      d.observeStored(req.lines.map(traceLineToRecord));
+    case 'stored': {
+      const started = performance.now();
+      const records = traceChunkToRecords(req.chunk);
+      const parsed = performance.now();
+      d.observeStored(records);
+      rebuildTime.storedParseMs += parsed - started;
+      rebuildTime.storedObserveMs += performance.now() - parsed;
       break;
+    }
     case 'messages':
       d.observeMessages(
         req.partition,
