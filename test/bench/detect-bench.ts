@@ -36,15 +36,16 @@ import { readStoredChunks } from '@tracewatch/live';
 import {
   EVALUATION_COLUMNS,
   type Evaluation,
-  evaluationTsv,
+  evaluationRowBinary,
   REPORTED_METRIC_COLUMNS,
   type ReportedMetric,
-  reportedMetricTsv,
+  RowBinaryWriter,
+  reportedMetricRowBinary,
   TOPIC_PARTITIONS,
   TOPICS,
   TRACE_EVENT_COLUMNS,
   type TraceEvent,
-  traceEventTsv,
+  traceEventRowBinary,
 } from '@tracewatch/schema';
 import { simulateToDirectory } from '@tracewatch/simulator';
 import { countTraceEvents, migrate, type TableName, TableWriter, type WriteResult } from '@tracewatch/store';
@@ -389,19 +390,23 @@ async function historyPhase() {
   try {
     await migrate(store);
     const now = Date.now();
-    const encoder = new TextEncoder();
     const writeAll = async <T>(
       table: TableName,
       columns: readonly string[],
       rows: Iterable<T>,
-      tsv: (r: T) => string,
+      encode: (w: RowBinaryWriter, r: T) => void,
     ) => {
-      const writer = new TableWriter(store, table, columns, { maxRows: 200_000, maxConcurrentInserts: 2 });
+      const writer = new TableWriter(store, table, columns, {
+        format: 'RowBinary',
+        maxRows: 200_000,
+        maxConcurrentInserts: 2,
+      });
       const pending: Promise<WriteResult>[] = [];
-      let chunk: string[] = [];
+      let chunk = new RowBinaryWriter();
       const flush = async () => {
-        pending.push(writer.write({ data: encoder.encode(chunk.join('')), rows: chunk.length }));
-        chunk = [];
+        const { data, rowEnds } = chunk.finish();
+        pending.push(writer.write({ data, rowEnds, rows: rowEnds.length }));
+        chunk = new RowBinaryWriter();
         if (pending.length >= 8) {
           const r = await pending.shift()!;
           if (r.status !== 'stored' || r.rejected.length > 0)
@@ -409,10 +414,11 @@ async function historyPhase() {
         }
       };
       for (const r of rows) {
-        chunk.push(tsv(r));
-        if (chunk.length >= 20_000) await flush();
+        encode(chunk, r);
+        chunk.endRow();
+        if (chunk.rows >= 20_000) await flush();
       }
-      if (chunk.length > 0) await flush();
+      if (chunk.rows > 0) await flush();
       for (const r of await Promise.all(pending))
         if (r.status !== 'stored' || r.rejected.length > 0)
           throw new Error(`${table}: ${JSON.stringify(r).slice(0, 300)}`);
@@ -431,7 +437,7 @@ async function historyPhase() {
               data: { ...e.data, platformId: e.data.platformId + suffix(k), orgId: e.data.orgId + suffix(k) },
             };
       })(),
-      (e) => traceEventTsv(e, now),
+      (w, e) => traceEventRowBinary(w, e, now),
     );
     // An evaluation of every platform stays one; a scoped one belongs to its copy.
     await writeAll(
@@ -450,7 +456,7 @@ async function historyPhase() {
               };
         }
       })(),
-      (e) => evaluationTsv(e, now),
+      (w, e) => evaluationRowBinary(w, e, now),
     );
     await writeAll(
       'reported_metrics',
@@ -460,7 +466,7 @@ async function historyPhase() {
           for (const m of reported)
             yield { ...m, id: m.id + suffix(k), platformId: m.platformId + suffix(k), orgId: m.orgId + suffix(k) };
       })(),
-      (m) => reportedMetricTsv(m, now),
+      (w, m) => reportedMetricRowBinary(w, m, now),
     );
     const stored = await countTraceEvents(store);
     console.log(
