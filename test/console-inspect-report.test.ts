@@ -75,6 +75,8 @@ async function signIn(key: string) {
   await page.fill('#key-input', key);
   await page.click('#key-submit');
   await page.waitForSelector('#key-status');
+  // Forgetting a key starts afresh on the default page (Alerts): come back to Inspect.
+  await page.goto(`${fx.base}/#/inspect`);
   await settled();
 }
 
@@ -136,7 +138,8 @@ beforeAll(async () => {
   page.on('console', (m) => {
     // The owner's refused report (404) is logged by the browser: expected.
     const refused = /Failed to load resource: the server responded with a status of 404/.test(m.text());
-    if ((m.type() === 'error' && !refused) || /Content Security Policy/i.test(m.text())) problems.push(m.text());
+    if ((m.type() === 'error' && !refused) || /Content Security Policy/i.test(m.text()))
+      problems.push(`${m.text()} (${m.location().url})`);
   });
   page.on('pageerror', (e) => problems.push(e.message));
 });

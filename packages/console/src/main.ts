@@ -57,6 +57,7 @@ function header(): HTMLElement {
   if (state.me) {
     const forget = h('button', { type: 'button', id: 'key-forget' }, t('key.forget'));
     forget.addEventListener('click', () => {
+      leaveAlerts(); // the live stream must not reconnect without the key while the page reloads
       forgetKey();
       // A fresh start: nothing of the last key's answers stays in memory.
       location.hash = '';
