@@ -1,4 +1,4 @@
-import { boundedId, calendarDay } from '@tracewatch/schema';
+import { boundedId, calendarDay, zoneOffsetMs } from '@tracewatch/schema';
 import { sqlString } from '@tracewatch/store';
 import { z } from 'zod';
 
@@ -82,24 +82,6 @@ export interface Target {
 export function checkTarget(t: Target, ctx: z.RefinementCtx): void {
   if (t.platformId === undefined && t.orgId === undefined)
     ctx.addIssue({ code: 'custom', path: ['platformId'], message: 'give a platformId, an orgId or both' });
-}
-
-/** The zone's offset from UTC at `ms`, in ms (e.g. +8 h for Asia/Shanghai). */
-function zoneOffsetMs(ms: number, tz: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: tz,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(ms));
-  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return (
-    Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second')) - Math.floor(ms / 1000) * 1000
-  );
 }
 
 /** The instant of local midnight of `day` in `tz` (the same instant localMidnightSql names). */

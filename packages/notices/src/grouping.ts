@@ -3,7 +3,13 @@
  * platforms whose state differs from what the last notice to that owner said; critical ones in a
  * notice at once, the rest in a digest at the owner's next schedule slot.
  */
-import type { Alert, DigestSchedule, NoticeItemChange, RecipientConfigV1 } from '@tracewatch/schema';
+import {
+  type Alert,
+  type DigestSchedule,
+  type NoticeItemChange,
+  type RecipientConfigV1,
+  zoneOffsetMs,
+} from '@tracewatch/schema';
 import type { NotifiedSnapshot, ReceivedAlert } from './repository.js';
 
 /** An owner as the notifier sees it: the parts of its recipient configuration that decide notices. */
@@ -43,21 +49,7 @@ export function isUrgent(alert: Alert, change: NoticeItemChange): boolean {
 const DAY_MS = 86_400_000;
 
 /** Minutes east of UTC of an IANA zone at an instant. */
-function zoneOffsetMinutes(timeZone: string, ms: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(ms));
-  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'));
-  return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60_000);
-}
+const zoneOffsetMinutes = (timeZone: string, ms: number) => Math.round(zoneOffsetMs(ms, timeZone) / 60_000);
 
 /** The instant of a local wall time (a day as days since 1970-01-01, minutes into it) in a zone. */
 function localToInstant(timeZone: string, day: number, minuteOfDay: number): number {

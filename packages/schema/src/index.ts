@@ -10,6 +10,7 @@ export * from './recipients.js';
 export * from './reported-metric.js';
 export * from './rowbinary.js';
 export * from './rows.js';
+export * from './time-zone.js';
 export * from './topics.js';
 export * from './trace-event.js';
 export * from './tsv.js';
