@@ -5,4 +5,5 @@ export * from './logger.js';
 export * from './retry.js';
 export * from './service.js';
 export * from './shutdown.js';
+export * from './turns.js';
 export * from './worker-pool.js';

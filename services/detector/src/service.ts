@@ -17,7 +17,14 @@ import { type AlertKeeper, loadActiveAlerts, startAlertKeeper } from '@tracewatc
 import { createKafka, ensureTopics, withAdmin } from '@tracewatch/bus';
 import { readEvaluations, readReportedMetrics, readStoredChunks } from '@tracewatch/live';
 import { type AlertCommand, TOPIC_PARTITIONS, TOPICS } from '@tracewatch/schema';
-import { type Logger, type RunningService, sleep, startService, WorkerPool } from '@tracewatch/service-kit';
+import {
+  type Logger,
+  type RunningService,
+  serialTurns,
+  sleep,
+  startService,
+  WorkerPool,
+} from '@tracewatch/service-kit';
 import { createStore, migrate, type Store } from '@tracewatch/store';
 import type { Admin, Consumer, Producer } from 'kafkajs';
 import { type DetectorConfig, detectorUtcOffsetMinutes } from './config.js';
@@ -148,7 +155,6 @@ export async function startDetectorService(
   let forceEvaluation = false;
   let becameLeader = false;
   let lastAdoptAt = 0;
-  let ticking: Promise<void> = Promise.resolve();
 
   const send = async (commands: AlertCommand[]) => {
     if (commands.length === 0 || !producer) return;
@@ -208,20 +214,18 @@ export async function startDetectorService(
     );
   };
 
-  const loop = () => {
-    ticking = ticking.then(tick).then(
-      () => {
-        status.storeError = undefined;
-      },
-      (err: Error) => {
-        // ClickHouse or Kafka unavailable: the next turn tries again (nothing is lost: the
-        // commands of a failed turn are derived again from the state).
-        status.storeError = err.message;
-        log.warn({ err: err.message }, 'evaluation turn failed; retrying');
-        becameLeader = status.leader; // the next turn resends from what the store holds
-      },
-    );
-  };
+  const turns = serialTurns(tick, {
+    succeeded: () => {
+      status.storeError = undefined;
+    },
+    failed: (err) => {
+      // ClickHouse or Kafka unavailable: the next turn tries again (nothing is lost: the
+      // commands of a failed turn are derived again from the state).
+      status.storeError = err.message;
+      log.warn({ err: err.message }, 'evaluation turn failed; retrying');
+      becameLeader = status.leader; // the next turn resends from what the store holds
+    },
+  });
 
   return startService({
     name: 'detector',
@@ -379,12 +383,12 @@ export async function startDetectorService(
           forceEvaluation = true;
         },
       });
-      timer = setInterval(loop, TICK_MS);
+      timer = setInterval(turns.tick, TICK_MS);
       log.info({ topic: traceTopic, commands: commandsTopic, by }, 'detecting');
     },
     stop: async () => {
       if (timer) clearInterval(timer);
-      await ticking;
+      await turns.settled();
       await forwarder?.stop();
       await keeper?.stop();
       await leaderConsumer?.disconnect().catch(() => undefined);

@@ -15,7 +15,7 @@ import {
   TOPIC_PARTITIONS,
   TOPICS,
 } from '@tracewatch/schema';
-import { type Logger, type RunningService, retry, startService } from '@tracewatch/service-kit';
+import { type Logger, type RunningService, retry, serialTurns, startService } from '@tracewatch/service-kit';
 import { createStore, migrate } from '@tracewatch/store';
 import type { Consumer } from 'kafkajs';
 import type { NotifierConfig } from './config.js';
@@ -106,7 +106,6 @@ export async function startNotifierService(
   const stopping = new AbortController();
   let consumer: Consumer | undefined;
   let timer: NodeJS.Timeout | undefined;
-  let ticking: Promise<void> = Promise.resolve();
   let owners: RecipientConfigV1[] = [];
   let ownersById = new Map<string, RecipientConfigV1>();
   let ownersLoadedAt = Number.NEGATIVE_INFINITY;
@@ -172,17 +171,15 @@ export async function startNotifierService(
     }
   };
 
-  const loop = () => {
-    ticking = ticking.then(tick).then(
-      () => {
-        status.storeError = undefined;
-      },
-      (err: Error) => {
-        status.storeError = err.message;
-        log.warn({ err: err.message }, 'notifier turn failed; retrying');
-      },
-    );
-  };
+  const turns = serialTurns(tick, {
+    succeeded: () => {
+      status.storeError = undefined;
+    },
+    failed: (err) => {
+      status.storeError = err.message;
+      log.warn({ err: err.message }, 'notifier turn failed; retrying');
+    },
+  });
 
   const storeChanges = async (values: Array<Buffer | null>, partition: number, firstOffset: string) => {
     const changes: AlertChange[] = [];
@@ -279,7 +276,7 @@ export async function startNotifierService(
         },
       });
       status.consuming = true;
-      timer = setInterval(loop, TICK_MS);
+      timer = setInterval(turns.tick, TICK_MS);
       log.info({ topic: alertsTopic, channels: { webhook: true, email: Boolean(email) } }, 'notifying');
     },
     abandon: async () => {
@@ -287,7 +284,7 @@ export async function startNotifierService(
     },
     stop: async () => {
       if (timer) clearInterval(timer);
-      await ticking;
+      await turns.settled();
       await notifier?.drain();
       await consumer?.disconnect().catch(() => undefined);
       email?.close();
