@@ -10,13 +10,13 @@
  */
 import { mkdirSync } from 'node:fs';
 import { type AlertKeeper, getAlert, sendAlertCommands } from '@tracewatch/alerts';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finding, findingCommand, fingerprintN, transitionCommand } from '../packages/alerts/src/testing/fixtures.js';
 import { DICTIONARY } from '../packages/console/src/i18n.js';
 import { type AlertScope, alertScope, keeperInProcess } from './support/alerts.js';
 import { type ApiFixture, startApiFixture } from './support/api-fixture.js';
-import { ensureChromium } from './support/chromium.js';
+import { ensureChromium, openConsolePage } from './support/chromium.js';
 import { waitFor } from './support/harness.js';
 import { REPO_ROOT } from './support/servers.js';
 
@@ -131,18 +131,8 @@ beforeAll(async () => {
     for (const fp of [FP.burst, FP.backfill, FP.other, FP.race]) if (!(await getAlert(s.store, fp))) return false;
     return true;
   });
-  browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-  page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-  page.on('console', (m) => {
-    // The refused dismissal's 400 and the conflict's 409 are logged by the browser: expected.
-    const refused = /Failed to load resource: the server responded with a status of 40[09]/.test(m.text());
-    if ((m.type() === 'error' && !refused) || /Content Security Policy/i.test(m.text())) problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
+  // The refused dismissal's 400 and the conflict's 409 are logged by the browser: expected.
+  ({ browser, page } = await openConsolePage(executablePath, [400, 409], problems));
 });
 
 afterAll(async () => {

@@ -7,11 +7,11 @@
  * go to test-artifacts/ (git-ignored).
  */
 import { mkdirSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DICTIONARY } from '../packages/console/src/i18n.js';
 import { type ApiFixture, FIXTURE_EVALUATIONS, startApiFixture } from './support/api-fixture.js';
-import { ensureChromium } from './support/chromium.js';
+import { ensureChromium, openConsolePage } from './support/chromium.js';
 import { REPO_ROOT } from './support/servers.js';
 
 const ARTIFACTS = `${REPO_ROOT}test-artifacts/`;
@@ -76,18 +76,8 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   const executablePath = ensureChromium();
   fx = await startApiFixture('api_console');
-  browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-  page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-  page.on('console', (m) => {
-    // Refused requests (the wrong key's 401, the ops key's 403) are logged by the browser: expected.
-    const refused = /Failed to load resource: the server responded with a status of 40[13]/.test(m.text());
-    if ((m.type() === 'error' && !refused) || /Content Security Policy/i.test(m.text())) problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
+  // Refused requests (the wrong key's 401, the ops key's 403) are logged by the browser: expected.
+  ({ browser, page } = await openConsolePage(executablePath, [401, 403], problems));
 });
 
 afterAll(async () => {

@@ -9,11 +9,11 @@
  * text; owners see only their own. Screenshots, PDFs and PNGs go to test-artifacts/.
  */
 import { mkdirSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DICTIONARY } from '../packages/console/src/i18n.js';
 import { type ApiFixture, FIXTURE_EVALUATIONS, startApiFixture } from './support/api-fixture.js';
-import { ensureChromium } from './support/chromium.js';
+import { ensureChromium, openConsolePage } from './support/chromium.js';
 import { FINDING, FINDING_EXPLANATIONS, seedFindings } from './support/findings-fixture.js';
 import { ensurePoppler, pdfInfo, pdfText, pdfToPngs } from './support/poppler.js';
 import { REPO_ROOT } from './support/servers.js';
@@ -129,19 +129,8 @@ beforeAll(async () => {
   ensurePoppler();
   fx = await startApiFixture('console_inspect');
   await seedFindings(fx.store);
-  browser = await chromium.launch({
-    executablePath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-  page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
-  page.on('console', (m) => {
-    // The owner's refused report (404) is logged by the browser: expected.
-    const refused = /Failed to load resource: the server responded with a status of 404/.test(m.text());
-    if ((m.type() === 'error' && !refused) || /Content Security Policy/i.test(m.text()))
-      problems.push(`${m.text()} (${m.location().url})`);
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
+  // The owner's refused report (404) is logged by the browser: expected.
+  ({ browser, page } = await openConsolePage(executablePath, [404], problems));
 });
 
 afterAll(async () => {

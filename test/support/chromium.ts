@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const CJK_FONT_PACKAGE = 'fonts-wqy-microhei';
@@ -24,4 +25,30 @@ export function ensureChromium(): string {
   });
   if (!existsSync(CHROMIUM)) throw new Error(`apt-get install chromium did not provide ${CHROMIUM}`);
   return CHROMIUM;
+}
+
+/**
+ * Headless chromium with one laptop-sized page whose console errors and CSP violations land in
+ * `problems` — except the refused requests a test provokes on purpose (`expectedStatuses`).
+ */
+export async function openConsolePage(
+  executablePath: string,
+  expectedStatuses: readonly number[],
+  problems: string[],
+): Promise<{ browser: Browser; page: Page }> {
+  const browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  const refused = new RegExp(
+    `Failed to load resource: the server responded with a status of (${expectedStatuses.join('|')})\\b`,
+  );
+  page.on('console', (m) => {
+    if ((m.type() === 'error' && !refused.test(m.text())) || /Content Security Policy/i.test(m.text()))
+      problems.push(`${m.text()} (${m.location().url})`);
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  return { browser, page };
 }
